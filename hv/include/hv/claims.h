@@ -1,0 +1,111 @@
+/*
+ * Claims: installation, protection, retirement and recall, as in the
+ * claim-sets design (installation.rst, protection.rst, retirement.rst,
+ * accounting.rst, implementation.rst).
+ *
+ * All claims state -- d->global_claims, d->node_claims, d->claims[],
+ * host->outstanding_claims, host->node_outstanding_claims[] -- changes
+ * only under heap_lock.  The functions marked [H] expect the caller to hold
+ * it; the two installers take d->page_alloc_lock and then heap_lock
+ * themselves, so that tot_pages and max_pages are stable while they check
+ * the domain's limit.
+ */
+#ifndef HV_CLAIMS_H
+#define HV_CLAIMS_H
+
+#include <xen/memory.h>
+
+#include "types.h"
+
+struct domain;
+struct host;
+
+/* Most entries a claim set may have: one per node plus one global. */
+#define CLAIMS_MAX_ENTRIES (MAX_NUMNODES + 1)
+
+/*
+ * Install a claim set (XEN_DOMCTL_claim_memory), replacing the domain's
+ * current claims; all or nothing.  A single entry with the LEGACY selector
+ * goes to domain_set_outstanding_pages().  Phases (implementation.rst):
+ *   1. per entry: target is GLOBAL or an online node (-ENOENT for a node
+ *      that is out of range or not online, -EINVAL for any other
+ *      selector), no target twice (-EINVAL), a node entry fits the node's
+ *      unclaimed memory counting the domain's own claim there as available
+ *      (-ENOMEM), pad is zero (-EINVAL);
+ *   2. the sum (-EINVAL if it overflows) fits the host's unclaimed memory
+ *      counting all of the domain's own claims as available (-ENOMEM), and
+ *      tot_pages + sum <= max_pages (-EINVAL);
+ *   3. the current claims are released;
+ *   4. the new set is installed.
+ * nr_claims == 0 or > CLAIMS_MAX_ENTRIES: -EINVAL / -E2BIG.  A dying
+ * domain: -ESRCH.  Nothing changes on any error.
+ */
+int domain_set_node_claims(struct domain *d, unsigned int nr_claims,
+                           const memory_claim_t *claims);
+
+/*
+ * Legacy installation (XENMEM_claim_pages), today's Xen semantics:
+ * pages == 0 releases every claim; a domain that holds any claim gets
+ * -EINVAL; pages <= tot_pages or > max_pages is -EINVAL; the claim stored
+ * is pages - tot_pages, -ENOMEM if it exceeds the host's unclaimed memory.
+ * A dying domain: -ESRCH.
+ */
+int domain_set_outstanding_pages(struct domain *d, unsigned long pages);
+
+/* [H] Retire up to pages_to_retire pages of the global claim; returns the
+ * pages retired.  Updates the host totals. */
+unsigned long claims_retire_global(struct domain *d, unsigned long pages_to_retire);
+/* [H] The same for the domain's claim on one node. */
+unsigned long claims_retire_node(struct domain *d, nodeid_t node, unsigned long pages_to_retire);
+/* [H] Release every node claim of the domain. */
+void claims_retire_nodes(struct domain *d);
+/* [H] Release every claim of the domain (global and nodes). */
+void claims_retire_all(struct domain *d);
+
+/*
+ * [H] May d take `request` pages given `avail_pages` available and
+ * `claims` claimed (host-wide when node is NUMA_NO_NODE, else on that
+ * node)?  Yes when unclaimed memory covers the request, or when d is a
+ * counted domain allocation and its claims cover the shortfall: all its
+ * claims for the host-wide check, its claim on the node for a node check.
+ */
+bool claims_permit_request(const struct domain *d, unsigned long avail_pages,
+                           unsigned long claims, unsigned int memflags, unsigned long request,
+                           nodeid_t node);
+
+/*
+ * [H] After a successful allocation of `allocation` pages on alloc_node:
+ * retire from the claim on alloc_node, then from the global claim, then
+ * from the other nodes' claims, the largest first (lowest node id on a
+ * tie), so that tot_pages + claims never grows past max_pages.
+ */
+void claims_retire_allocation(struct domain *d, unsigned long allocation, nodeid_t alloc_node);
+
+/*
+ * [H] Recall after offlining: while node_outstanding_claims[node] exceeds
+ * node_avail_pages[node], take claims on that node from the domain with
+ * the largest claim there; then, while outstanding_claims exceeds
+ * total_avail_pages, take global claims the same way.  Returns the pages
+ * recalled.
+ */
+unsigned long claims_recall(struct host *h, nodeid_t node);
+
+/* [H] Claims the domain holds: global + all nodes. */
+unsigned long domain_claims_total(const struct domain *d);
+
+/*
+ * [H] Shrink the domain's claims so that tot_pages + claims <= max_pages
+ * (after max_pages was lowered): the global claim first, then node claims
+ * from the highest node id down.
+ */
+void claims_trim_to_max_pages(struct domain *d);
+
+/*
+ * Read the claims back: one entry per node with a non-zero claim in node
+ * order, then a GLOBAL entry if the global claim is non-zero.  *nr is the
+ * capacity on entry and the count on return; -ERANGE (with *nr set to the
+ * count needed) if out is too small.  Takes heap_lock.
+ */
+int domain_get_claims(struct domain *d, unsigned int *nr, memory_claim_t *out);
+
+#endif /* HV_CLAIMS_H */

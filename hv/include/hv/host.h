@@ -1,0 +1,169 @@
+/*
+ * The host: one simulated machine with its NUMA heap, its domains and its
+ * claims.  There is no global state on the hypervisor side; everything
+ * hangs off a struct host, so tests and the simulator can make many.
+ *
+ * Map of the structures
+ * ---------------------
+ *   struct host
+ *     topo, nodes          immutable after host_create()
+ *     heap_lock            protects everything marked [H]:
+ *       node[n]            per-node buddy heap (struct heap_node)
+ *       frame_owner[]      one owner code per machine frame
+ *       dirty              hbitmap of frames whose contents need scrubbing
+ *       offline            frames being offlined / offlined / broken
+ *       claims totals      total_avail_pages, outstanding_claims,
+ *                          node_avail_pages[], node_outstanding_claims[]
+ *       heap_domains       every domain, for recall and the checker
+ *     domlist_lock         protects [L]: domains[] (by domid)
+ *   struct domain (domain.h)
+ *
+ * Lock key used in comments: [I] immutable after creation, [H] heap_lock,
+ * [L] domlist_lock, [P] the domain's page_alloc_lock, [PH] written holding
+ * both page_alloc_lock and heap_lock, so readable under either, [A] atomic.
+ */
+#ifndef HV_HOST_H
+#define HV_HOST_H
+
+#include <stdatomic.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "hbitmap.h"
+#include "lock.h"
+#include "topology.h"
+#include "types.h"
+
+struct domain;
+
+/*
+ * Owner codes of the frame table.  Two bytes a frame (Xen spends 32 on its
+ * struct page_info): free frames are 0, so a freshly calloc'd table costs
+ * no resident memory until frames are handed out.
+ */
+typedef uint16_t owner_t;
+#define OWNER_FREE       ((owner_t)0)
+#define OWNER_DOM(domid) ((owner_t)((domid) + 1)) /* domid < DOMID_FIRST_RESERVED */
+#define OWNER_XEN        ((owner_t)0xFFF0)        /* hypervisor memory, frame 0 */
+#define OWNER_OFFLINED   ((owner_t)0xFFF1)        /* taken out of the heap */
+static inline bool owner_is_domain(owner_t o)
+{
+    return o != OWNER_FREE && o <= OWNER_DOM(DOMID_FIRST_RESERVED - 1);
+}
+
+/* One NUMA node's share of the buddy heap. */
+struct heap_node {
+    mfn_t start, end; /* [I] frames [start, end) */
+    /*
+     * [H] The free "lists": free[o] has bit (mfn >> o) - (start >> o) set
+     * when a free chunk of order o starts at mfn.  Buddy merging tests the
+     * buddy's bit; allocation searches a zone's index range.
+     */
+    struct hbitmap free[MAX_ORDER + 1];
+    unsigned long zone_avail[NR_ZONES];               /* [H] free frames per zone */
+    unsigned long nr_chunks[NR_ZONES][MAX_ORDER + 1]; /* [H] free chunks */
+    unsigned long allocated;                          /* [H] frames handed out */
+    unsigned long offlined;                           /* [H] frames offlined */
+};
+
+/* A frame whose offline state is not "online", kept sorted by mfn. */
+struct offline_entry {
+    mfn_t mfn;
+    uint8_t flags;
+#define OFFLINE_PENDING  0x1 /* allocated; goes offline when freed */
+#define OFFLINE_OFFLINED 0x2 /* out of the heap */
+#define OFFLINE_BROKEN   0x4 /* machine-check broken: never online again */
+};
+struct offline_set {
+    struct offline_entry *v;
+    size_t nr, cap;
+};
+
+/* Counters for reports and benchmarks.  [H] */
+struct heap_stats {
+    unsigned long allocs, frees;
+    unsigned long alloc_failures;          /* all failed allocations */
+    unsigned long refused_global_check;    /* refused by claims, host-wide */
+    unsigned long refused_node_check;      /* a node skipped because of claims */
+    unsigned long pages_scrubbed_sync;     /* scrubbed while allocating */
+    unsigned long pages_scrubbed_idle;     /* scrubbed by scrub passes */
+    unsigned long claims_retired;          /* pages of claims retired */
+    unsigned long claims_recalled;         /* pages of claims recalled */
+};
+
+struct host_config {
+    /* Invariant checking after every mutating call: 0 off, 1 accounting
+     * (counters; O(nodes x domains)), 2 deep (also frames, free lists and
+     * physmaps; O(frames)).  Default: debug builds 2 on hosts up to
+     * HOST_DEEP_CHECK_PAGES frames, else 1; release builds 0.  The
+     * CLAIMSET_CHECK environment variable overrides the default. */
+    unsigned int check_level;
+    /* Frames of hypervisor memory each domain creation takes (Xen 4.17
+     * was observed to take about 16); not counted in tot_pages. */
+    unsigned int xen_pages_per_domain;
+};
+#define HOST_DEEP_CHECK_PAGES (1UL << 20)
+
+struct host {
+    /* [I] */
+    struct topology topo;
+    unsigned int nr_nodes;
+    nodemask_t node_online_map; /* nodes that exist (memory-less ones too) */
+    mfn_t nr_frames;            /* frames 0 .. nr_frames-1 exist */
+    struct host_config cfg;
+
+    struct hv_lock heap_lock;
+    struct heap_node node[MAX_NUMNODES];
+    owner_t *frame_owner;   /* [H] nr_frames entries */
+    struct hbitmap dirty;   /* [H] frames needing scrub (free or allocated) */
+    struct offline_set offline; /* [H] */
+
+    /* [H] The design's accounting state (accounting.rst). */
+    unsigned long total_avail_pages;
+    unsigned long outstanding_claims;
+    unsigned long node_avail_pages[MAX_NUMNODES];
+    unsigned long node_outstanding_claims[MAX_NUMNODES];
+    unsigned long node_need_scrub[MAX_NUMNODES]; /* dirty free frames */
+
+    struct domain *heap_domains; /* [H] list through d->heap_next */
+    struct heap_stats stats;     /* [H] */
+
+    struct hv_rwlock domlist_lock;
+    struct domain *domains[DOMID_FIRST_RESERVED]; /* [L] */
+    unsigned int nr_domains;                      /* [L] */
+    domid_t next_domid;                           /* [L] search hint */
+};
+
+/*
+ * Make a host from a topology; every frame but frame 0 starts free and
+ * clean.  Returns 0 or -errno (-ENOMEM, -EINVAL for an unusable topology);
+ * *out is set on success.  cfg may be NULL for the defaults.
+ */
+int host_create(const struct topology *topo, const struct host_config *cfg, struct host **out);
+/* Destroys every domain, then the host. */
+void host_destroy(struct host *h);
+
+/* The default configuration for a host of nr_frames frames. */
+void host_config_default(struct host_config *cfg, mfn_t nr_frames);
+
+/* Node of a frame (frames are laid out node after node).  [I] */
+nodeid_t host_mfn_to_node(const struct host *h, mfn_t mfn);
+static inline bool host_node_valid(const struct host *h, unsigned int node)
+{
+    return node < MAX_NUMNODES && (h->node_online_map & node_bit(node));
+}
+
+/* Bytes of heap metadata (frame table, bitmaps, offline set). */
+size_t host_metadata_bytes(const struct host *h);
+
+/* A consistent copy of the host-level counters, taken under heap_lock. */
+struct host_counters {
+    unsigned long total_pages, total_avail_pages, outstanding_claims, scrub_pages;
+    unsigned long node_pages[MAX_NUMNODES], node_avail_pages[MAX_NUMNODES];
+    unsigned long node_outstanding_claims[MAX_NUMNODES], node_need_scrub[MAX_NUMNODES];
+    unsigned long node_offlined[MAX_NUMNODES];
+    struct heap_stats stats;
+};
+void host_get_counters(struct host *h, struct host_counters *c);
+
+#endif /* HV_HOST_H */

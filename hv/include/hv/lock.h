@@ -1,0 +1,77 @@
+/*
+ * Locks of the hypervisor side, with ranks checked by a debug witness.
+ *
+ * Lock order (lowest rank first; a thread may only take a lock of a higher
+ * rank than every lock it holds, or of the same rank with a higher subkey):
+ *
+ *   LOCK_RANK_DOMLIST     host->domlist_lock   (rwlock: the domain table)
+ *   LOCK_RANK_PAGE_ALLOC  d->page_alloc_lock   (recursive; subkey = domid,
+ *                                               so several are taken in
+ *                                               ascending domid order)
+ *   LOCK_RANK_HEAP        host->heap_lock      (heap and claims state)
+ *
+ * The design requires page_alloc_lock before heap_lock and never the other
+ * way round; the witness turns any inversion into an immediate report
+ * instead of a rare deadlock.  The witness keeps a small per-thread record
+ * of held locks (debug builds only); it is the one piece of thread-local
+ * state on this side and holds nothing but diagnostics.
+ */
+#ifndef HV_LOCK_H
+#define HV_LOCK_H
+
+#include <pthread.h>
+#include <stdbool.h>
+
+enum lock_rank {
+    LOCK_RANK_DOMLIST = 10,
+    LOCK_RANK_PAGE_ALLOC = 20,
+    LOCK_RANK_HEAP = 30,
+};
+
+struct hv_lock {
+    pthread_mutex_t mutex;
+    const char *name;
+    unsigned int rank;
+    unsigned int subkey;
+    bool recursive;
+};
+
+struct hv_rwlock {
+    pthread_rwlock_t rwlock;
+    const char *name;
+    unsigned int rank;
+};
+
+/* Initialisation cannot fail on Linux for these attribute sets. */
+void hv_lock_init(struct hv_lock *l, const char *name, unsigned int rank, unsigned int subkey,
+                  bool recursive);
+void hv_lock_destroy(struct hv_lock *l);
+void hv_lock(struct hv_lock *l);
+void hv_unlock(struct hv_lock *l);
+
+void hv_rwlock_init(struct hv_rwlock *l, const char *name, unsigned int rank);
+void hv_rwlock_destroy(struct hv_rwlock *l);
+void hv_read_lock(struct hv_rwlock *l);
+void hv_read_unlock(struct hv_rwlock *l);
+void hv_write_lock(struct hv_rwlock *l);
+void hv_write_unlock(struct hv_rwlock *l);
+
+/*
+ * True when the calling thread holds the lock (debug builds).  Release
+ * builds do not track ownership and answer true, so the function is only
+ * meaningful inside ASSERT().
+ */
+bool hv_lock_is_held(const void *lock);
+
+/*
+ * Witness reports.  The default handler prints the report and aborts.  A
+ * test can install its own handler for the calling thread (NULL restores
+ * the default) to prove that an inversion is caught; the offending
+ * acquisition still goes ahead after a non-aborting handler returns.
+ */
+typedef void (*hv_witness_handler_t)(const char *report);
+void hv_witness_set_handler(hv_witness_handler_t handler);
+
+#define ASSERT_LOCKED(l) ASSERT(hv_lock_is_held(l))
+
+#endif /* HV_LOCK_H */
