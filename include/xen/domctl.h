@@ -24,15 +24,15 @@ struct xenctl_bitmap {
 };
 
 /* XEN_DOMCTL_createdomain */
-#define XEN_DOMCTL_CDF_hvm         (1U << 0)
-#define XEN_DOMCTL_CDF_hap         (1U << 1)
+#define XEN_DOMCTL_CDF_hvm          (1U << 0)
+#define XEN_DOMCTL_CDF_hap          (1U << 1)
 #define XEN_DOMCTL_CDF_s3_integrity (1U << 2)
-#define XEN_DOMCTL_CDF_oos_off     (1U << 3)
-#define XEN_DOMCTL_CDF_xs_domain   (1U << 4)
-#define XEN_DOMCTL_CDF_iommu       (1U << 5)
-#define XEN_DOMCTL_CDF_nested_virt (1U << 6)
-#define XEN_DOMCTL_CDF_vpmu        (1U << 7)
-#define XEN_DOMCTL_CDF_MAX         XEN_DOMCTL_CDF_vpmu
+#define XEN_DOMCTL_CDF_oos_off      (1U << 3)
+#define XEN_DOMCTL_CDF_xs_domain    (1U << 4)
+#define XEN_DOMCTL_CDF_iommu        (1U << 5)
+#define XEN_DOMCTL_CDF_nested_virt  (1U << 6)
+#define XEN_DOMCTL_CDF_vpmu         (1U << 7)
+#define XEN_DOMCTL_CDF_MAX          XEN_DOMCTL_CDF_vpmu
 
 struct xen_arch_domainconfig {
     uint32_t emulation_flags;
@@ -42,9 +42,9 @@ struct xen_arch_domainconfig {
 struct xen_domctl_createdomain {
     uint32_t ssidref;
     uint8_t handle[16];
-    uint32_t flags;          /* XEN_DOMCTL_CDF_* */
+    uint32_t flags; /* XEN_DOMCTL_CDF_* */
     uint32_t iommu_opts;
-    uint32_t max_vcpus;      /* must be at least 1 */
+    uint32_t max_vcpus; /* must be at least 1 */
     uint32_t max_evtchn_port;
     int32_t max_grant_frames;
     int32_t max_maptrack_frames;
@@ -55,17 +55,17 @@ struct xen_domctl_createdomain {
 };
 
 /* XEN_DOMCTL_getdomaininfo */
-#define XEN_DOMINF_dying    (1U << 0)
+#define XEN_DOMINF_dying     (1U << 0)
 #define XEN_DOMINF_hvm_guest (1U << 1)
-#define XEN_DOMINF_shutdown (1U << 2)
-#define XEN_DOMINF_paused   (1U << 3)
-#define XEN_DOMINF_blocked  (1U << 4)
-#define XEN_DOMINF_running  (1U << 5)
+#define XEN_DOMINF_shutdown  (1U << 2)
+#define XEN_DOMINF_paused    (1U << 3)
+#define XEN_DOMINF_blocked   (1U << 4)
+#define XEN_DOMINF_running   (1U << 5)
 
 struct xen_domctl_getdomaininfo {
-    domid_t domain;          /* OUT */
+    domid_t domain; /* OUT */
     uint16_t pad1;
-    uint32_t flags;          /* XEN_DOMINF_* */
+    uint32_t flags; /* XEN_DOMINF_* */
     uint64_aligned_t tot_pages;
     uint64_aligned_t max_pages;
     uint64_aligned_t outstanding_pages; /* all claims: global + per node */
@@ -99,7 +99,7 @@ struct xen_domctl_nodeaffinity {
 struct xen_domctl_claim_memory {
     XEN_GUEST_HANDLE_64(memory_claim_t) claims;
     uint32_t nr_claims;
-    uint32_t pad;            /* must be zero */
+    uint32_t pad; /* must be zero */
 };
 
 /*
@@ -138,7 +138,7 @@ struct xen_domctl {
 #define XEN_DOMCTL_claim_memory    91
 #define XEN_DOMCTL_get_claims      0x8001 /* claimset extension */
 #define XEN_DOMCTL_get_node_pages  0x8002 /* claimset extension */
-    uint32_t interface_version; /* XEN_DOMCTL_INTERFACE_VERSION */
+    uint32_t interface_version;           /* XEN_DOMCTL_INTERFACE_VERSION */
     domid_t domain;
     uint16_t _pad[3];
     union {

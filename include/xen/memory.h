@@ -32,7 +32,7 @@ extern "C" {
  *  bit  18    the node number is a virtual node of the domain
  */
 #define XENMEMF_address_bits(x)     (x)
-#define XENMEMF_get_address_bits(x) ((x) & 0xffU)
+#define XENMEMF_get_address_bits(x) ((x)&0xffU)
 #define XENMEMF_node(x)             (((x) + 1) << 8)
 #define XENMEMF_get_node(x)         ((((x) >> 8) - 1) & 0xffU)
 #define XENMEMF_populate_on_demand  (1U << 16)

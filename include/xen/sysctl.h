@@ -19,7 +19,7 @@ extern "C" {
 struct xen_sysctl_physinfo {
     uint32_t threads_per_core;
     uint32_t cores_per_socket;
-    uint32_t nr_cpus;     /* CPUs online */
+    uint32_t nr_cpus; /* CPUs online */
     uint32_t max_cpu_id;
     uint32_t nr_nodes;    /* NUMA nodes online */
     uint32_t max_node_id; /* largest node id */
@@ -98,7 +98,7 @@ struct xen_sysctl_page_offline_op {
 #define PG_OFFLINE_STATUS_OFFLINE_PENDING (0x1UL << 3)
 #define PG_OFFLINE_STATUS_BROKEN          (0x1UL << 4)
 
-#define PG_OFFLINE_MISC_MASK (0xFFUL << 4)
+#define PG_OFFLINE_MISC_MASK    (0xFFUL << 4)
 #define PG_OFFLINE_XENPAGE      (0x1UL << 8)
 #define PG_OFFLINE_DOM0PAGE     (0x1UL << 9)
 #define PG_OFFLINE_ANONYMOUS    (0x1UL << 10)
@@ -114,7 +114,7 @@ struct xen_sysctl {
 #define XEN_SYSCTL_page_offline_op 14
 #define XEN_SYSCTL_numainfo        17
 #define XEN_SYSCTL_numa_meminfo    0x8001 /* claimset extension */
-    uint32_t interface_version; /* XEN_SYSCTL_INTERFACE_VERSION */
+    uint32_t interface_version;           /* XEN_SYSCTL_INTERFACE_VERSION */
     union {
         struct xen_sysctl_physinfo physinfo;
         struct xen_sysctl_numainfo numainfo;

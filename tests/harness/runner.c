@@ -88,9 +88,9 @@ bool test_check_u(uint64_t a, uint64_t b, const char *op, const char *ea, const 
 
     if (cmp_holds(c, op))
         return true;
-    test_fail(file, line, "expected %s %s %s, got %" PRIu64 " (%#" PRIx64 ") vs %" PRIu64
-                          " (%#" PRIx64 ")",
-              ea, op, eb, a, a, b, b);
+    test_fail(file, line,
+              "expected %s %s %s, got %" PRIu64 " (%#" PRIx64 ") vs %" PRIu64 " (%#" PRIx64 ")", ea,
+              op, eb, a, a, b, b);
     return false;
 }
 
@@ -105,15 +105,25 @@ bool test_check_i(int64_t a, int64_t b, const char *op, const char *ea, const ch
     return false;
 }
 
-bool test_check_str(const char *a, const char *b, bool want_equal, const char *ea,
-                    const char *eb, const char *file, int line)
+bool test_check_str(const char *a, const char *b, bool want_equal, const char *ea, const char *eb,
+                    const char *file, int line)
 {
     bool equal = (a && b) ? !strcmp(a, b) : a == b;
 
     if (equal == want_equal)
         return true;
-    test_fail(file, line, "expected %s %s %s:\n    \"%s\"\n    \"%s\"", ea, want_equal ? "==" : "!=",
-              eb, a ? a : "(null)", b ? b : "(null)");
+    test_fail(file, line, "expected %s %s %s:\n    \"%s\"\n    \"%s\"", ea,
+              want_equal ? "==" : "!=", eb, a ? a : "(null)", b ? b : "(null)");
+    return false;
+}
+
+bool test_check_contains(const char *hay, const char *needle, const char *ehay, const char *file,
+                         int line)
+{
+    if (hay && strstr(hay, needle))
+        return true;
+    test_fail(file, line, "expected %s (\"%s\") to contain \"%s\"", ehay, hay ? hay : "(null)",
+              needle);
     return false;
 }
 

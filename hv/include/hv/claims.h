@@ -40,8 +40,7 @@ struct host;
  * nr_claims == 0 or > CLAIMS_MAX_ENTRIES: -EINVAL / -E2BIG.  A dying
  * domain: -ESRCH.  Nothing changes on any error.
  */
-int domain_set_node_claims(struct domain *d, unsigned int nr_claims,
-                           const memory_claim_t *claims);
+int domain_set_node_claims(struct domain *d, unsigned int nr_claims, const memory_claim_t *claims);
 
 /*
  * Legacy installation (XENMEM_claim_pages), today's Xen semantics:
@@ -69,9 +68,8 @@ void claims_retire_all(struct domain *d);
  * counted domain allocation and its claims cover the shortfall: all its
  * claims for the host-wide check, its claim on the node for a node check.
  */
-bool claims_permit_request(const struct domain *d, unsigned long avail_pages,
-                           unsigned long claims, unsigned int memflags, unsigned long request,
-                           nodeid_t node);
+bool claims_permit_request(const struct domain *d, unsigned long avail_pages, unsigned long claims,
+                           unsigned int memflags, unsigned long request, nodeid_t node);
 
 /*
  * [H] After a successful allocation of `allocation` pages on alloc_node:

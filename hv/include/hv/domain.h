@@ -46,20 +46,20 @@ struct domain {
     bool creation_finished;         /* [P] first unpause done */
 
     /* [PH] written under page_alloc_lock and heap_lock. */
-    atomic_bool is_dying;           /* read anywhere */
-    unsigned long tot_pages;        /* frames counted against the domain */
+    atomic_bool is_dying;    /* read anywhere */
+    unsigned long tot_pages; /* frames counted against the domain */
     unsigned long max_pages;
-    unsigned long extra_pages;      /* MEMF_no_refcount frames */
+    unsigned long extra_pages; /* MEMF_no_refcount frames */
     nodemask_t node_affinity;
-    bool auto_node_affinity;        /* affinity follows node_online_map */
+    bool auto_node_affinity; /* affinity follows node_online_map */
 
     /* [H] Claims (accounting.rst) and placement. */
     unsigned long global_claims;
-    unsigned long node_claims;                /* sum of claims[] */
+    unsigned long node_claims; /* sum of claims[] */
     unsigned long claims[MAX_NUMNODES];
-    unsigned long node_pages[MAX_NUMNODES];   /* tot_pages by node */
+    unsigned long node_pages[MAX_NUMNODES]; /* tot_pages by node */
     nodeid_t last_alloc_node;
-    struct domain *heap_next, *heap_prev;     /* host->heap_domains */
+    struct domain *heap_next, *heap_prev; /* host->heap_domains */
 };
 
 static inline unsigned long domain_tot_pages(const struct domain *d)
@@ -68,6 +68,7 @@ static inline unsigned long domain_tot_pages(const struct domain *d)
 }
 
 struct domain_config {
+    bool control;           /* the control domain: id 0, running, no memory */
     unsigned int max_vcpus; /* >= 1 */
     uint32_t flags;         /* XEN_DOMCTL_CDF_* */
     uint32_t ssidref;
@@ -76,11 +77,11 @@ struct domain_config {
 
 /*
  * Create a domain.  *domid == 0 picks the lowest free id above the last
- * one handed out (wrapping, never 0: the control domain is not a heap
- * domain here); otherwise that id is used (-EEXIST if taken, -EINVAL if
- * reserved).  -EINVAL for max_vcpus == 0 or unknown flags; -ENOMEM when
- * the domain's hypervisor pages cannot be allocated.  New domains are
- * paused, with max_pages 0 and automatic node affinity.
+ * one handed out (wrapping, never 0); otherwise that id is used (-EEXIST
+ * if taken, -EINVAL if reserved).  cfg->control creates the control
+ * domain instead: id 0, already running; it owns no memory.  -EINVAL for max_vcpus == 0 or unknown
+ * flags; -ENOMEM when the domain's hypervisor pages cannot be allocated.  New domains are paused,
+ * with max_pages 0 and automatic node affinity.
  */
 int domain_create(struct host *h, domid_t *domid, const struct domain_config *cfg);
 
@@ -108,13 +109,22 @@ int domain_set_node_affinity(struct domain *d, nodemask_t mask);
 nodemask_t domain_get_node_affinity(struct domain *d);
 
 /*
- * Allocate one extent of 2^order frames (Xen's alloc_domheap_pages()):
- * refuses (INVALID_MFN) a dying domain or one whose tot_pages would pass
- * max_pages, before touching the heap, so no claim is consumed by a
- * refused request.  memflags as for alloc_heap_pages(), with MEMF_bits
- * selecting the highest zone.  Caller holds d->page_alloc_lock.
+ * Allocate one extent of 2^order frames (Xen's alloc_domheap_pages()).
+ * Refuses a dying domain (-ESRCH) or one whose tot_pages would pass
+ * max_pages (-E2BIG) before touching the heap, so no claim is consumed by
+ * a refused request; -ENOMEM when the heap (or claims) cannot serve it.
+ * memflags as for alloc_heap_pages(), with MEMF_bits selecting the highest
+ * zone.  Caller holds d->page_alloc_lock.
  */
-mfn_t alloc_domheap_pages(struct domain *d, unsigned int order, unsigned int memflags);
+int alloc_domheap_pages(struct domain *d, unsigned int order, unsigned int memflags, mfn_t *mfn);
+
+/*
+ * Frames for the domain that are not counted against it (MEMF_no_refcount,
+ * like a paging pool): only unclaimed memory, no claim retired, not in the
+ * physmap; freed when the domain is destroyed.  0 or -errno.
+ */
+int domain_alloc_extra_pages(struct domain *d, unsigned int order, unsigned int memflags,
+                             mfn_t *mfn);
 
 /*
  * Populate one extent of the physmap at gfn: allocate and map.  While the
@@ -124,8 +134,8 @@ mfn_t alloc_domheap_pages(struct domain *d, unsigned int order, unsigned int mem
  * -EEXIST (gfn range already mapped), -EINVAL (range outside the guest
  * frame space), -ESRCH (dying).
  */
-int domain_populate_extent(struct domain *d, gfn_t gfn, unsigned int order,
-                           unsigned int memflags, unsigned long *scrubbed);
+int domain_populate_extent(struct domain *d, gfn_t gfn, unsigned int order, unsigned int memflags,
+                           unsigned long *scrubbed);
 
 /*
  * Remove one extent of the physmap at gfn and free its frames (clean: a

@@ -20,8 +20,8 @@
 
 struct hbitmap {
     uint64_t nbits;
-    unsigned int levels;                   /* >= 1; level 0 is the leaf level */
-    uint64_t nwords[HBITMAP_MAX_LEVELS];   /* words per level */
+    unsigned int levels;                 /* >= 1; level 0 is the leaf level */
+    uint64_t nwords[HBITMAP_MAX_LEVELS]; /* words per level */
     uint64_t *level[HBITMAP_MAX_LEVELS];
 };
 

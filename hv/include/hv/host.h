@@ -82,13 +82,13 @@ struct offline_set {
 /* Counters for reports and benchmarks.  [H] */
 struct heap_stats {
     unsigned long allocs, frees;
-    unsigned long alloc_failures;          /* all failed allocations */
-    unsigned long refused_global_check;    /* refused by claims, host-wide */
-    unsigned long refused_node_check;      /* a node skipped because of claims */
-    unsigned long pages_scrubbed_sync;     /* scrubbed while allocating */
-    unsigned long pages_scrubbed_idle;     /* scrubbed by scrub passes */
-    unsigned long claims_retired;          /* pages of claims retired */
-    unsigned long claims_recalled;         /* pages of claims recalled */
+    unsigned long alloc_failures;       /* all failed allocations */
+    unsigned long refused_global_check; /* refused by claims, host-wide */
+    unsigned long refused_node_check;   /* a node skipped because of claims */
+    unsigned long pages_scrubbed_sync;  /* scrubbed while allocating */
+    unsigned long pages_scrubbed_idle;  /* scrubbed by scrub passes */
+    unsigned long claims_retired;       /* pages of claims retired */
+    unsigned long claims_recalled;      /* pages of claims recalled */
 };
 
 struct host_config {
@@ -114,8 +114,8 @@ struct host {
 
     struct hv_lock heap_lock;
     struct heap_node node[MAX_NUMNODES];
-    owner_t *frame_owner;   /* [H] nr_frames entries */
-    struct hbitmap dirty;   /* [H] frames needing scrub (free or allocated) */
+    owner_t *frame_owner;       /* [H] nr_frames entries */
+    struct hbitmap dirty;       /* [H] frames needing scrub (free or allocated) */
     struct offline_set offline; /* [H] */
 
     /* [H] The design's accounting state (accounting.rst). */

@@ -26,10 +26,10 @@
 #define P2M_TABLE_BITS 9
 
 struct p2m {
-    uint64_t *root;           /* top-level table, NULL while empty */
-    unsigned long nr_pages;   /* frames mapped */
-    unsigned long nr_leaves;  /* leaf entries (of any order) */
-    unsigned long nr_tables;  /* tables allocated, root included */
+    uint64_t *root;          /* top-level table, NULL while empty */
+    unsigned long nr_pages;  /* frames mapped */
+    unsigned long nr_leaves; /* leaf entries (of any order) */
+    unsigned long nr_tables; /* tables allocated, root included */
 };
 
 /* Called once per stored leaf, in ascending gfn order. */
@@ -63,6 +63,10 @@ bool p2m_range_mapped(const struct p2m *p, gfn_t gfn, unsigned long nr);
  * removed, with its machine frame and order, so the caller can free them.
  */
 int p2m_remove(struct p2m *p, gfn_t gfn, unsigned long nr, p2m_leaf_fn fn, void *ctx);
+
+/* True when no frame of [gfn, gfn + nr) is mapped (false if the range
+ * leaves the guest frame space). */
+bool p2m_range_unmapped(const struct p2m *p, gfn_t gfn, unsigned long nr);
 
 /* Every leaf in ascending gfn order. */
 void p2m_for_each(const struct p2m *p, p2m_leaf_fn fn, void *ctx);

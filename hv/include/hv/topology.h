@@ -27,7 +27,7 @@
 
 struct topology {
     unsigned int nr_nodes;
-    uint64_t node_pages[MAX_NUMNODES];            /* whole 4 KiB pages */
+    uint64_t node_pages[MAX_NUMNODES]; /* whole 4 KiB pages */
     unsigned int node_cpus[MAX_NUMNODES];
     uint8_t distance[MAX_NUMNODES][MAX_NUMNODES]; /* SLIT */
 };

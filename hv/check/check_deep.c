@@ -1,0 +1,258 @@
+/*
+ * Deep checks: free chunks, frame owners, the offline set and physmaps,
+ * all against each other.  O(frames); every lock is held by the caller.
+ */
+#include <stdlib.h>
+
+#include <hv/check.h>
+#include <hv/domain.h>
+#include <hv/heap.h>
+
+#include "../heap/freelist.h"
+#include "check_internal.h"
+
+/* A plain bitmap over all frames, to spot frames counted twice. */
+struct frame_marks {
+    uint64_t *w;
+};
+
+static bool marks_init(struct frame_marks *m, mfn_t nr_frames)
+{
+    m->w = calloc((nr_frames + 63) / 64, sizeof(uint64_t));
+    return m->w != NULL;
+}
+
+/* Mark [mfn, mfn + nr); false if any frame was already marked. */
+static bool marks_claim(struct frame_marks *m, mfn_t mfn, unsigned long nr)
+{
+    bool fresh = true;
+
+    for (unsigned long i = 0; i < nr; i++) {
+        uint64_t bit = (uint64_t)1 << ((mfn + i) & 63);
+        uint64_t *w = &m->w[(mfn + i) >> 6];
+
+        fresh &= !(*w & bit);
+        *w |= bit;
+    }
+    return fresh;
+}
+
+static bool check_free_chunk(struct check_ctx *c, nodeid_t node, mfn_t mfn, unsigned int order,
+                             struct frame_marks *marks, unsigned long *dirty)
+{
+    struct host *h = c->h;
+    const struct heap_node *hn = &h->node[node];
+    unsigned long nr = ORDER_PAGES(order);
+    mfn_t buddy = mfn ^ nr;
+
+    if (mfn == 0 || mfn < hn->start || mfn + nr > hn->end)
+        return check_fail(c, "free chunk %#lx order %u lies outside node %u", (unsigned long)mfn,
+                          order, node);
+    if (mfn_zone(mfn) != mfn_zone(mfn + nr - 1))
+        return check_fail(c, "free chunk %#lx order %u spans two zones", (unsigned long)mfn, order);
+    if (!marks_claim(marks, mfn, nr))
+        return check_fail(c, "free chunk %#lx order %u overlaps another free chunk",
+                          (unsigned long)mfn, order);
+    for (unsigned long i = 0; i < nr; i++)
+        if (h->frame_owner[mfn + i] != OWNER_FREE)
+            return check_fail(c, "frame %#lx in a free chunk has owner %#x",
+                              (unsigned long)(mfn + i), h->frame_owner[mfn + i]);
+    if (order < MAX_ORDER && buddy >= hn->start && buddy + nr <= hn->end &&
+        freelist_has(hn, buddy, order))
+        return check_fail(c, "free buddies %#lx and %#lx of order %u were not merged",
+                          (unsigned long)mfn, (unsigned long)buddy, order);
+    *dirty += hbitmap_count_range(&h->dirty, mfn, nr);
+    return true;
+}
+
+static bool check_free_lists(struct check_ctx *c, struct frame_marks *marks)
+{
+    struct host *h = c->h;
+
+    for (unsigned int n = 0; n < h->nr_nodes; n++) {
+        const struct heap_node *hn = &h->node[n];
+        unsigned long chunks[NR_ZONES][MAX_ORDER + 1] = {{0}}, pages[NR_ZONES] = {0};
+        unsigned long dirty = 0;
+
+        for (unsigned int order = 0; order <= MAX_ORDER; order++) {
+            const struct hbitmap *b = &hn->free[order];
+            uint64_t base = hn->start >> order;
+
+            if (!hbitmap_summaries_ok(b))
+                return check_fail(c, "node %u order %u: free bitmap summaries are stale", n, order);
+            for (uint64_t i = hbitmap_find_next(b, 0, b->nbits); i < b->nbits;
+                 i = hbitmap_find_next(b, i + 1, b->nbits)) {
+                mfn_t mfn = (base + i) << order;
+
+                if (!check_free_chunk(c, (nodeid_t)n, mfn, order, marks, &dirty))
+                    return false;
+                chunks[mfn_zone(mfn)][order]++;
+                pages[mfn_zone(mfn)] += ORDER_PAGES(order);
+            }
+        }
+        for (unsigned int z = 0; z < NR_ZONES; z++) {
+            if (pages[z] != hn->zone_avail[z])
+                return check_fail(c, "node %u zone %u: zone_avail = %lu, free chunks hold %lu", n,
+                                  z, hn->zone_avail[z], pages[z]);
+            for (unsigned int o = 0; o <= MAX_ORDER; o++)
+                if (chunks[z][o] != hn->nr_chunks[z][o])
+                    return check_fail(c, "node %u zone %u order %u: %lu chunks counted, %lu found",
+                                      n, z, o, hn->nr_chunks[z][o], chunks[z][o]);
+        }
+        if (dirty != h->node_need_scrub[n])
+            return check_fail(c, "node %u: node_need_scrub = %lu, dirty free frames = %lu", n,
+                              h->node_need_scrub[n], dirty);
+    }
+    return true;
+}
+
+/* Owner codes against the node counters and the offline set. */
+static bool check_owners(struct check_ctx *c, unsigned long *dom_frames)
+{
+    struct host *h = c->h;
+
+    for (unsigned int n = 0; n < h->nr_nodes; n++) {
+        const struct heap_node *hn = &h->node[n];
+        unsigned long free = 0, offlined = 0;
+
+        for (mfn_t mfn = hn->start; mfn < hn->end; mfn++) {
+            owner_t o = h->frame_owner[mfn];
+            uint8_t flags = offline_flags_locked(h, mfn);
+
+            if (o == OWNER_FREE) {
+                free++;
+            } else if (o == OWNER_OFFLINED) {
+                offlined++;
+                if (!(flags & OFFLINE_OFFLINED))
+                    return check_fail(c, "frame %#lx is out of the heap but not marked offlined",
+                                      (unsigned long)mfn);
+            } else if (owner_is_domain(o)) {
+                dom_frames[o - 1]++;
+            } else if (o != OWNER_XEN) {
+                return check_fail(c, "frame %#lx has unknown owner code %#x", (unsigned long)mfn,
+                                  o);
+            }
+            if ((flags & OFFLINE_OFFLINED) && o != OWNER_OFFLINED)
+                return check_fail(c, "frame %#lx is marked offlined but has owner %#x",
+                                  (unsigned long)mfn, o);
+            if ((flags & OFFLINE_PENDING) && (o == OWNER_FREE || o == OWNER_OFFLINED))
+                return check_fail(c, "frame %#lx is pending offline but not allocated",
+                                  (unsigned long)mfn);
+        }
+        /* Free chunks hold only FREE frames and are disjoint, so equal
+         * counts mean every FREE frame sits in a free chunk. */
+        if (free != h->node_avail_pages[n])
+            return check_fail(c, "node %u: %lu frames owned FREE, node_avail_pages = %lu", n, free,
+                              h->node_avail_pages[n]);
+        if (offlined != hn->offlined)
+            return check_fail(c, "node %u: %lu frames offlined, counter says %lu", n, offlined,
+                              hn->offlined);
+    }
+    for (size_t i = 1; i < h->offline.nr; i++)
+        if (h->offline.v[i - 1].mfn >= h->offline.v[i].mfn)
+            return check_fail(c, "offline set is not sorted at entry %zu", i);
+    return true;
+}
+
+struct leaf_walk {
+    struct check_ctx *c;
+    struct domain *d;
+    struct frame_marks *owned;
+    unsigned long node_pages[MAX_NUMNODES];
+    unsigned long pages;
+    bool ok;
+};
+
+static bool check_run(struct leaf_walk *w, mfn_t mfn, unsigned int order, owner_t want)
+{
+    struct host *h = w->c->h;
+    unsigned long nr = ORDER_PAGES(order);
+
+    if (mfn + nr > h->nr_frames)
+        return check_fail(w->c, "d%u maps frame %#lx beyond the host", w->d->domain_id,
+                          (unsigned long)mfn);
+    for (unsigned long i = 0; i < nr; i++)
+        if (h->frame_owner[mfn + i] != want)
+            return check_fail(w->c, "d%u uses frame %#lx owned by %#x", w->d->domain_id,
+                              (unsigned long)(mfn + i), h->frame_owner[mfn + i]);
+    if (!marks_claim(w->owned, mfn, nr))
+        return check_fail(w->c, "frame run %#lx order %u is held twice (d%u)", (unsigned long)mfn,
+                          order, w->d->domain_id);
+    return true;
+}
+
+static void walk_leaf(void *ctx, gfn_t gfn, mfn_t mfn, unsigned int order)
+{
+    struct leaf_walk *w = ctx;
+
+    if (!w->ok)
+        return;
+    w->ok = check_run(w, mfn, order, OWNER_DOM(w->d->domain_id));
+    w->node_pages[host_mfn_to_node(w->c->h, mfn)] += ORDER_PAGES(order);
+    w->pages += ORDER_PAGES(order);
+}
+
+static bool check_domain_memory(struct check_ctx *c, struct domain *d, struct frame_marks *owned,
+                                const unsigned long *dom_frames)
+{
+    struct leaf_walk w = {.c = c, .d = d, .owned = owned, .ok = true};
+    unsigned long extra = 0;
+
+    p2m_for_each(&d->p2m, walk_leaf, &w);
+    if (!w.ok)
+        return false;
+    if (w.pages != d->tot_pages || w.pages != d->p2m.nr_pages)
+        return check_fail(c, "d%u physmap maps %lu frames (counter %lu), tot_pages = %lu",
+                          d->domain_id, w.pages, d->p2m.nr_pages, d->tot_pages);
+    for (unsigned int n = 0; n < MAX_NUMNODES; n++)
+        if (w.node_pages[n] != d->node_pages[n])
+            return check_fail(c, "d%u has %lu frames on node %u, node_pages says %lu", d->domain_id,
+                              w.node_pages[n], n, d->node_pages[n]);
+    for (size_t i = 0; i < d->extra.nr; i++) {
+        if (!check_run(&w, d->extra.v[i].mfn, d->extra.v[i].order, OWNER_DOM(d->domain_id)))
+            return false;
+        extra += ORDER_PAGES(d->extra.v[i].order);
+    }
+    if (extra != d->extra_pages)
+        return check_fail(c, "d%u extra runs hold %lu frames, extra_pages = %lu", d->domain_id,
+                          extra, d->extra_pages);
+    for (size_t i = 0; i < d->xen_pages.nr; i++)
+        if (!check_run(&w, d->xen_pages.v[i].mfn, d->xen_pages.v[i].order, OWNER_XEN))
+            return false;
+    if (dom_frames[d->domain_id] != d->tot_pages + d->extra_pages)
+        return check_fail(c, "d%u owns %lu frames but accounts for %lu + %lu", d->domain_id,
+                          dom_frames[d->domain_id], d->tot_pages, d->extra_pages);
+    return true;
+}
+
+bool check_deep(struct check_ctx *c, struct domain **doms, unsigned int nr)
+{
+    struct frame_marks free_marks = {0}, owned = {0};
+    unsigned long *dom_frames = calloc(DOMID_FIRST_RESERVED, sizeof(*dom_frames));
+    bool ok = false;
+
+    if (!dom_frames || !marks_init(&free_marks, c->h->nr_frames) ||
+        !marks_init(&owned, c->h->nr_frames)) {
+        ok = check_fail(c, "checker: out of memory");
+        goto out;
+    }
+    if (!check_free_lists(c, &free_marks) || !check_owners(c, dom_frames))
+        goto out;
+    for (unsigned int i = 0; i < nr; i++) {
+        if (!check_domain_memory(c, doms[i], &owned, dom_frames))
+            goto out;
+        dom_frames[doms[i]->domain_id] = 0; /* accounted for */
+    }
+    for (unsigned int id = 0; id < DOMID_FIRST_RESERVED; id++) {
+        if (dom_frames[id]) {
+            check_fail(c, "%lu frames are owned by d%u, which does not exist", dom_frames[id], id);
+            goto out;
+        }
+    }
+    ok = true;
+out:
+    free(dom_frames);
+    free(free_marks.w);
+    free(owned.w);
+    return ok;
+}

@@ -1,0 +1,200 @@
+/*
+ * Claim installation: claim sets (domain_set_node_claims()) and the legacy
+ * path (domain_set_outstanding_pages()), plus reading claims back.
+ *
+ * Both installers take d->page_alloc_lock, then heap_lock, and validate
+ * and install inside that one region, so a set is accepted whole or not
+ * at all and nobody observes a half-installed set.
+ */
+#include <errno.h>
+
+#include <hv/check.h>
+#include <hv/claims.h>
+#include <hv/config.h>
+#include <hv/domain.h>
+#include <hv/heap.h>
+
+/* Targets with one of the two top bits set are selectors, not nodes. */
+#define CLAIM_SELECTOR_MASK 0xC0000000U
+
+/* What phase 1 and 2 accepted, ready for phase 4. */
+struct claim_plan {
+    unsigned long global;
+    unsigned long node[MAX_NUMNODES];
+    nodemask_t nodes;
+    bool has_global;
+};
+
+/* Phase 1: each entry on its own (checks in the design's order). */
+static int check_entries(const struct domain *d, unsigned int nr, const memory_claim_t *claims,
+                         struct claim_plan *plan)
+{
+    const struct host *h = d->host;
+
+    for (unsigned int i = 0; i < nr; i++) {
+        uint32_t target = claims[i].target;
+        unsigned long pages = claims[i].pages;
+
+        /* 1. The target is GLOBAL or a node that exists. */
+        if (target == XEN_DOMCTL_CLAIM_MEMORY_GLOBAL) {
+            /* 2. At most once. */
+            if (plan->has_global)
+                return -EINVAL;
+            plan->has_global = true;
+            plan->global = pages;
+        } else if (target & CLAIM_SELECTOR_MASK) {
+            /* LEGACY inside a larger set, or an unknown selector. */
+            return -EINVAL;
+        } else if (!host_node_valid(h, target)) {
+            return -ENOENT;
+        } else {
+            nodeid_t node = (nodeid_t)target;
+            /* The domain's own claim on the node is available to it. */
+            unsigned long others = sub_sat(h->node_outstanding_claims[node], d->claims[node]);
+
+            /* 2. At most once. */
+            if (plan->nodes & node_bit(node))
+                return -EINVAL;
+            plan->nodes |= node_bit(node);
+            /* 3. Fits the node's memory not claimed by other domains. */
+            if (pages > sub_sat(h->node_avail_pages[node], others))
+                return -ENOMEM;
+            plan->node[node] = pages;
+        }
+        /* 4. Padding is reserved. */
+        if (claims[i].pad)
+            return -EINVAL;
+    }
+    return 0;
+}
+
+/* Phase 2: the set as a whole. */
+static int check_totals(const struct domain *d, const struct claim_plan *plan)
+{
+    const struct host *h = d->host;
+    unsigned long sum = plan->global;
+    unsigned long others = sub_sat(h->outstanding_claims, domain_claims_total(d));
+
+    for (unsigned int node = 0; node < MAX_NUMNODES; node++)
+        if (!add_ok(sum, plan->node[node], &sum))
+            return -EINVAL;
+    /* 1. Fits the host's memory not claimed by other domains. */
+    if (sum > sub_sat(h->total_avail_pages, others))
+        return -ENOMEM;
+    /* 2. tot_pages + claims <= max_pages.  An empty set (a release) is
+     * always fine, even when max_pages was lowered below tot_pages. */
+    if (sum && (d->tot_pages > d->max_pages || sum > d->max_pages - d->tot_pages))
+        return -EINVAL;
+    return 0;
+}
+
+/* Phase 4. */
+static void install_plan(struct domain *d, const struct claim_plan *plan)
+{
+    struct host *h = d->host;
+
+    d->global_claims = plan->global;
+    h->outstanding_claims += plan->global;
+    for (unsigned int node = 0; node < MAX_NUMNODES; node++) {
+        if (!plan->node[node])
+            continue;
+        d->claims[node] = plan->node[node];
+        d->node_claims += plan->node[node];
+        h->node_outstanding_claims[node] += plan->node[node];
+        h->outstanding_claims += plan->node[node];
+    }
+}
+
+int domain_set_node_claims(struct domain *d, unsigned int nr_claims, const memory_claim_t *claims)
+{
+    struct host *h = d->host;
+    struct claim_plan plan = {0};
+    int rc;
+
+    if (nr_claims == 0)
+        return -EINVAL;
+    if (nr_claims > CLAIMS_MAX_ENTRIES)
+        return -E2BIG;
+    if (nr_claims == 1 && claims[0].target == XEN_DOMCTL_CLAIM_MEMORY_LEGACY) {
+        if (claims[0].pad)
+            return -EINVAL;
+        return domain_set_outstanding_pages(d, claims[0].pages);
+    }
+
+    hv_lock(&d->page_alloc_lock);
+    hv_lock(&h->heap_lock);
+    if (atomic_load(&d->is_dying))
+        rc = -ESRCH;
+    else
+        rc = check_entries(d, nr_claims, claims, &plan);
+    if (!rc)
+        rc = check_totals(d, &plan);
+    if (!rc) {
+        claims_retire_all(d);   /* phase 3 */
+        install_plan(d, &plan); /* phase 4 */
+    }
+    hv_unlock(&h->heap_lock);
+    hv_unlock(&d->page_alloc_lock);
+    host_debug_check(h);
+    return rc;
+}
+
+int domain_set_outstanding_pages(struct domain *d, unsigned long pages)
+{
+    struct host *h = d->host;
+    unsigned long claim;
+    int rc = 0;
+
+    hv_lock(&d->page_alloc_lock);
+    hv_lock(&h->heap_lock);
+    if (atomic_load(&d->is_dying)) {
+        rc = -ESRCH;
+    } else if (pages == 0) {
+        claims_retire_all(d);
+    } else if (domain_claims_total(d)) {
+        /* Only one active claim per domain, as in Xen; a claim set counts. */
+        rc = -EINVAL;
+    } else if (pages <= d->tot_pages || pages > d->max_pages) {
+        rc = -EINVAL;
+    } else {
+        /* The legacy claim is the shortfall from what the domain holds. */
+        claim = pages - d->tot_pages;
+        if (claim > sub_sat(h->total_avail_pages, h->outstanding_claims)) {
+            rc = -ENOMEM;
+        } else {
+            d->global_claims = claim;
+            h->outstanding_claims += claim;
+        }
+    }
+    hv_unlock(&h->heap_lock);
+    hv_unlock(&d->page_alloc_lock);
+    host_debug_check(h);
+    return rc;
+}
+
+int domain_get_claims(struct domain *d, unsigned int *nr, memory_claim_t *out)
+{
+    struct host *h = d->host;
+    unsigned int count = 0, cap = *nr;
+    int rc = 0;
+
+    hv_lock(&h->heap_lock);
+    for (unsigned int node = 0; node < MAX_NUMNODES; node++)
+        count += d->claims[node] != 0;
+    count += d->global_claims != 0;
+    if (count > cap) {
+        rc = -ERANGE;
+    } else {
+        unsigned int i = 0;
+
+        for (unsigned int node = 0; node < MAX_NUMNODES; node++)
+            if (d->claims[node])
+                out[i++] = (memory_claim_t){.pages = d->claims[node], .target = node};
+        if (d->global_claims)
+            out[i++] = (memory_claim_t){.pages = d->global_claims,
+                                        .target = XEN_DOMCTL_CLAIM_MEMORY_GLOBAL};
+    }
+    hv_unlock(&h->heap_lock);
+    *nr = count;
+    return rc;
+}

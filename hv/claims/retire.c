@@ -1,0 +1,163 @@
+/*
+ * Claims protection and retirement (protection.rst, retirement.rst) and
+ * their helpers.  Everything here runs under heap_lock: claims state and
+ * the free counters change in one critical section, so no allocation ever
+ * sees free memory and claims out of step.
+ */
+#include <hv/claims.h>
+#include <hv/config.h>
+#include <hv/domain.h>
+#include <hv/heap.h>
+
+unsigned long domain_claims_total(const struct domain *d)
+{
+    return d->global_claims + d->node_claims;
+}
+
+unsigned long claims_retire_global(struct domain *d, unsigned long pages_to_retire)
+{
+    struct host *h = d->host;
+    unsigned long pages = MIN(pages_to_retire, d->global_claims);
+
+    ASSERT_LOCKED(&h->heap_lock);
+    BUG_ON(pages > h->outstanding_claims);
+    d->global_claims -= pages;
+    h->outstanding_claims -= pages;
+    return pages;
+}
+
+unsigned long claims_retire_node(struct domain *d, nodeid_t node, unsigned long pages_to_retire)
+{
+    struct host *h = d->host;
+    unsigned long pages = MIN(pages_to_retire, d->claims[node]);
+
+    ASSERT_LOCKED(&h->heap_lock);
+    BUG_ON(pages > d->node_claims || pages > h->node_outstanding_claims[node] ||
+           pages > h->outstanding_claims);
+    d->claims[node] -= pages;
+    d->node_claims -= pages;
+    h->node_outstanding_claims[node] -= pages;
+    h->outstanding_claims -= pages;
+    return pages;
+}
+
+void claims_retire_nodes(struct domain *d)
+{
+    for (unsigned int node = 0; node < MAX_NUMNODES && d->node_claims; node++)
+        claims_retire_node(d, (nodeid_t)node, d->claims[node]);
+}
+
+void claims_retire_all(struct domain *d)
+{
+    claims_retire_global(d, d->global_claims);
+    claims_retire_nodes(d);
+}
+
+bool claims_permit_request(const struct domain *d, unsigned long avail_pages, unsigned long claims,
+                           unsigned int memflags, unsigned long request, nodeid_t node)
+{
+    /* The invariants keep claims <= avail_pages; saturate anyway so that a
+     * broken invariant can only refuse, never wrap into a huge "free". */
+    unsigned long unclaimed = sub_sat(avail_pages, claims);
+    unsigned long credit;
+
+    if (request <= unclaimed)
+        return true;
+    if (!d || (memflags & MEMF_no_refcount))
+        return false;
+    /* The domain may use what it claimed on top of unclaimed memory
+     * (edge-cases.rst): all its claims host-wide, its own claim on a node. */
+    credit = node == NUMA_NO_NODE ? domain_claims_total(d) : d->claims[node];
+    return request - unclaimed <= credit;
+}
+
+/* The domain's node with the largest claim (lowest id on a tie), or
+ * NUMA_NO_NODE when it holds no node claim. */
+static nodeid_t largest_node_claim(const struct domain *d)
+{
+    nodeid_t best = NUMA_NO_NODE;
+
+    for (unsigned int node = 0; node < MAX_NUMNODES && d->node_claims; node++)
+        if (d->claims[node] && (best == NUMA_NO_NODE || d->claims[node] > d->claims[best]))
+            best = (nodeid_t)node;
+    return best;
+}
+
+void claims_retire_allocation(struct domain *d, unsigned long allocation, nodeid_t alloc_node)
+{
+    unsigned long left = allocation;
+
+    ASSERT_LOCKED(&d->host->heap_lock);
+    /* Step 1: the allocation node's claim. */
+    left -= claims_retire_node(d, alloc_node, left);
+    /* Step 2: the global claim, the flexible fallback. */
+    if (left)
+        left -= claims_retire_global(d, left);
+    /* Step 3: other nodes' claims, so that tot_pages + claims cannot grow
+     * past max_pages (the limit itself needs page_alloc_lock, which may not
+     * be taken here).  Largest claim first: it keeps the remaining claims
+     * even, and a large remainder is the one least likely to be used. */
+    while (left) {
+        nodeid_t node = largest_node_claim(d);
+
+        if (node == NUMA_NO_NODE)
+            break;
+        left -= claims_retire_node(d, node, left);
+    }
+    d->host->stats.claims_retired += allocation - left;
+}
+
+/* Domain with the largest claim on node (or global claim when node is
+ * NUMA_NO_NODE); ties go to the lower domid. */
+static struct domain *largest_claimant(struct host *h, nodeid_t node)
+{
+    struct domain *best = NULL;
+    unsigned long best_claim = 0;
+
+    for (struct domain *d = h->heap_domains; d; d = d->heap_next) {
+        unsigned long c = node == NUMA_NO_NODE ? d->global_claims : d->claims[node];
+
+        if (c > best_claim || (c && c == best_claim && d->domain_id < best->domain_id)) {
+            best = d;
+            best_claim = c;
+        }
+    }
+    return best;
+}
+
+unsigned long claims_recall(struct host *h, nodeid_t node)
+{
+    unsigned long recalled = 0;
+
+    ASSERT_LOCKED(&h->heap_lock);
+    /* Node level first: recalling node claims also lowers the host total,
+     * which may already repair the global invariant. */
+    while (h->node_outstanding_claims[node] > h->node_avail_pages[node]) {
+        struct domain *d = largest_claimant(h, node);
+
+        BUG_ON(!d);
+        recalled += claims_retire_node(
+            d, node, h->node_outstanding_claims[node] - h->node_avail_pages[node]);
+    }
+    /* Host level: if every node is within bounds, the excess can only be
+     * global claims (sum of node claims <= sum of node memory). */
+    while (h->outstanding_claims > h->total_avail_pages) {
+        struct domain *d = largest_claimant(h, NUMA_NO_NODE);
+
+        BUG_ON(!d);
+        recalled += claims_retire_global(d, h->outstanding_claims - h->total_avail_pages);
+    }
+    h->stats.claims_recalled += recalled;
+    return recalled;
+}
+
+void claims_trim_to_max_pages(struct domain *d)
+{
+    unsigned long allowed = sub_sat(d->max_pages, d->tot_pages);
+    unsigned long excess = sub_sat(domain_claims_total(d), allowed);
+
+    ASSERT_LOCKED(&d->host->heap_lock);
+    excess -= claims_retire_global(d, excess);
+    for (unsigned int node = MAX_NUMNODES; node-- > 0 && excess;)
+        excess -= claims_retire_node(d, (nodeid_t)node, excess);
+}

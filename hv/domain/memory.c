@@ -1,0 +1,119 @@
+/*
+ * A domain's memory: allocating extents for it, populating and shrinking
+ * its physmap.  These are the core of XENMEM_populate_physmap and
+ * XENMEM_decrease_reservation; the hypercall layer adds argument copying,
+ * privilege checks and preemption.
+ */
+#include <errno.h>
+
+#include <hv/check.h>
+#include <hv/config.h>
+#include <hv/domain.h>
+#include <hv/heap.h>
+
+int alloc_domheap_pages(struct domain *d, unsigned int order, unsigned int memflags, mfn_t *mfn)
+{
+    unsigned int bits = MEMF_get_bits(memflags);
+    unsigned int zone_hi = bits ? bits_to_zone(bits) : NR_ZONES - 1;
+    unsigned long nr = ORDER_PAGES(order);
+
+    ASSERT_LOCKED(&d->page_alloc_lock);
+    if (order > MAX_ORDER)
+        return -EINVAL;
+    if (atomic_load(&d->is_dying))
+        return -ESRCH;
+    /* The max_pages check comes first, under page_alloc_lock, so that a
+     * refused request never reaches the heap and never consumes a claim. */
+    if (!(memflags & MEMF_no_refcount) &&
+        (d->tot_pages > d->max_pages || nr > d->max_pages - d->tot_pages))
+        return -E2BIG;
+    if (zone_hi < MEMZONE_LO)
+        return -ENOMEM;
+    *mfn = alloc_heap_pages(d->host, MEMZONE_LO, zone_hi, order, memflags, d);
+    return *mfn == INVALID_MFN ? -ENOMEM : 0;
+}
+
+static bool gfn_range_ok(gfn_t gfn, unsigned int order)
+{
+    return order <= MAX_ORDER && gfn < P2M_MAX_GFN && ORDER_PAGES(order) <= P2M_MAX_GFN - gfn;
+}
+
+int domain_populate_extent(struct domain *d, gfn_t gfn, unsigned int order, unsigned int memflags,
+                           unsigned long *scrubbed)
+{
+    unsigned int flags = memflags;
+    mfn_t mfn;
+    int rc;
+
+    if (scrubbed)
+        *scrubbed = 0;
+    if (!gfn_range_ok(gfn, order))
+        return -EINVAL;
+
+    hv_lock(&d->page_alloc_lock);
+    /* Check the target before allocating: a failed insert after the
+     * allocation would have retired claims for nothing. */
+    if (!p2m_range_unmapped(&d->p2m, gfn, ORDER_PAGES(order))) {
+        rc = -EEXIST;
+        goto out;
+    }
+    /* While being built the guest cannot see its memory yet, so dirty
+     * frames are fine as long as they are scrubbed before it runs. */
+    if (!d->creation_finished)
+        flags |= MEMF_no_scrub;
+    rc = alloc_domheap_pages(d, order, flags, &mfn);
+    if (rc)
+        goto out;
+    rc = p2m_insert(&d->p2m, gfn, mfn, order);
+    if (rc) {
+        /* Only a table allocation can fail here.  The claim retired for
+         * these frames is lost, as in Xen: a build that fails this way is
+         * torn down anyway. */
+        free_heap_pages(d->host, mfn, order, false, d, true);
+        goto out;
+    }
+    if ((flags & MEMF_no_scrub) && !(memflags & MEMF_no_scrub)) {
+        unsigned long n = scrub_allocated_range(d->host, mfn, ORDER_PAGES(order));
+
+        if (scrubbed)
+            *scrubbed = n;
+    }
+out:
+    hv_unlock(&d->page_alloc_lock);
+    host_debug_check(d->host);
+    return rc;
+}
+
+static void free_removed(void *ctx, gfn_t gfn, mfn_t mfn, unsigned int order)
+{
+    struct domain *d = ctx;
+
+    /* A live domain clears what it gives back if it cares (Xen's rule). */
+    free_heap_pages(d->host, mfn, order, false, d, true);
+}
+
+int domain_decrease_extent(struct domain *d, gfn_t gfn, unsigned int order)
+{
+    int rc;
+
+    if (!gfn_range_ok(gfn, order))
+        return -EINVAL;
+    hv_lock(&d->page_alloc_lock);
+    if (atomic_load(&d->is_dying))
+        rc = -ESRCH;
+    else
+        rc = p2m_remove(&d->p2m, gfn, ORDER_PAGES(order), free_removed, d);
+    hv_unlock(&d->page_alloc_lock);
+    host_debug_check(d->host);
+    return rc;
+}
+
+mfn_t domain_gfn_to_mfn(struct domain *d, gfn_t gfn)
+{
+    mfn_t mfn;
+
+    hv_lock(&d->page_alloc_lock);
+    mfn = p2m_lookup(&d->p2m, gfn, NULL);
+    hv_unlock(&d->page_alloc_lock);
+    return mfn;
+}

@@ -1,0 +1,492 @@
+/*
+ * A domain's physmap (p2m): guest frame -> machine frame, as a 4-level
+ * radix tree of 512-entry tables.  See hv/p2m.h for the contract.
+ *
+ * Entry encoding (one uint64_t, 0 = empty):
+ *   bit 0       present
+ *   bit 1       leaf: bits 12..51 hold the first machine frame of the leaf
+ *               (frames have at most 40 bits); the leaf's order follows
+ *               from its level (9 * level)
+ *   otherwise   the rest of the word is the pointer to the child table
+ *               (malloc alignment keeps bits 0 and 1 of it clear)
+ *
+ * Invariants, kept by every operation:
+ *   - every table in the tree has at least one leaf below it: a table that
+ *     becomes empty is freed at once, and the root too (p->root is NULL
+ *     exactly when nothing is mapped, and then nr_tables == 0);
+ *   - leaves sit at levels 0..2 only, and a leaf at level L starts at a
+ *     gfn and an mfn both aligned to 2^(9L);
+ *   - nr_pages, nr_leaves and nr_tables are exact at every return.
+ *
+ * All-or-nothing updates: p2m_insert first allocates every table it needs
+ * and only then writes leaves (which cannot fail); if an allocation fails
+ * the fresh tables, which hold no leaf, are pruned again.  p2m_remove
+ * first shatters the (at most two) leaves that straddle the range's ends,
+ * which maps the same frames, and only then unmaps.
+ */
+#include <errno.h>
+#include <stdint.h>
+#include <stdlib.h>
+
+#include "hv/config.h"
+#include "hv/p2m.h"
+#include "hv/p2m_test.h"
+
+#define P2M_ENTRIES    (1U << P2M_TABLE_BITS)
+#define P2M_ROOT_LEVEL (P2M_LEVELS - 1)
+/* Highest level that can hold a leaf: 1 GiB = MAX_ORDER. */
+#define P2M_LEAF_LEVEL 2
+
+#define E_PRESENT   ((uint64_t)1 << 0)
+#define E_LEAF      ((uint64_t)1 << 1)
+#define E_FLAGS     (E_PRESENT | E_LEAF)
+#define E_MFN_SHIFT 12
+#define MFN_BITS    (PADDR_BITS - PAGE_SHIFT)
+#define MFN_LIMIT   ((mfn_t)1 << MFN_BITS) /* exclusive */
+
+_Static_assert((P2M_LEAF_LEVEL * P2M_TABLE_BITS) == MAX_ORDER,
+               "a level-2 leaf is a MAX_ORDER chunk");
+_Static_assert((P2M_LEVELS * P2M_TABLE_BITS) == P2M_GFN_BITS, "the levels cover the gfn space");
+_Static_assert(E_MFN_SHIFT + MFN_BITS <= 64, "a machine frame fits a leaf entry");
+
+/* ---- entries ------------------------------------------------------------ */
+
+static inline bool e_present(uint64_t e)
+{
+    return e & E_PRESENT;
+}
+
+static inline bool e_leaf(uint64_t e)
+{
+    return (e & E_FLAGS) == E_FLAGS;
+}
+
+static inline bool e_table(uint64_t e)
+{
+    return (e & E_FLAGS) == E_PRESENT;
+}
+
+static inline mfn_t e_mfn(uint64_t e)
+{
+    ASSERT(e_leaf(e));
+    return e >> E_MFN_SHIFT;
+}
+
+static inline uint64_t *e_child(uint64_t e)
+{
+    ASSERT(e_table(e));
+    return (uint64_t *)(uintptr_t)(e & ~E_FLAGS);
+}
+
+static inline uint64_t make_leaf(mfn_t mfn)
+{
+    ASSERT(mfn < MFN_LIMIT);
+    return (mfn << E_MFN_SHIFT) | E_LEAF | E_PRESENT;
+}
+
+static inline uint64_t make_table(uint64_t *t)
+{
+    ASSERT(((uintptr_t)t & E_FLAGS) == 0);
+    return (uint64_t)(uintptr_t)t | E_PRESENT;
+}
+
+/* ---- geometry ----------------------------------------------------------- */
+
+static inline unsigned int level_order(unsigned int level)
+{
+    return level * P2M_TABLE_BITS;
+}
+
+/* Frames covered by one entry of a level-`level` table. */
+static inline gfn_t level_frames(unsigned int level)
+{
+    return (gfn_t)1 << level_order(level);
+}
+
+static inline unsigned int level_index(gfn_t gfn, unsigned int level)
+{
+    return (unsigned int)(gfn >> level_order(level)) & (P2M_ENTRIES - 1);
+}
+
+/* First gfn after the level-`level` entry that covers gfn. */
+static inline gfn_t entry_end(gfn_t gfn, unsigned int level)
+{
+    return (gfn | (level_frames(level) - 1)) + 1;
+}
+
+/* [gfn, gfn + nr) lies inside the guest frame space (nr == 0 included). */
+static bool in_space(gfn_t gfn, uint64_t nr)
+{
+    return nr <= P2M_MAX_GFN && gfn <= P2M_MAX_GFN - nr;
+}
+
+/* ---- tables ------------------------------------------------------------- */
+
+/*
+ * Test scaffolding (hv/p2m_test.h): how many more table allocations may
+ * succeed, or -1 for all of them.  Process-wide on purpose, so tests can
+ * reach allocations deep inside an operation; only read while -1.
+ */
+static long fail_alloc_after = -1;
+
+void p2m_test_fail_alloc_after(long n)
+{
+    fail_alloc_after = n < 0 ? -1 : n;
+}
+
+/* Every table comes from here: a zeroed table, counted, or NULL. */
+static uint64_t *table_alloc(struct p2m *p)
+{
+    uint64_t *t;
+
+    if (fail_alloc_after == 0)
+        return NULL;
+    if (fail_alloc_after > 0)
+        fail_alloc_after--;
+    t = calloc(P2M_ENTRIES, sizeof(*t));
+    if (!t)
+        return NULL;
+    ASSERT(((uintptr_t)t & E_FLAGS) == 0);
+    p->nr_tables++;
+    return t;
+}
+
+static void table_free(struct p2m *p, uint64_t *t)
+{
+    ASSERT(p->nr_tables > 0);
+    p->nr_tables--;
+    free(t);
+}
+
+static bool table_empty(const uint64_t *t)
+{
+    for (unsigned int i = 0; i < P2M_ENTRIES; i++)
+        if (t[i])
+            return false;
+    return true;
+}
+
+/* Free the subtree of t (the tables only). */
+static void free_tree(struct p2m *p, uint64_t *t, unsigned int level)
+{
+    if (level > 0)
+        for (unsigned int i = 0; i < P2M_ENTRIES; i++)
+            if (e_table(t[i]))
+                free_tree(p, e_child(t[i]), level - 1);
+    table_free(p, t);
+}
+
+/* Keep the invariant "root is NULL when empty". */
+static void root_release_if_empty(struct p2m *p)
+{
+    if (p->root && table_empty(p->root)) {
+        table_free(p, p->root);
+        p->root = NULL;
+    }
+}
+
+/* ---- walks -------------------------------------------------------------- */
+
+/*
+ * Whether every frame of [lo, hi) below table t (at `level`) is mapped
+ * (want == true) or unmapped (want == false).  Cost: one step per entry
+ * the range meets, so whole leaves, holes and tables are skipped at once.
+ */
+static bool range_is(const uint64_t *t, unsigned int level, gfn_t lo, gfn_t hi, bool want)
+{
+    for (gfn_t g = lo, next; g < hi; g = next) {
+        uint64_t e = t[level_index(g, level)];
+
+        next = MIN(entry_end(g, level), hi);
+        if (!e_present(e)) {
+            if (want)
+                return false;
+        } else if (e_leaf(e)) {
+            if (!want)
+                return false;
+        } else {
+            ASSERT(level > 0);
+            if (!range_is(e_child(e), level - 1, g, next, want))
+                return false;
+        }
+    }
+    return true;
+}
+
+/* range_is over the whole tree; [gfn, gfn + nr) must be in the space. */
+static bool tree_range_is(const struct p2m *p, gfn_t gfn, uint64_t nr, bool want)
+{
+    if (!p->root)
+        return !want || nr == 0;
+    return range_is(p->root, P2M_ROOT_LEVEL, gfn, gfn + nr, want);
+}
+
+/*
+ * Map [lo, hi) below table t (at `level`) to gfn + delta (delta is
+ * mfn - gfn modulo 2^64, so its alignment is that of both frames'
+ * offset).  An entry becomes a leaf when the range covers it whole, the
+ * level can hold leaves and the machine frame is aligned like the guest
+ * frame; otherwise the range goes down one level.
+ *
+ * Two passes over the same (unmapped) range: with commit == false only the
+ * missing tables are allocated (-ENOMEM possible, the tables made so far
+ * stay); with commit == true the leaves are written, which needs no
+ * allocation and cannot fail.
+ */
+static int fill(struct p2m *p, uint64_t *t, unsigned int level, gfn_t lo, gfn_t hi, uint64_t delta,
+                bool commit)
+{
+    const gfn_t span = level_frames(level);
+
+    for (gfn_t g = lo, next; g < hi; g = next) {
+        uint64_t *e = &t[level_index(g, level)];
+        int rc;
+
+        next = MIN(entry_end(g, level), hi);
+        if (level <= P2M_LEAF_LEVEL && next - g == span && !(delta & (span - 1))) {
+            /* Empty: a table here would have a leaf below it, in range. */
+            ASSERT(*e == 0);
+            if (commit) {
+                *e = make_leaf(g + delta);
+                p->nr_leaves++;
+                p->nr_pages += span;
+            }
+            continue;
+        }
+        ASSERT(level > 0 && !e_leaf(*e));
+        if (!e_present(*e)) {
+            uint64_t *child;
+
+            ASSERT(!commit);
+            child = table_alloc(p);
+            if (!child)
+                return -ENOMEM;
+            *e = make_table(child);
+        }
+        rc = fill(p, e_child(*e), level - 1, g, next, delta, commit);
+        if (rc)
+            return rc;
+    }
+    return 0;
+}
+
+/*
+ * Unmap [lo, hi) below table t (at `level`) and free the child tables that
+ * this leaves empty.  Every leaf met must lie wholly inside the range
+ * (straddling leaves were shattered before); fn (if not NULL) gets each in
+ * ascending gfn order.  Over a range without leaves this only prunes empty
+ * tables, which is how a failed insert is rolled back.
+ */
+static void unmap(struct p2m *p, uint64_t *t, unsigned int level, gfn_t lo, gfn_t hi,
+                  p2m_leaf_fn fn, void *ctx)
+{
+    const gfn_t span = level_frames(level);
+
+    for (gfn_t g = lo, next; g < hi; g = next) {
+        uint64_t *e = &t[level_index(g, level)];
+
+        next = MIN(entry_end(g, level), hi);
+        if (!e_present(*e))
+            continue;
+        if (e_leaf(*e)) {
+            ASSERT(next - g == span);
+            if (fn)
+                fn(ctx, g, e_mfn(*e), level_order(level));
+            *e = 0;
+            ASSERT(p->nr_leaves > 0 && p->nr_pages >= span);
+            p->nr_leaves--;
+            p->nr_pages -= span;
+            continue;
+        }
+        ASSERT(level > 0);
+        unmap(p, e_child(*e), level - 1, g, next, fn, ctx);
+        if (table_empty(e_child(*e))) {
+            table_free(p, e_child(*e));
+            *e = 0;
+        }
+    }
+}
+
+/* Replace the leaf *e (at level 1 or 2) by a table of 512 leaves one level
+ * down that map the same frames. */
+static int shatter(struct p2m *p, uint64_t *e, unsigned int level)
+{
+    const gfn_t sub = level_frames(level - 1);
+    mfn_t mfn = e_mfn(*e);
+    uint64_t *child;
+
+    ASSERT(level >= 1 && level <= P2M_LEAF_LEVEL);
+    child = table_alloc(p);
+    if (!child)
+        return -ENOMEM;
+    for (unsigned int i = 0; i < P2M_ENTRIES; i++)
+        child[i] = make_leaf(mfn + i * sub);
+    *e = make_table(child);
+    p->nr_leaves += P2M_ENTRIES - 1;
+    return 0;
+}
+
+/*
+ * Make gfn b a leaf boundary: shatter the leaves that map b but start
+ * before it, from the top down (a 1 GiB leaf may need two steps).  At most
+ * one allocation per level; on -ENOMEM the shatters done stay (harmless).
+ */
+static int split_at(struct p2m *p, gfn_t b)
+{
+    uint64_t *t = p->root;
+
+    if (b >= P2M_MAX_GFN)
+        return 0;
+    for (unsigned int level = P2M_ROOT_LEVEL; t && level > 0; level--) {
+        uint64_t *e = &t[level_index(b, level)];
+
+        if (!e_present(*e))
+            return 0;
+        if (e_leaf(*e)) {
+            int rc;
+
+            if (!(b & (level_frames(level) - 1)))
+                return 0;
+            rc = shatter(p, e, level);
+            if (rc)
+                return rc;
+        }
+        t = e_child(*e);
+    }
+    return 0;
+}
+
+static void walk(const uint64_t *t, unsigned int level, gfn_t base, p2m_leaf_fn fn, void *ctx)
+{
+    for (unsigned int i = 0; i < P2M_ENTRIES; i++) {
+        gfn_t g = base + ((gfn_t)i << level_order(level));
+
+        if (e_leaf(t[i])) {
+            fn(ctx, g, e_mfn(t[i]), level_order(level));
+        } else if (e_table(t[i])) {
+            ASSERT(level > 0);
+            walk(e_child(t[i]), level - 1, g, fn, ctx);
+        }
+    }
+}
+
+/* ---- API ---------------------------------------------------------------- */
+
+void p2m_init(struct p2m *p)
+{
+    *p = (struct p2m){0};
+}
+
+void p2m_destroy(struct p2m *p)
+{
+    if (p->root)
+        free_tree(p, p->root, P2M_ROOT_LEVEL);
+    ASSERT(p->nr_tables == 0);
+    p2m_init(p);
+}
+
+/*
+ * The machine range must fit a leaf entry (40-bit frames), else -EINVAL.
+ * It need not be aligned to 2^order: leaves are chosen by the alignment of
+ * each piece anyway, so a misaligned mfn just gives smaller leaves.
+ */
+int p2m_insert(struct p2m *p, gfn_t gfn, mfn_t mfn, unsigned int order)
+{
+    gfn_t nr;
+    int rc;
+
+    if (order > MAX_ORDER)
+        return -EINVAL;
+    nr = ORDER_PAGES(order);
+    if (!in_space(gfn, nr) || mfn >= MFN_LIMIT || nr > MFN_LIMIT - mfn)
+        return -EINVAL;
+    if (!tree_range_is(p, gfn, nr, false))
+        return -EEXIST;
+
+    if (!p->root) {
+        p->root = table_alloc(p);
+        if (!p->root)
+            return -ENOMEM;
+    }
+    rc = fill(p, p->root, P2M_ROOT_LEVEL, gfn, gfn + nr, mfn - gfn, false);
+    if (rc) {
+        /* The range holds no leaf, so this frees exactly the new tables. */
+        unmap(p, p->root, P2M_ROOT_LEVEL, gfn, gfn + nr, NULL, NULL);
+        root_release_if_empty(p);
+        return rc;
+    }
+    rc = fill(p, p->root, P2M_ROOT_LEVEL, gfn, gfn + nr, mfn - gfn, true);
+    ASSERT(rc == 0);
+    return rc;
+}
+
+mfn_t p2m_lookup(const struct p2m *p, gfn_t gfn, unsigned int *leaf_order)
+{
+    const uint64_t *t = p->root;
+
+    if (gfn >= P2M_MAX_GFN)
+        return INVALID_MFN;
+    for (unsigned int level = P2M_ROOT_LEVEL; t; level--) {
+        uint64_t e = t[level_index(gfn, level)];
+
+        if (!e_present(e))
+            break;
+        if (e_leaf(e)) {
+            if (leaf_order)
+                *leaf_order = level_order(level);
+            return e_mfn(e) + (gfn & (level_frames(level) - 1));
+        }
+        ASSERT(level > 0);
+        t = e_child(e);
+    }
+    return INVALID_MFN;
+}
+
+/* nr == 0 is true for any gfn <= P2M_MAX_GFN. */
+bool p2m_range_mapped(const struct p2m *p, gfn_t gfn, unsigned long nr)
+{
+    return in_space(gfn, nr) && tree_range_is(p, gfn, nr, true);
+}
+
+/* nr == 0 is true for any gfn <= P2M_MAX_GFN. */
+bool p2m_range_unmapped(const struct p2m *p, gfn_t gfn, unsigned long nr)
+{
+    return in_space(gfn, nr) && tree_range_is(p, gfn, nr, false);
+}
+
+/*
+ * A range outside the guest frame space is not mapped: -ENOENT.  nr == 0
+ * does nothing and returns 0.  fn may be NULL; it must not use the p2m
+ * (it runs while the tree is being changed).  The root is freed when the
+ * map becomes empty.
+ */
+int p2m_remove(struct p2m *p, gfn_t gfn, unsigned long nr, p2m_leaf_fn fn, void *ctx)
+{
+    int rc;
+
+    if (!p2m_range_mapped(p, gfn, nr))
+        return -ENOENT;
+    if (nr == 0)
+        return 0;
+
+    rc = split_at(p, gfn);
+    if (!rc)
+        rc = split_at(p, gfn + nr);
+    if (rc)
+        return rc;
+
+    unmap(p, p->root, P2M_ROOT_LEVEL, gfn, gfn + nr, fn, ctx);
+    root_release_if_empty(p);
+    return 0;
+}
+
+void p2m_for_each(const struct p2m *p, p2m_leaf_fn fn, void *ctx)
+{
+    if (p->root)
+        walk(p->root, P2M_ROOT_LEVEL, 0, fn, ctx);
+}
+
+size_t p2m_bytes(const struct p2m *p)
+{
+    return (size_t)p->nr_tables * P2M_ENTRIES * sizeof(uint64_t);
+}

@@ -1,0 +1,202 @@
+/*
+ * Allocation: the global claims check, the node search with the per-node
+ * claims check (get_free_buddy()), splitting, and claim retirement -- all
+ * in one heap_lock critical section, as the design requires.
+ */
+#include <hv/claims.h>
+#include <hv/config.h>
+#include <hv/domain.h>
+#include <hv/heap.h>
+
+#include "freelist.h"
+
+static nodeid_t first_node(nodemask_t mask)
+{
+    return mask ? (nodeid_t)__builtin_ctzll(mask) : MAX_NUMNODES;
+}
+
+/* The lowest node in mask above n, or MAX_NUMNODES. */
+static nodeid_t next_node(unsigned int n, nodemask_t mask)
+{
+    if (n + 1 >= MAX_NUMNODES)
+        return MAX_NUMNODES;
+    mask &= ~(node_bit(n + 1) - 1);
+    return first_node(mask);
+}
+
+/* The node after n in mask, wrapping around. */
+static nodeid_t cycle_node(unsigned int n, nodemask_t mask)
+{
+    nodeid_t next = next_node(n, mask);
+
+    return next < MAX_NUMNODES ? next : first_node(mask);
+}
+
+/* Take a free chunk of order >= `order` from the node's zones, highest
+ * zone first and, within a zone, the smallest order that fits. */
+static mfn_t take_from_node(struct heap_node *hn, unsigned int zone_lo, unsigned int zone_hi,
+                            unsigned int order, unsigned int *chunk_order)
+{
+    unsigned int zone = zone_hi;
+
+    do {
+        if (hn->zone_avail[zone] < ORDER_PAGES(order))
+            continue;
+        for (unsigned int j = order; j <= MAX_ORDER; j++) {
+            mfn_t mfn;
+
+            if (!hn->nr_chunks[zone][j])
+                continue;
+            mfn = freelist_find(hn, zone, j);
+            if (mfn == INVALID_MFN)
+                continue;
+            freelist_rem(hn, mfn, j);
+            *chunk_order = j;
+            return mfn;
+        }
+    } while (zone-- > zone_lo);
+    return INVALID_MFN;
+}
+
+/*
+ * Find and remove a free chunk for the request, searching nodes in Xen's
+ * order: the requested node; else round-robin from the node after the
+ * domain's last allocation node within its affinity (clamped to online
+ * nodes); then the rest of that set; then, once, the online nodes outside
+ * it.  An exact-node request stops after the requested node.  Before a
+ * node's free lists are looked at, the node-level claims check must pass.
+ */
+static mfn_t get_free_buddy(struct host *h, unsigned int zone_lo, unsigned int zone_hi,
+                            unsigned int order, unsigned int memflags, const struct domain *d,
+                            nodeid_t *alloc_node, unsigned int *chunk_order)
+{
+    nodeid_t req_node = MEMF_get_node(memflags), node = req_node, first;
+    nodemask_t nodemask = h->node_online_map;
+    unsigned long request = ORDER_PAGES(order);
+    unsigned int retry = 0;
+
+    if (d && (nodemask & d->node_affinity))
+        nodemask &= d->node_affinity;
+
+    if (node == NUMA_NO_NODE) {
+        if (d)
+            node = cycle_node(d->last_alloc_node, nodemask);
+        /* No domain: Xen starts on the current CPU's node; the simulated
+         * hypervisor runs on the first node. */
+        if (node >= MAX_NUMNODES)
+            node = first_node(h->node_online_map);
+    } else if (node >= MAX_NUMNODES) {
+        return INVALID_MFN;
+    }
+    first = node;
+
+    for (;;) {
+        if (host_node_valid(h, node)) {
+            if (claims_permit_request(d, h->node_avail_pages[node],
+                                      h->node_outstanding_claims[node], memflags, request, node)) {
+                mfn_t mfn = take_from_node(&h->node[node], zone_lo, zone_hi, order, chunk_order);
+
+                if (mfn != INVALID_MFN) {
+                    *alloc_node = node;
+                    return mfn;
+                }
+            } else {
+                h->stats.refused_node_check++;
+            }
+        }
+
+        if ((memflags & MEMF_exact_node) && req_node != NUMA_NO_NODE)
+            return INVALID_MFN;
+
+        if (!(nodemask & node_bit(node))) {
+            /* Only the very first node can lie outside the mask. */
+            first = node = first_node(nodemask);
+            if (node < MAX_NUMNODES)
+                continue;
+        } else if ((node = next_node(node, nodemask)) >= MAX_NUMNODES) {
+            node = first_node(nodemask);
+        }
+        if (node == first) {
+            /* Tried the whole preferred set: once more with the others. */
+            if ((memflags & MEMF_exact_node) || retry++)
+                return INVALID_MFN;
+            nodemask = h->node_online_map & ~nodemask;
+            first = node = first_node(nodemask);
+            if (node >= MAX_NUMNODES)
+                return INVALID_MFN;
+        }
+    }
+}
+
+mfn_t alloc_heap_pages(struct host *h, unsigned int zone_lo, unsigned int zone_hi,
+                       unsigned int order, unsigned int memflags, struct domain *d)
+{
+    unsigned long request = ORDER_PAGES(order), dirty;
+    bool counted = d && !(memflags & MEMF_no_refcount);
+    unsigned int chunk_order;
+    nodeid_t node;
+    mfn_t mfn;
+
+    if (order > MAX_ORDER || zone_lo > zone_hi || zone_hi >= NR_ZONES)
+        return INVALID_MFN;
+    if (d)
+        ASSERT_LOCKED(&d->page_alloc_lock);
+
+    hv_lock(&h->heap_lock);
+
+    /* Global check: unclaimed memory, plus all of the domain's claims for a
+     * counted allocation, must cover the request (protection.rst). */
+    if (!claims_permit_request(d, h->total_avail_pages, h->outstanding_claims, memflags, request,
+                               NUMA_NO_NODE)) {
+        h->stats.refused_global_check++;
+        goto fail;
+    }
+
+    mfn = get_free_buddy(h, zone_lo, zone_hi, order, memflags, d, &node, &chunk_order);
+    if (mfn == INVALID_MFN)
+        goto fail;
+
+    /* Split down to the requested order, keeping the lower halves free and
+     * handing out the top, as Xen does. */
+    while (chunk_order > order) {
+        chunk_order--;
+        freelist_add(&h->node[node], mfn, chunk_order);
+        mfn += ORDER_PAGES(chunk_order);
+    }
+
+    ASSERT(h->node_avail_pages[node] >= request && h->total_avail_pages >= request);
+    h->node_avail_pages[node] -= request;
+    h->total_avail_pages -= request;
+    h->node[node].allocated += request;
+
+    if (counted) {
+        claims_retire_allocation(d, request, node);
+        d->tot_pages += request;
+        d->node_pages[node] += request;
+    } else if (d) {
+        d->extra_pages += request;
+    }
+    if (d)
+        d->last_alloc_node = node;
+
+    frames_set_owner(h, mfn, request, d ? OWNER_DOM(d->domain_id) : OWNER_XEN);
+
+    /* Frames leaving the free pool leave node_need_scrub; unless the caller
+     * scrubs them itself, they are scrubbed now. */
+    dirty = hbitmap_count_range(&h->dirty, mfn, request);
+    if (dirty) {
+        h->node_need_scrub[node] -= dirty;
+        if (!(memflags & MEMF_no_scrub)) {
+            hbitmap_clear_range(&h->dirty, mfn, request);
+            h->stats.pages_scrubbed_sync += dirty;
+        }
+    }
+    h->stats.allocs++;
+    hv_unlock(&h->heap_lock);
+    return mfn;
+
+fail:
+    h->stats.alloc_failures++;
+    hv_unlock(&h->heap_lock);
+    return INVALID_MFN;
+}

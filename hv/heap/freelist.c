@@ -1,0 +1,125 @@
+/*
+ * The buddy heap's free lists: one hierarchical bitmap per node and order
+ * marking where free chunks start, plus per-zone counts that let the
+ * allocator skip empty zones and orders without touching a bitmap.
+ */
+#include <hv/config.h>
+#include <hv/heap.h>
+
+#include "freelist.h"
+
+/* Zone z holds frames [2^(z-1), 2^z); zone 0 only frame 0. */
+static mfn_t zone_first_mfn(unsigned int zone)
+{
+    return zone ? (mfn_t)1 << (zone - 1) : 0;
+}
+
+static mfn_t zone_end_mfn(unsigned int zone)
+{
+    return (mfn_t)1 << zone;
+}
+
+void freelist_add(struct heap_node *hn, mfn_t mfn, unsigned int order)
+{
+    unsigned int zone = mfn_zone(mfn);
+
+    ASSERT(order <= MAX_ORDER && !(mfn & (ORDER_PAGES(order) - 1)));
+    ASSERT(mfn >= hn->start && mfn + ORDER_PAGES(order) <= hn->end);
+    ASSERT(zone == mfn_zone(mfn + ORDER_PAGES(order) - 1));
+    ASSERT(!freelist_has(hn, mfn, order));
+
+    hbitmap_set(&hn->free[order], freelist_index(hn, mfn, order));
+    hn->nr_chunks[zone][order]++;
+    hn->zone_avail[zone] += ORDER_PAGES(order);
+}
+
+void freelist_rem(struct heap_node *hn, mfn_t mfn, unsigned int order)
+{
+    unsigned int zone = mfn_zone(mfn);
+
+    ASSERT(freelist_has(hn, mfn, order));
+    ASSERT(hn->nr_chunks[zone][order] > 0 && hn->zone_avail[zone] >= ORDER_PAGES(order));
+
+    hbitmap_clear(&hn->free[order], freelist_index(hn, mfn, order));
+    hn->nr_chunks[zone][order]--;
+    hn->zone_avail[zone] -= ORDER_PAGES(order);
+}
+
+mfn_t freelist_find(const struct heap_node *hn, unsigned int zone, unsigned int order)
+{
+    mfn_t lo = MAX(hn->start, zone_first_mfn(zone));
+    mfn_t hi = MIN(hn->end, zone_end_mfn(zone));
+    uint64_t base = hn->start >> order;
+    uint64_t from, to, idx;
+
+    if (lo >= hi || !hn->nr_chunks[zone][order])
+        return INVALID_MFN;
+    /* Chunk heads are aligned, so the candidates are the aligned frames in
+     * [lo, hi); every chunk starting there lies wholly in the zone. */
+    from = ((lo + ORDER_PAGES(order) - 1) >> order) - base;
+    to = ((hi + ORDER_PAGES(order) - 1) >> order) - base;
+    to = MIN(to, hn->free[order].nbits);
+    idx = hbitmap_find_next(&hn->free[order], from, to);
+    return idx < to ? (idx + base) << order : INVALID_MFN;
+}
+
+int freelist_chunk_of(const struct heap_node *hn, mfn_t mfn, mfn_t *head)
+{
+    for (unsigned int order = 0; order <= MAX_ORDER; order++) {
+        mfn_t start = mfn & ~(mfn_t)(ORDER_PAGES(order) - 1);
+
+        if (start < hn->start)
+            break;
+        if (freelist_has(hn, start, order)) {
+            *head = start;
+            return (int)order;
+        }
+    }
+    return -1;
+}
+
+void frames_set_owner(struct host *h, mfn_t mfn, unsigned long nr, owner_t owner)
+{
+    owner_t *o = &h->frame_owner[mfn];
+
+    for (unsigned long i = 0; i < nr; i++)
+        o[i] = owner;
+}
+
+void heap_free_chunk_locked(struct host *h, nodeid_t node, mfn_t mfn, unsigned int order,
+                            bool need_scrub)
+{
+    struct heap_node *hn = &h->node[node];
+    unsigned long nr = ORDER_PAGES(order);
+
+    ASSERT_LOCKED(&h->heap_lock);
+    frames_set_owner(h, mfn, nr, OWNER_FREE);
+
+    /* Dirty state is per frame and survives merging and splitting, so the
+     * count of dirty free frames only changes where frames enter or leave
+     * the free pool.  Frames coming back were allocated, and allocated
+     * frames are never counted in node_need_scrub. */
+    if (need_scrub) {
+        hbitmap_set_range(&h->dirty, mfn, nr);
+        h->node_need_scrub[node] += nr;
+    } else {
+        hbitmap_clear_range(&h->dirty, mfn, nr);
+    }
+
+    h->node_avail_pages[node] += nr;
+    h->total_avail_pages += nr;
+
+    /* Merge with the buddy while it is a free chunk of the same order in
+     * this node; the merged chunk then stays in the node and the zone. */
+    while (order < MAX_ORDER) {
+        mfn_t buddy = mfn ^ ORDER_PAGES(order);
+
+        if (buddy < hn->start || buddy + ORDER_PAGES(order) > hn->end ||
+            !freelist_has(hn, buddy, order))
+            break;
+        freelist_rem(hn, buddy, order);
+        mfn = MIN(mfn, buddy);
+        order++;
+    }
+    freelist_add(hn, mfn, order);
+}

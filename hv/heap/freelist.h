@@ -1,0 +1,48 @@
+/*
+ * Free-list primitives of the buddy heap.  Only freelist_add() and
+ * freelist_rem() ever change a free list; they keep the bitmap, the chunk
+ * counts and the zone's free-frame count in step.  The design-level
+ * counters (node_avail_pages[], total_avail_pages) are the callers' to
+ * update, in the same critical section, as in Xen.
+ *
+ * All of these expect heap_lock held.
+ */
+#ifndef HV_HEAP_FREELIST_H
+#define HV_HEAP_FREELIST_H
+
+#include <hv/host.h>
+
+static inline uint64_t freelist_index(const struct heap_node *hn, mfn_t mfn, unsigned int order)
+{
+    return (mfn >> order) - (hn->start >> order);
+}
+
+/* A free chunk of exactly this order starts at mfn (mfn inside the node). */
+static inline bool freelist_has(const struct heap_node *hn, mfn_t mfn, unsigned int order)
+{
+    return hbitmap_test(&hn->free[order], freelist_index(hn, mfn, order));
+}
+
+void freelist_add(struct heap_node *hn, mfn_t mfn, unsigned int order);
+void freelist_rem(struct heap_node *hn, mfn_t mfn, unsigned int order);
+
+/* The lowest free chunk of exactly `order` in `zone` of the node, or
+ * INVALID_MFN. */
+mfn_t freelist_find(const struct heap_node *hn, unsigned int zone, unsigned int order);
+
+/* The free chunk containing mfn: its head in *head and order returned, or
+ * -1 when mfn is not free. */
+int freelist_chunk_of(const struct heap_node *hn, mfn_t mfn, mfn_t *head);
+
+/*
+ * Put [mfn, mfn + 2^order) back: owner FREE, dirty bits set or cleared,
+ * node/host available counters raised, merged with free buddies inside
+ * the node.  The frames must not be free or offlined already.
+ */
+void heap_free_chunk_locked(struct host *h, nodeid_t node, mfn_t mfn, unsigned int order,
+                            bool need_scrub);
+
+/* Set the owner code of a range of frames. */
+void frames_set_owner(struct host *h, mfn_t mfn, unsigned long nr, owner_t owner);
+
+#endif /* HV_HEAP_FREELIST_H */
