@@ -1,0 +1,38 @@
+# Convenience front end over CMake.  The two commands of the README:
+#   make run     build (Release) and run the main job: claimset storm
+#   make check   the whole test suite (what CI runs)
+# Build trees live under build/ (one per configuration).
+
+JOBS ?= $(shell nproc 2>/dev/null || echo 2)
+CMAKE ?= cmake
+
+.PHONY: run release debug check format format-check install bench clean
+
+release:
+	$(CMAKE) -S . -B build/release -DCMAKE_BUILD_TYPE=Release >/dev/null
+	$(CMAKE) --build build/release -j $(JOBS)
+
+debug:
+	$(CMAKE) -S . -B build/debug -DCMAKE_BUILD_TYPE=Debug >/dev/null
+	$(CMAKE) --build build/debug -j $(JOBS)
+
+run: release
+	./build/release/tools/claimset/claimset storm
+
+check:
+	./scripts/check.sh
+
+format:
+	clang-format -i $$(git ls-files '*.c' '*.h')
+
+format-check:
+	clang-format --dry-run --Werror $$(git ls-files '*.c' '*.h')
+
+install: release
+	$(CMAKE) --install build/release --prefix $(or $(PREFIX),/usr/local)
+
+bench: release
+	./build/release/bench/bench_heap
+
+clean:
+	rm -rf build

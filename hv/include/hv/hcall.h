@@ -1,0 +1,107 @@
+/*
+ * The hypercall layer: the entry points a guest or the toolstack reaches
+ * (do_domctl(), do_memory_op(), do_sysctl()), with Xen's ABI structures,
+ * privilege checks, argument validation in Xen's order, and every access
+ * to caller memory through a copy layer that can fail.
+ *
+ * Caller memory.  A real hypervisor copies through the caller's page
+ * tables and fails with -EFAULT on an unmapped address.  Here the caller
+ * states which of its buffers the hypervisor may touch (as libxenctrl
+ * "bounces" every buffer into hypercall-safe memory first): a copy outside
+ * the registered regions -- a NULL pointer, a short buffer, a count that
+ * runs past the end -- fails with -EFAULT and never touches memory.
+ *
+ * Preemption.  Long operations (populate, decrease and increase
+ * reservation, page offlining) check for preemption between units of work.
+ * When it fires, the entry point returns -ERESTART and leaves in
+ * ctx->continuation the argument to call again with (for memory ops, the
+ * command with the next extent index encoded above MEMOP_EXTENT_SHIFT, as
+ * Xen does); hypercall_memory_op() and friends loop until done, so a
+ * preempted call and an unpreempted one give identical results.
+ */
+#ifndef HV_HCALL_H
+#define HV_HCALL_H
+
+#include <errno.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <xen/domctl.h>
+#include <xen/memory.h>
+#include <xen/sysctl.h>
+
+#include "host.h"
+
+#ifndef ERESTART
+#define ERESTART 85
+#endif
+
+#define HCALL_MAX_REGIONS 8
+
+struct hcall_region {
+    const void *start;
+    size_t len;
+    int writable;
+};
+
+struct hcall_stats {
+    unsigned long hypercalls;    /* entries, continuations included */
+    unsigned long continuations; /* times an operation was preempted */
+};
+
+struct hcall_ctx {
+    struct host *host;
+    domid_t caller; /* 0: the control domain; otherwise a guest */
+
+    /* Buffers the hypervisor may copy from/to during this call. */
+    struct hcall_region regions[HCALL_MAX_REGIONS];
+    unsigned int nr_regions;
+
+    /* Preemption: after this many units of work (one extent, 512 frames
+     * scrubbed, one frame offlined), an operation yields; 0 never. */
+    unsigned long preempt_budget;
+    unsigned long work;
+    unsigned long continuation; /* set with -ERESTART */
+
+    /* Fault injection for tests: the Nth copy (1-based) fails; 0 never. */
+    unsigned long fail_copy_at;
+    unsigned long copies;
+
+    struct hcall_stats stats;
+};
+
+/* A context for `caller` on host h, with no regions registered. */
+void hcall_ctx_init(struct hcall_ctx *ctx, struct host *h, domid_t caller);
+/* Let the hypervisor read (and, if writable, write) [p, p + len).
+ * -E2BIG when all region slots are taken. */
+int hcall_ctx_add_region(struct hcall_ctx *ctx, const void *p, size_t len, int writable);
+void hcall_ctx_clear_regions(struct hcall_ctx *ctx);
+
+/* Copy layer: 0 or -EFAULT (nothing copied). */
+int copy_from_guest(struct hcall_ctx *ctx, void *dst, const void *guest_src, size_t n);
+int copy_to_guest(struct hcall_ctx *ctx, void *guest_dst, const void *src, size_t n);
+/* Element idx of an array of elem-sized entries at guest_base. */
+int copy_from_guest_offset(struct hcall_ctx *ctx, void *dst, const void *guest_base, size_t idx,
+                           size_t elem);
+int copy_to_guest_offset(struct hcall_ctx *ctx, void *guest_base, size_t idx, const void *src,
+                         size_t elem);
+
+/* True when the operation should yield now (consumes the budget). */
+bool hypercall_preempt_check(struct hcall_ctx *ctx, unsigned long work_done);
+
+/*
+ * Entry points.  Return as Xen does: a non-negative result (an extent
+ * count for reservation ops) or -errno; -ERESTART means "call again with
+ * ctx->continuation".
+ */
+long do_memory_op(struct hcall_ctx *ctx, unsigned long cmd, void *arg);
+long do_domctl(struct hcall_ctx *ctx, struct xen_domctl *u_domctl);
+long do_sysctl(struct hcall_ctx *ctx, struct xen_sysctl *u_sysctl);
+
+/* The same, re-issuing continuations until the operation completes
+ * (what the kernel's privcmd driver and the hypercall page do). */
+long hypercall_memory_op(struct hcall_ctx *ctx, unsigned long cmd, void *arg);
+long hypercall_domctl(struct hcall_ctx *ctx, struct xen_domctl *u_domctl);
+long hypercall_sysctl(struct hcall_ctx *ctx, struct xen_sysctl *u_sysctl);
+
+#endif /* HV_HCALL_H */

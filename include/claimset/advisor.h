@@ -1,0 +1,79 @@
+/*
+ * The placement advisor: given the host's state (free minus claimed memory
+ * per node, read back through the public API) and a VM's size and vCPU
+ * count, propose a vNUMA layout and the claim set to install, with the
+ * reason for the choice.
+ *
+ * Policy:
+ *  - one node when the VM fits on one: the node whose unclaimed memory fits
+ *    it most tightly (keeping large holes for large VMs), ties to the lower
+ *    node id;
+ *  - otherwise the fewest nodes that can hold it, and among those the set
+ *    with the smallest SLIT distances between its members, memory split in
+ *    proportion to what each can give, vCPUs in proportion to memory;
+ *  - a host-wide (GLOBAL) entry for whatever no node can hold.
+ *
+ * Planning alone can race with other builders; xa_place_and_claim() plans
+ * and installs the claim set as one step: if another builder took the
+ * memory in between (-ENOMEM from the claim), it re-reads the host and
+ * plans again, so two builders never both succeed on the same free memory.
+ */
+#ifndef CLAIMSET_ADVISOR_H
+#define CLAIMSET_ADVISOR_H
+
+#include <stdint.h>
+
+#include <claimset/xenguest.h>
+#include <xenctrl.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define XA_REASON_LEN 256
+
+/* A host state to plan on: per node unclaimed pages, and the distances. */
+struct xa_host_state {
+    unsigned int nr_nodes;
+    uint64_t unclaimed[XG_MAX_VNODES]; /* free minus claimed, pages */
+    uint32_t distance[XG_MAX_VNODES][XG_MAX_VNODES];
+};
+
+struct xa_request {
+    uint64_t pages;
+    unsigned int vcpus;
+    /* Accept a host-wide entry for what no node can hold (else plan fails
+     * with -ENOMEM when the nodes cannot hold the VM). */
+    int allow_global;
+};
+
+struct xa_plan {
+    unsigned int nr_vnodes;
+    struct xg_vnode vnodes[XG_MAX_VNODES];
+    unsigned int vnode_vcpus[XG_MAX_VNODES];
+    unsigned int nr_claims;
+    memory_claim_t claims[XG_MAX_VNODES + 1];
+    uint64_t global_pages;      /* pages only a host-wide entry covers */
+    char reason[XA_REASON_LEN]; /* one line, for humans */
+};
+
+/* Read the host state through the public API (xc_numa_meminfo, xc_numainfo).
+ * 0 or -1 with errno. */
+int xa_read_host_state(xc_interface *xch, struct xa_host_state *state);
+
+/* Plan on a given state (pure; no hypercalls).  0, or -1 with errno:
+ * EINVAL for a bad request, ENOMEM when it cannot be placed. */
+int xa_plan(const struct xa_host_state *state, const struct xa_request *req,
+            struct xa_plan *plan);
+
+/* Plan on the live host and install the plan's claim set for domid, as
+ * one step (re-planning when another builder won a race), at most
+ * `attempts` tries (0: a default).  0, or -1 with errno. */
+int xa_place_and_claim(xc_interface *xch, uint32_t domid, const struct xa_request *req,
+                       unsigned int attempts, struct xa_plan *plan);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* CLAIMSET_ADVISOR_H */
