@@ -102,8 +102,10 @@ int domain_unpause(struct domain *d);
 int domain_set_max_pages(struct domain *d, unsigned long max_pages);
 
 /*
- * Set the node affinity.  -EINVAL if the mask has no online node; a mask
- * covering every online node switches back to automatic affinity.
+ * Set the node affinity.  -EINVAL if the mask has no online node; only a
+ * completely full mask (all MAX_NUMNODES bits, Xen's nodes_full()) switches
+ * back to automatic affinity.  Bits of absent nodes are kept and ignored
+ * when allocating.
  */
 int domain_set_node_affinity(struct domain *d, nodemask_t mask);
 nodemask_t domain_get_node_affinity(struct domain *d);

@@ -18,6 +18,16 @@
  * command with the next extent index encoded above MEMOP_EXTENT_SHIFT, as
  * Xen does); hypercall_memory_op() and friends loop until done, so a
  * preempted call and an unpreempted one give identical results.
+ *
+ * A preempted sysctl (page offlining) keeps its progress in the context,
+ * not in the caller's structure: do_sysctl() reads ctx->continuation on
+ * entry (0: a new call; otherwise the value a preempted call of the same
+ * request left) and hypercall_sysctl() starts from 0.  Every entry point
+ * leaves ctx->continuation 0 unless it returns -ERESTART, so a caller
+ * that gives up on a preempted call must zero it itself.
+ *
+ * A context belongs to one thread at a time.  docs/hypercalls.md lists
+ * every operation's checks, errors and preemption points.
  */
 #ifndef HV_HCALL_H
 #define HV_HCALL_H
@@ -73,11 +83,17 @@ struct hcall_ctx {
 /* A context for `caller` on host h, with no regions registered. */
 void hcall_ctx_init(struct hcall_ctx *ctx, struct host *h, domid_t caller);
 /* Let the hypervisor read (and, if writable, write) [p, p + len).
- * -E2BIG when all region slots are taken. */
+ * len 0 registers nothing and succeeds; NULL with len > 0 or a range that
+ * wraps the address space: -EINVAL.  -E2BIG when all slots are taken. */
 int hcall_ctx_add_region(struct hcall_ctx *ctx, const void *p, size_t len, int writable);
 void hcall_ctx_clear_regions(struct hcall_ctx *ctx);
 
-/* Copy layer: 0 or -EFAULT (nothing copied). */
+/*
+ * Copy layer: 0 or -EFAULT (nothing copied).  [ptr, ptr + n) must lie in
+ * one registered region (a writable one to copy to the guest).  Every
+ * copy of n > 0 bytes counts in ctx->copies, failed ones too; the
+ * fail_copy_at-th fails.  A copy of 0 bytes does nothing and succeeds.
+ */
 int copy_from_guest(struct hcall_ctx *ctx, void *dst, const void *guest_src, size_t n);
 int copy_to_guest(struct hcall_ctx *ctx, void *guest_dst, const void *src, size_t n);
 /* Element idx of an array of elem-sized entries at guest_base. */
@@ -86,7 +102,9 @@ int copy_from_guest_offset(struct hcall_ctx *ctx, void *dst, const void *guest_b
 int copy_to_guest_offset(struct hcall_ctx *ctx, void *guest_base, size_t idx, const void *src,
                          size_t elem);
 
-/* True when the operation should yield now (consumes the budget). */
+/* Add work_done units to ctx->work; true (and the count starts again)
+ * when the budget is used up, i.e. the operation should yield now.  Each
+ * entry point starts with a fresh budget. */
 bool hypercall_preempt_check(struct hcall_ctx *ctx, unsigned long work_done);
 
 /*
