@@ -110,6 +110,7 @@ static bool check_free_lists(struct check_ctx *c, struct frame_marks *marks)
 static bool check_owners(struct check_ctx *c, unsigned long *dom_frames)
 {
     struct host *h = c->h;
+    size_t next = 0; /* the offline set is sorted: walk it alongside */
 
     for (unsigned int n = 0; n < h->nr_nodes; n++) {
         const struct heap_node *hn = &h->node[n];
@@ -117,7 +118,12 @@ static bool check_owners(struct check_ctx *c, unsigned long *dom_frames)
 
         for (mfn_t mfn = hn->start; mfn < hn->end; mfn++) {
             owner_t o = h->frame_owner[mfn];
-            uint8_t flags = offline_flags_locked(h, mfn);
+            uint8_t flags = 0;
+
+            while (next < h->offline.nr && h->offline.v[next].mfn < mfn)
+                next++;
+            if (next < h->offline.nr && h->offline.v[next].mfn == mfn)
+                flags = h->offline.v[next].flags;
 
             if (o == OWNER_FREE) {
                 free++;

@@ -63,8 +63,7 @@ int xa_read_host_state(xc_interface *xch, struct xa_host_state *state);
 
 /* Plan on a given state (pure; no hypercalls).  0, or -1 with errno:
  * EINVAL for a bad request, ENOMEM when it cannot be placed. */
-int xa_plan(const struct xa_host_state *state, const struct xa_request *req,
-            struct xa_plan *plan);
+int xa_plan(const struct xa_host_state *state, const struct xa_request *req, struct xa_plan *plan);
 
 /* Plan on the live host and install the plan's claim set for domid, as
  * one step (re-planning when another builder won a race), at most

@@ -65,16 +65,20 @@ enum xg_build_phase {
 };
 
 struct xg_build_report {
-    int rc;                        /* 0, or -1 (errno in err) */
+    int rc; /* 0, or -1 (errno in err) */
     int err;
     enum xg_build_phase failed_phase;
-    int claimed;                   /* a claim was installed */
+    int claimed; /* a claim was installed */
     uint64_t pages_populated;
     uint64_t node_pages[XG_MAX_VNODES]; /* populated pages by physical node */
     uint64_t pages_on_intended_node;    /* pages of pinned vnodes that landed on their node */
     uint64_t extents_1g, extents_2m, extents_4k;
-    uint64_t hypercalls;           /* made by this build on this handle */
+    uint64_t hypercalls; /* made by this build on this handle */
     double seconds;
+    /* 1: node_pages could not be read back (XEN_DOMCTL_get_node_pages)
+     * and some extents went without an exact node, so it counts only the
+     * exact-node extents: a lower bound per node. */
+    int node_pages_approx;
 };
 
 /*

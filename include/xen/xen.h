@@ -58,6 +58,7 @@ __DEFINE_XEN_GUEST_HANDLE(void, void);
 #define DOMID_COW            0x7FF3U
 #define DOMID_INVALID        0x7FF4U
 #define DOMID_IDLE           0x7FFFU
+#define DOMID_ANY            DOMID_INVALID
 
 /* Hypercall numbers (x86). */
 #define __HYPERVISOR_memory_op 12

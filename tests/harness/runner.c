@@ -105,6 +105,17 @@ bool test_check_i(int64_t a, int64_t b, const char *op, const char *ea, const ch
     return false;
 }
 
+bool test_check_d(double a, double b, const char *op, const char *ea, const char *eb,
+                  const char *file, int line)
+{
+    int c = a < b ? -1 : a > b;
+
+    if (a == a && b == b && cmp_holds(c, op))
+        return true;
+    test_fail(file, line, "expected %s %s %s, got %.17g vs %.17g", ea, op, eb, a, b);
+    return false;
+}
+
 bool test_check_str(const char *a, const char *b, bool want_equal, const char *ea, const char *eb,
                     const char *file, int line)
 {

@@ -39,6 +39,8 @@ bool test_check_u(uint64_t a, uint64_t b, const char *op, const char *ea, const 
                   const char *file, int line);
 bool test_check_i(int64_t a, int64_t b, const char *op, const char *ea, const char *eb,
                   const char *file, int line);
+bool test_check_d(double a, double b, const char *op, const char *ea, const char *eb,
+                  const char *file, int line);
 bool test_check_str(const char *a, const char *b, bool want_equal, const char *ea, const char *eb,
                     const char *file, int line);
 bool test_check_contains(const char *hay, const char *needle, const char *ehay, const char *file,
@@ -47,8 +49,13 @@ bool test_check_contains(const char *hay, const char *needle, const char *ehay, 
 #define TEST_IS_SIGNED(x)                                                                          \
     _Generic((x), signed char : 1, short : 1, int : 1, long : 1, long long : 1, default : 0)
 
+#define TEST_IS_FLOAT(x) _Generic((x), float : 1, double : 1, long double : 1, default : 0)
+
+/* Floating operands compare as doubles, signed as int64, others uint64. */
 #define TEST_CMP(a, op, b)                                                                         \
-    ((TEST_IS_SIGNED(a) || TEST_IS_SIGNED(b))                                                      \
+    ((TEST_IS_FLOAT(a) || TEST_IS_FLOAT(b))                                                        \
+         ? test_check_d((double)(a), (double)(b), #op, #a, #b, __FILE__, __LINE__)                 \
+     : (TEST_IS_SIGNED(a) || TEST_IS_SIGNED(b))                                                    \
          ? test_check_i((int64_t)(a), (int64_t)(b), #op, #a, #b, __FILE__, __LINE__)               \
          : test_check_u((uint64_t)(a), (uint64_t)(b), #op, #a, #b, __FILE__, __LINE__))
 
@@ -73,6 +80,21 @@ bool test_check_contains(const char *hay, const char *needle, const char *ehay, 
 #define ASSERT_NE(a, b)                                                                            \
     do {                                                                                           \
         if (!TEST_CMP(a, !=, b))                                                                   \
+            return;                                                                                \
+    } while (0)
+#define ASSERT_GT(a, b)                                                                            \
+    do {                                                                                           \
+        if (!TEST_CMP(a, >, b))                                                                    \
+            return;                                                                                \
+    } while (0)
+#define ASSERT_GE(a, b)                                                                            \
+    do {                                                                                           \
+        if (!TEST_CMP(a, >=, b))                                                                   \
+            return;                                                                                \
+    } while (0)
+#define ASSERT_LT(a, b)                                                                            \
+    do {                                                                                           \
+        if (!TEST_CMP(a, <, b))                                                                    \
             return;                                                                                \
     } while (0)
 #define ASSERT_LE(a, b)                                                                            \

@@ -26,14 +26,14 @@ struct sim_vm_result {
     uint64_t pages;
     unsigned int vcpus;
     enum sim_outcome outcome;
-    uint64_t node_pages[SIM_MAX_NODES];   /* where its memory landed */
-    uint64_t intended_pages;              /* pages meant for a specific node */
-    uint64_t pages_on_intended_node;      /* ...of which landed there */
-    double access_cost;                   /* SLIT-weighted, 1.0 = all local */
+    uint64_t node_pages[SIM_MAX_NODES]; /* where its memory landed */
+    uint64_t intended_pages;            /* pages meant for a specific node */
+    uint64_t pages_on_intended_node;    /* ...of which landed there */
+    double access_cost;                 /* SLIT-weighted, 1.0 = all local */
     uint64_t extents_1g, extents_2m, extents_4k;
     uint64_t hypercalls;
-    double start, seconds;                /* relative to the policy's start */
-    char plan[128];                       /* the placement it was given */
+    double start, seconds; /* relative to the policy's start */
+    char plan[128];        /* the placement it was given */
 };
 
 /* Host memory at one moment, for the time charts. */
@@ -44,17 +44,17 @@ struct sim_sample {
 };
 
 struct sim_policy_result {
-    char name[SIM_NAME_LEN];        /* e.g. "claim-sets" */
-    char description[128];          /* e.g. "claim sets from the placement advisor" */
+    char name[SIM_NAME_LEN]; /* e.g. "claim-sets" */
+    char description[128];   /* e.g. "claim sets from the placement advisor" */
     unsigned int vms_total, vms_built, vms_refused_claim, vms_failed_populate;
     uint64_t pages_requested, pages_built;
     uint64_t intended_pages, pages_on_intended_node;
-    double intended_share;          /* pages_on_intended_node / intended_pages, 0..1 */
-    double access_cost;             /* page-weighted mean over built VMs, 1.0 = local */
+    double intended_share; /* pages_on_intended_node / intended_pages, 0..1 */
+    double access_cost;    /* page-weighted mean over built VMs, 1.0 = local */
     uint64_t extents_1g, extents_2m, extents_4k;
-    uint64_t pages_wasted;          /* populated, then thrown away by late failures */
+    uint64_t pages_wasted; /* populated, then thrown away by late failures */
     uint64_t hypercalls;
-    uint64_t claims_recalled;       /* pages of claims recalled by offlining */
+    uint64_t claims_recalled; /* pages of claims recalled by offlining */
     double wall_seconds;
     size_t nr_vms;
     struct sim_vm_result *vms;
@@ -63,15 +63,15 @@ struct sim_policy_result {
 };
 
 struct sim_run {
-    char command[16];               /* "storm" or "evacuate" */
+    char command[16]; /* "storm" or "evacuate" */
     uint64_t seed;
     unsigned int threads;
-    int deterministic;              /* single-threaded: same seed, same results */
-    char topology[1024];            /* canonical CLAIMSET_TOPOLOGY text */
+    int deterministic;   /* single-threaded: same seed, same results */
+    char topology[1024]; /* canonical CLAIMSET_TOPOLOGY text */
     unsigned int nr_nodes;
     uint64_t node_pages[SIM_MAX_NODES];
     uint32_t distance[SIM_MAX_NODES][SIM_MAX_NODES];
-    char workload[256];             /* one line describing the workload */
+    char workload[256]; /* one line describing the workload */
     unsigned int nr_policies;
     struct sim_policy_result policies[SIM_MAX_POLICIES];
 };

@@ -1,0 +1,391 @@
+#!/bin/sh
+# Tests of the claimset command, run against the built binary:
+#
+#   tests/cli/run_cli_tests.sh BINARY
+#
+# Every subcommand and its --help; every usage error (exit status 2 and
+# exactly one line on stderr, compared word for word); the scenario
+# language end to end (all example scenarios pass, the deliberately
+# failing one fails with the expected FILE:LINE messages, parse errors
+# stop everything before it runs); golden outputs of the deterministic
+# commands in tests/cli/golden/ compared with diff.
+#
+# Runs from the repository root so that paths in outputs are relative.
+# UPDATE_GOLDEN=1 rewrites the golden files instead of comparing (review
+# the diff before committing them).  Prints one line per failure and a
+# summary; exit status 0 when everything passed.
+set -u
+
+if [ $# -ne 1 ] || [ ! -x "$1" ]; then
+    echo "usage: $0 BINARY" >&2
+    exit 2
+fi
+case $1 in
+/*) bin=$1 ;;
+*) bin=$(pwd)/$1 ;;
+esac
+root=$(cd "$(dirname "$0")/../.." && pwd)
+cd "$root" || exit 2
+golden=tests/cli/golden
+work=$(mktemp -d "${TMPDIR:-/tmp}/claimset-cli.XXXXXX")
+trap 'rm -rf "$work"' EXIT
+unset CLAIMSET_TOPOLOGY
+# Small test hosts are checked deeply after every call (debug builds).
+unset CLAIMSET_CHECK
+
+passed=0
+failed=0
+
+ok() {
+    passed=$((passed + 1))
+}
+
+bad() {
+    failed=$((failed + 1))
+    echo "FAIL: $*"
+}
+
+# run ARGS...: the binary's stdout, stderr and status in $work/out,
+# $work/err and $rc.
+run() {
+    "$bin" "$@" >"$work/out" 2>"$work/err"
+    rc=$?
+}
+
+# run_env VAR=VALUE ARGS...
+run_env() {
+    assignment=$1
+    shift
+    env "$assignment" "$bin" "$@" >"$work/out" 2>"$work/err"
+    rc=$?
+}
+
+# expect_rc NAME WANT: after run.
+expect_rc() {
+    if [ "$rc" -eq "$2" ]; then
+        ok
+    else
+        bad "$1: exit status $rc, expected $2; stderr: $(head -c 300 "$work/err")"
+    fi
+}
+
+# expect_err_line NAME LINE: stderr is exactly that one line.
+expect_err_line() {
+    printf '%s\n' "$2" >"$work/want"
+    if cmp -s "$work/want" "$work/err"; then
+        ok
+    else
+        bad "$1: stderr is"
+        sed 's/^/    | /' "$work/err"
+        echo "    expected:"
+        sed 's/^/    | /' "$work/want"
+    fi
+}
+
+# usage NAME MESSAGE ARGS...: exit 2, MESSAGE as the only stderr line,
+# nothing on stdout.
+usage() {
+    name=$1
+    msg=$2
+    shift 2
+    run "$@"
+    expect_rc "$name" 2
+    expect_err_line "$name" "$msg"
+    if [ -s "$work/out" ]; then
+        bad "$name: a usage error printed on stdout"
+    else
+        ok
+    fi
+}
+
+# compare_golden NAME FILE: stdout against tests/cli/golden/FILE.
+compare_golden() {
+    if [ "${UPDATE_GOLDEN:-0}" = 1 ]; then
+        cp "$work/out" "$golden/$2"
+        ok
+    elif diff -u "$golden/$2" "$work/out" >"$work/diff"; then
+        ok
+    else
+        bad "$1: output differs from $golden/$2"
+        head -40 "$work/diff" | sed 's/^/    /'
+    fi
+}
+
+# golden NAME FILE ARGS...: exit 0, empty stderr, stdout as FILE.
+golden() {
+    name=$1
+    file=$2
+    shift 2
+    run "$@"
+    expect_rc "$name" 0
+    if [ -s "$work/err" ]; then
+        bad "$name: stderr not empty: $(head -c 300 "$work/err")"
+    fi
+    compare_golden "$name" "$file"
+}
+
+# contains NAME FILE TEXT
+contains() {
+    if grep -qF -- "$3" "$2"; then
+        ok
+    else
+        bad "$1: '$3' not found in $(basename "$2")"
+    fi
+}
+
+# scenario NAME TEXT: a scenario file in the work directory.
+scenario() {
+    printf '%s\n' "$2" >"$work/$1"
+}
+
+# ---------------------------------------------------------------------
+echo "# the command"
+
+usage no-command "claimset: no command given (see claimset --help)"
+usage unknown-command "claimset: unknown command 'frob' (see claimset --help)" frob
+usage unknown-top-option "claimset: unknown option '--frob' (see claimset --help)" --frob
+usage help-unknown "claimset help: unknown command 'frob'" help frob
+usage help-extra "claimset help: unexpected argument 'more'" help run more
+
+# The command list grows with the subcommands, so no golden file: the
+# usage line, every command of this suite, and the same text for all
+# three spellings.
+run --help
+expect_rc main-help 0
+cp "$work/out" "$work/main-help"
+contains main-help "$work/main-help" "usage: claimset [--help] [--version] COMMAND [ARGS...]"
+contains main-help "$work/main-help" "  help       show the help of a command: claimset help COMMAND"
+for spelling in -h help; do
+    run $spelling
+    expect_rc "main-$spelling" 0
+    if cmp -s "$work/out" "$work/main-help"; then ok; else bad "main-$spelling: differs from --help"; fi
+done
+
+version=$(sed -n 's/^project(claimset VERSION \([0-9.]*\).*/\1/p' CMakeLists.txt)
+run --version
+expect_rc version 0
+if [ "$(cat "$work/out")" = "claimset $version" ] && [ -n "$version" ]; then
+    ok
+else
+    bad "version: '$(cat "$work/out")', CMakeLists.txt says '$version'"
+fi
+
+for cmd in info place run; do
+    golden "$cmd-help" "$cmd-help.out" "$cmd" --help
+    run "$cmd" -h
+    compare_golden "$cmd-h" "$cmd-help.out"
+    run help "$cmd"
+    expect_rc "help-$cmd" 0
+    compare_golden "help-$cmd" "$cmd-help.out"
+    contains "main-help-lists-$cmd" "$work/main-help" "  $cmd "
+done
+
+# ---------------------------------------------------------------------
+echo "# info"
+
+golden info-table info-2node.out info --topology 16M,16M
+golden info-json info-2node.json info --topology 16M,16M --json
+golden info-default info-default.out info
+golden info-default-named info-default.out info --topology default
+golden info-file info-file.out info --topology tests/cli/data/two-sockets.topo
+golden info-sysfs info-sysfs.out info --topology host:tests/cli/data/fakesys
+golden info-sysfs-json info-sysfs.json info --json --topology=host:tests/cli/data/fakesys
+run_env CLAIMSET_TOPOLOGY=8M,8M,8M info
+expect_rc info-env 0
+compare_golden info-env info-env.out
+# --topology wins over the environment.
+run_env CLAIMSET_TOPOLOGY=8M,8M,8M info --topology 16M,16M
+compare_golden info-topology-over-env info-2node.out
+# This machine: whatever it is, it must work.
+run info --topology host
+expect_rc info-host 0
+contains info-host "$work/out" "this machine (/sys)"
+
+usage info-bad-unit "claimset info: --topology: node 0: unknown unit 'GB' in '4GB' (expected K, M, G, T, KiB, MiB, GiB or TiB)" \
+    info --topology 4GB
+usage info-not-a-topology "claimset info: --topology: 'nosuch' is not a file, 'host', 'default' or a topology such as '4GiB,4GiB'" \
+    info --topology nosuch
+usage info-missing-file "claimset info: --topology: cannot open './missing.topo': No such file or directory" \
+    info --topology ./missing.topo
+usage info-bad-sysfs "claimset info: --topology: host: sysfs has no NUMA information at '/nonexistent/devices/system/node'" \
+    info --topology host:/nonexistent
+usage info-directory "claimset info: --topology: cannot read 'scenarios/': Is a directory" info --topology scenarios/
+usage info-missing-value "claimset info: --topology: missing value" info --topology
+usage info-positional "claimset info: unexpected argument 'extra'" info extra
+usage info-csv "claimset info: unknown option '--csv' (see --help)" info --csv
+usage info-json-value "claimset info: --json takes no value" info --json=yes
+usage info-threads "claimset info: unknown option '--threads' (see --help)" info --threads 2
+scenario bad.topo "# a broken file
+4G, 4G ;distances=10,20,20"
+usage info-bad-file "claimset info: --topology: '$work/bad.topo': distances: expected 4 values for 2 nodes, got 3" \
+    info --topology "$work/bad.topo"
+run_env CLAIMSET_TOPOLOGY=bad info
+expect_rc info-bad-env 2
+expect_err_line info-bad-env "claimset info: CLAIMSET_TOPOLOGY: node 0: 'bad' is not a number"
+
+# ---------------------------------------------------------------------
+echo "# place"
+
+golden place-two-nodes place-96g.out place --size 96G --vcpus 8
+golden place-used place-used.out place --size 32G --vcpus 4 --used 0=40G,2=10G --claimed node1=60G
+golden place-one-node-json place-3g.json place --size 3G --vcpus 3 --topology 2G,2G,2G --json
+golden place-global-claims place-global.out \
+    place --size 4G --topology 4G,4G --claimed global=1G --claimed 0=1G
+# Repeated --used adds up.
+run place --size 1G --topology 2G,2G --used 0=512M --used 0=512M,1=1G --json
+contains place-used-adds "$work/out" '"unclaimed_pages": [262143, 262144]'
+
+run place --size 300G
+expect_rc place-too-big 1
+expect_err_line place-too-big "claimset place: cannot place 300 GiB: the planned claim set (300 GiB) is refused: the host has 255.99 GiB unclaimed (no node set holds 300 GiB: 256.0 GiB on nodes 0-3 + 44.0 GiB host-wide)"
+run place --size 300G --no-global
+expect_rc place-no-global 1
+expect_err_line place-no-global "claimset place: cannot place 300 GiB: no node set holds 300 GiB: the nodes have 256.0 GiB unclaimed, no host-wide entry allowed"
+run place --size 3G --topology 2G,2G --claimed global=1G --json
+expect_rc place-json-refused 1
+compare_golden place-json-refused place-refused.json
+expect_err_line place-json-refused "claimset place: cannot place 3 GiB: the planned claim set (3 GiB) is refused: the host has 2.99 GiB unclaimed (needs 2 nodes: 0+1 (distance 20) hold 4.0 GiB: 1 GiB on 0 + 2 GiB on 1)"
+
+usage place-no-size "claimset place: missing --size SIZE (see --help)" place --vcpus 2
+usage place-zero "claimset place: --size: '0' is no memory at all" place --size 0
+usage place-bad-size "claimset place: --size: '1000' is not a whole number of 4 KiB pages" place --size 1000
+usage place-bad-unit "claimset place: --size: '4GB': unknown unit 'GB' (K, M, G, T, KiB..TiB, pages)" place --size 4GB
+usage place-vcpus "claimset place: --vcpus: '0' is not a positive integer" place --size 1G --vcpus 0
+usage place-vcpus-big "claimset place: --vcpus: '5000' is out of range (1..4096)" place --size 1G --vcpus 5000
+usage place-list "claimset place: --used: '0=1G,,1=1G' is not a list NODE=SIZE,..." place --size 1G --used 0=1G,,1=1G
+usage place-item "claimset place: --used: '0' is not NODE=SIZE" place --size 1G --used 0
+usage place-node "claimset place: --used: 'x' is not a node" place --size 1G --used x=1G
+usage place-global-used "claimset place: --used: 'global' is not a node" place --size 1G --used global=1G
+usage place-claimed-node "claimset place: --claimed: 'y' is not a node or global" place --size 1G --claimed y=1G
+usage place-no-such-node "claimset place: --used: the host has no node 7 (nodes 0-3)" place --size 1G --used 7=1G
+usage place-used-too-much "claimset place: --used: node 0 has only 63.99 GiB free, not 65 GiB" place --size 1G --used 0=65G
+usage place-claimed-too-much "claimset place: --claimed: more than the host has unclaimed (after --used)" \
+    place --size 1G --used 1=40G --claimed 1=30G
+usage place-positional "claimset place: unexpected argument '4G'" place 4G
+usage place-topology "claimset place: --topology: node 0: unknown unit 'X' in '1X' (expected K, M, G, T, KiB, MiB, GiB or TiB)" \
+    place --size 1G --topology 1X
+
+# ---------------------------------------------------------------------
+echo "# run: the example scenarios"
+
+for f in scenarios/*.scn; do
+    run run "$f"
+    expect_rc "scenario-$f" 0
+    contains "scenario-$f" "$work/out" "$f: passed"
+done
+# All at once, in order.
+run run scenarios/*.scn
+expect_rc scenarios-together 0
+if [ "$(grep -c ': passed (' "$work/out")" -eq "$(ls scenarios/*.scn | wc -l)" ]; then
+    ok
+else
+    bad "scenarios-together: not one 'passed' line per file"
+fi
+
+golden run-verbose run-verbose.out run --verbose scenarios/claim-workflow.scn
+golden run-xen-test run-xen-test.out run scenarios/xen-claim-test.scn
+
+# The failing example: exit 1, every failure reported, the rest ran.
+failing=scenarios/failing/deliberate-failures.scn
+run run "$failing"
+expect_rc failing-example 1
+cp "$work/err" "$work/out.err"
+cp "$work/out" "$work/out.summary"
+cp "$work/err" "$work/out"
+compare_golden failing-example-messages deliberate-failures.err
+printf '%s\n' "$failing: FAILED: 5 of 12 checks failed (5 statements)" >"$work/want"
+if cmp -s "$work/want" "$work/out.summary"; then ok; else bad "failing-example: summary '$(cat "$work/out.summary")'"; fi
+for line in 9 13 16 17 20; do
+    contains "failing-example-line-$line" "$work/out.err" "$failing:$line: expected "
+done
+# Its FAILS markers and the messages agree.
+if [ "$(grep -c '# FAILS:' "$failing")" -eq "$(wc -l <"$work/out.err")" ]; then
+    ok
+else
+    bad "failing-example: FAILS markers and messages differ in number"
+fi
+# A failure in one file does not stop the next one.
+run run "$failing" scenarios/xen-claim-test.scn
+expect_rc failing-then-passing 1
+contains failing-then-passing "$work/out" "scenarios/xen-claim-test.scn: passed"
+
+# ---------------------------------------------------------------------
+echo "# run: options, files, topology"
+
+scenario env.scn "create a
+max_mem a 4M
+populate a count=1 order=9
+expect free=1023pages"
+run_env CLAIMSET_TOPOLOGY=3M,3M run "$work/env.scn"
+expect_rc run-env-topology 0
+run run "$work/env.scn"
+expect_rc run-default-topology 1
+contains run-default-topology "$work/err" "env.scn:4: expected free=1023 pages (3.99 MiB), got 67108351 pages (255.99 GiB)"
+# --topology overrides the host statement.
+scenario host16.scn "host 16M,16M
+expect free=8191pages"
+run run "$work/host16.scn"
+expect_rc run-host-statement 0
+run run --topology 8M,8M "$work/host16.scn"
+expect_rc run-topology-override 1
+contains run-topology-override "$work/err" "host16.scn:2: expected free=8191 pages (31.99 MiB), got 4095 pages (15.99 MiB)"
+# Standard input.
+run run - <scenarios/xen-claim-test.scn
+expect_rc run-stdin 0
+contains run-stdin "$work/out" "-: passed (5 statements, 13 checks)"
+
+usage run-no-file "claimset run: missing scenario FILE (see --help)" run
+usage run-no-such-file "claimset run: cannot open 'x.scn': No such file or directory" run x.scn
+usage run-directory "claimset run: cannot read 'scenarios': Is a directory" run scenarios
+printf 'create a\000\n' >"$work/nul.scn"
+usage run-binary-file "claimset run: '$work/nul.scn' is not a text file of at most 16777216 bytes" run "$work/nul.scn"
+usage run-bad-option "claimset run: unknown option '--fast' (see --help)" run --fast x.scn
+usage run-bad-topology "claimset run: --topology: node 1: unknown unit 'Q' in '4Q' (expected K, M, G, T, KiB, MiB, GiB or TiB)" \
+    run --topology 4G,4Q scenarios/xen-claim-test.scn
+scenario missing-host-file.scn "host nowhere/host.topo"
+usage run-host-file "claimset run: $work/missing-host-file.scn:1: host: cannot open '$work/nowhere/host.topo': No such file or directory" \
+    run "$work/missing-host-file.scn"
+# A parse error anywhere stops everything before anything runs.
+scenario syntax.scn "create a
+max_mem a 4M
+populate a count=1 ordre=9"
+usage run-parse-first "claimset run: $work/syntax.scn:3: populate: unknown argument 'ordre' (usage: populate NAME count=N [order=O] [node=N [exact]] [gfn=G])" \
+    run scenarios/xen-claim-test.scn "$work/syntax.scn"
+
+# One refusal per statement and per kind of problem, through the binary.
+n=0
+while IFS='|' read -r text msg; do
+    n=$((n + 1))
+    printf 'create vm\n%s\n' "$text" >"$work/p$n.scn"
+    usage "parse-$n" "claimset run: $work/p$n.scn:2: $msg" run "$work/p$n.scn"
+done <<'EOF'
+frob vm|unknown statement 'frob'
+create vm|domain 'vm' is already bound
+max_mem ghost 4M|unknown domain 'ghost' (bind it with 'create ghost' first)
+max_mem vm 4 MB|max_mem: unexpected 'MB' (usage: max_mem NAME SIZE|unlimited)
+claim vm node0=1000|node0: '1000' is not a whole number of 4 KiB pages
+claim vm node0|claim: unexpected 'node0' (usage: claim NAME nodeN=SIZE... [global=SIZE] | claim NAME release | claim NAME raw TARGET:PAGES[:PAD][*N]...)
+claim vm raw 0:x|claim raw: pages: 'x' is not an integer
+legacy_claim vm|legacy_claim: missing size (usage: legacy_claim NAME SIZE)
+affinity vm none|affinity: node: 'none' is not an integer
+populate vm count=-1|count: '-1' is not an integer
+decrease vm gfn=x|gfn: 'x' is not an integer
+offline 1-x|frame: 'x' is not an integer
+online|online: missing frame or frame range (usage: online FRAME[-FRAME])
+destroy|destroy: missing domain name (usage: destroy NAME)
+pause vm vm|pause: unexpected 'vm' (usage: pause NAME)
+unpause ghost|unknown domain 'ghost' (bind it with 'create ghost' first)
+scrub max=3K|max: '3K' is not a whole number of 4 KiB pages
+scrub node=x|node: 'x' is not an integer
+expect done=1|expect done: line 1 is no populate, decrease or scrub
+expect errno=ENOPE|expect errno: unknown errno 'ENOPE'
+expect claims vm node0=1M global|expect claims: 'global' is not nodeN=SIZE
+expect max_pages vm lots|max_pages: 'lots' is not a size (examples: 4GiB, 512M, 1024pages, 8192)
+expect free node0=1M node0=2M|expect: the same key is given twice
+expect invariants now|expect invariants: unexpected 'now'
+host 16M|host: must come before every other statement
+EOF
+
+# ---------------------------------------------------------------------
+echo "# $passed passed, $failed failed"
+[ "$failed" -eq 0 ]

@@ -1,0 +1,284 @@
+#!/bin/sh
+# Tests of `claimset storm` and `claimset evacuate`, run against the built
+# binary (a companion of run_cli_tests.sh, same conventions):
+#
+#   tests/cli/run_sim_cli_tests.sh BINARY
+#
+# --help texts; every usage error (exit status 2, exactly one line on
+# stderr naming the bad argument, nothing on stdout); golden tables of
+# small deterministic runs with the times masked; --json (valid, and the
+# same for two runs once times are masked), --csv, --report, threads.
+#
+# UPDATE_GOLDEN=1 rewrites the golden files instead of comparing (review
+# the diff before committing them).  Prints one line per failure and a
+# summary; exit status 0 when everything passed.
+set -u
+
+if [ $# -ne 1 ] || [ ! -x "$1" ]; then
+    echo "usage: $0 BINARY" >&2
+    exit 2
+fi
+case $1 in
+/*) bin=$1 ;;
+*) bin=$(pwd)/$1 ;;
+esac
+root=$(cd "$(dirname "$0")/../.." && pwd)
+cd "$root" || exit 2
+golden=tests/cli/golden
+work=$(mktemp -d "${TMPDIR:-/tmp}/claimset-sim-cli.XXXXXX")
+trap 'rm -rf "$work"' EXIT
+unset CLAIMSET_TOPOLOGY
+# Ballooning guests populate 4 KiB pages one extent at a time: checking
+# the host deeply after every call (debug builds) would take minutes, so
+# counters during the run.  Every host is still checked deeply after its
+# policy's run, and a broken one fails the command.
+CLAIMSET_CHECK=1
+export CLAIMSET_CHECK
+
+SMALL=16M,16M,16M,16M
+passed=0
+failed=0
+
+ok() {
+    passed=$((passed + 1))
+}
+
+bad() {
+    failed=$((failed + 1))
+    echo "FAIL: $*"
+}
+
+run() {
+    "$bin" "$@" >"$work/out" 2>"$work/err"
+    rc=$?
+}
+
+expect_rc() {
+    if [ "$rc" -eq "$2" ]; then
+        ok
+    else
+        bad "$1: exit status $rc, expected $2; stderr: $(head -c 300 "$work/err")"
+    fi
+}
+
+expect_empty_err() {
+    if [ -s "$work/err" ]; then
+        bad "$1: stderr not empty: $(head -c 300 "$work/err")"
+    else
+        ok
+    fi
+}
+
+# usage NAME MESSAGE ARGS...: exit 2, MESSAGE as the only stderr line,
+# nothing on stdout.
+usage() {
+    name=$1
+    msg=$2
+    shift 2
+    run "$@"
+    expect_rc "$name" 2
+    printf '%s\n' "$msg" >"$work/want"
+    if cmp -s "$work/want" "$work/err"; then
+        ok
+    else
+        bad "$name: stderr is '$(cat "$work/err")', expected '$msg'"
+    fi
+    if [ -s "$work/out" ]; then
+        bad "$name: a usage error printed on stdout"
+    else
+        ok
+    fi
+}
+
+# Times vary from run to run: "12 ms", "0.27 ms", "1.50 s", "4m05s" become
+# TIME, and runs of blanks one blank (the columns' widths follow the times).
+mask_table() {
+    sed -E 's/[0-9]+(\.[0-9]+)? (ms|s)( |$)/TIME\3/g; s/[0-9]+m[0-9][0-9]s/TIME/g; s/ +/ /g' "$1"
+}
+
+# In JSON, the values of the time keys.
+mask_json() {
+    sed -E 's/"(t|start|seconds|wall_seconds)": [-0-9.e+]+/"\1": 0/g' "$1"
+}
+
+compare_golden() {
+    if [ "${UPDATE_GOLDEN:-0}" = 1 ]; then
+        cp "$2" "$golden/$3"
+        ok
+    elif diff -u "$golden/$3" "$2" >"$work/diff"; then
+        ok
+    else
+        bad "$1: output differs from $golden/$3"
+        head -40 "$work/diff" | sed 's/^/    /'
+    fi
+}
+
+contains() {
+    if grep -qF -- "$3" "$2"; then
+        ok
+    else
+        bad "$1: '$3' not found in $(basename "$2")"
+    fi
+}
+
+# ---------------------------------------------------------------------
+echo "# help"
+
+run --help
+cp "$work/out" "$work/main-help"
+for cmd in storm evacuate; do
+    run "$cmd" --help
+    expect_rc "$cmd-help" 0
+    expect_empty_err "$cmd-help"
+    cp "$work/out" "$work/$cmd-help"
+    compare_golden "$cmd-help" "$work/$cmd-help" "$cmd-help.out"
+    run "$cmd" -h
+    if cmp -s "$work/out" "$work/$cmd-help"; then ok; else bad "$cmd -h differs from --help"; fi
+    run help "$cmd"
+    if cmp -s "$work/out" "$work/$cmd-help"; then ok; else bad "help $cmd differs from --help"; fi
+    contains "main-help-lists-$cmd" "$work/main-help" "  $cmd "
+done
+
+# ---------------------------------------------------------------------
+echo "# usage errors"
+
+for cmd in storm evacuate; do
+    p="claimset $cmd"
+    usage "$cmd-vms-0" "$p: --vms: '0' is not a positive integer" "$cmd" --vms 0
+    usage "$cmd-vms-big" "$p: --vms: '10001' is out of range (1..10000)" "$cmd" --vms 10001
+    usage "$cmd-vms-missing" "$p: --vms: missing value" "$cmd" --vms
+    usage "$cmd-overcommit-0" "$p: --overcommit: '0' is not a positive integer" "$cmd" --overcommit 0
+    usage "$cmd-overcommit-big" "$p: --overcommit: '1001' is out of range (1..1000)" \
+        "$cmd" --overcommit 1001
+    usage "$cmd-vms-and-overcommit" "$p: --overcommit: not with --vms (--vms fixes the count)" \
+        "$cmd" --vms 5 --overcommit 100
+    usage "$cmd-mix-unit" "$p: --size-mix: '2X': not a size of 4 KiB to 1 TiB in whole pages" \
+        "$cmd" --size-mix 2G,2X
+    usage "$cmd-mix-weight" "$p: --size-mix: '2G:0': the weight must be an integer from 1 to 1000000" \
+        "$cmd" --size-mix 2G:0
+    usage "$cmd-mix-vcpus" "$p: --size-mix: '2G:1:513': the vCPU count must be an integer from 1 to 512" \
+        "$cmd" --size-mix 2G:1:513
+    usage "$cmd-mix-comma" "$p: --size-mix: trailing comma" "$cmd" --size-mix 2G,
+    usage "$cmd-balloon" "$p: --balloon: '65' is out of range (0..64)" "$cmd" --balloon 65
+    usage "$cmd-balloon-size" "$p: --balloon-size: '1M' is below 4 MiB" "$cmd" --balloon-size 1M
+    usage "$cmd-offline" "$p: --offline: '5000' is out of range (0..4096)" "$cmd" --offline 5000
+    usage "$cmd-window" "$p: --window: '0' is not a positive integer" "$cmd" --window 0
+    usage "$cmd-window-big" "$p: --window: '257' is out of range (1..256)" "$cmd" --window 257
+    usage "$cmd-window-threads" "$p: --window: only for single-threaded runs (with --threads M, M builds are in flight)" \
+        "$cmd" --threads 2 --window 4
+    usage "$cmd-policy" "$p: --policies: unknown policy 'frob' (none, legacy, single-node, claim-sets, claim-sets+global, all)" \
+        "$cmd" --policies none,frob
+    usage "$cmd-policy-twice" "$p: --policies: 'none' given twice" "$cmd" --policies none,legacy,none
+    usage "$cmd-policy-empty" "$p: --policies: '': empty or overlong name" "$cmd" --policies ""
+    usage "$cmd-threads" "$p: --threads: '0' is not a positive integer" "$cmd" --threads 0
+    usage "$cmd-seed" "$p: --seed: 'x' is not an integer" "$cmd" --seed x
+    usage "$cmd-json-csv" "$p: --csv: only one of --json and --csv may be given" "$cmd" --json --csv
+    usage "$cmd-json-value" "$p: --json takes no value" "$cmd" --json=1
+    usage "$cmd-report" "$p: --report: cannot write '/nonexistent/r.html': No such file or directory" \
+        "$cmd" --report /nonexistent/r.html
+    usage "$cmd-positional" "$p: unexpected argument 'extra'" "$cmd" extra
+    usage "$cmd-unknown" "$p: unknown option '--frob' (see --help)" "$cmd" --frob
+    usage "$cmd-topology" "$p: --topology: node 0: unknown unit 'X' in '4X' (expected K, M, G, T, KiB, MiB, GiB or TiB)" \
+        "$cmd" --topology 4X
+    usage "$cmd-too-many-vms" "$p: --size-mix: asking for 110% of the free memory takes more than 10000 VMs of this mix; use larger sizes or --vms" \
+        "$cmd" --topology 256M --balloon 0 --size-mix 4K
+done
+usage storm-balloon-fit \
+    "claimset storm: --balloon-size: 4 ballooning guests of 16 MiB need more than half of the free memory (31.99 MiB); use fewer (--balloon) or smaller ones" \
+    storm --topology 16M,16M --balloon-size 16M
+# An empty host: the same free memory.
+usage evacuate-balloon-fit \
+    "claimset evacuate: --balloon-size: 4 ballooning guests of 16 MiB need more than half of the free memory (31.99 MiB); use fewer (--balloon) or smaller ones" \
+    evacuate --topology 16M,16M --fill 0 --balloon 4 --balloon-size 16M
+# The evacuate-only options.
+usage storm-fill "claimset storm: unknown option '--fill' (see --help)" storm --fill 50
+usage storm-fragment "claimset storm: unknown option '--fragment' (see --help)" storm --fragment 5
+usage evacuate-fill "claimset evacuate: --fill: '96' is out of range (0..95)" evacuate --fill 96
+usage evacuate-fragment "claimset evacuate: --fragment: '101' is out of range (0..100)" \
+    evacuate --fragment 101
+usage evacuate-fill-missing "claimset evacuate: --fill: missing value" evacuate --fill
+
+# ---------------------------------------------------------------------
+echo "# deterministic runs"
+
+run storm --topology $SMALL
+expect_rc storm-small 0
+expect_empty_err storm-small
+contains storm-small "$work/out" "threads:   1 (deterministic"
+mask_table "$work/out" >"$work/masked"
+compare_golden storm-small "$work/masked" storm-small.out
+
+run evacuate --topology $SMALL
+expect_rc evacuate-small 0
+expect_empty_err evacuate-small
+mask_table "$work/out" >"$work/masked"
+compare_golden evacuate-small "$work/masked" evacuate-small.out
+
+# A subset, in the order given; the environment's topology is used.
+CLAIMSET_TOPOLOGY=$SMALL run storm --policies claim-sets,none --seed 5 --balloon 1 --offline 0 \
+    --vms 12 --size-mix 2M:3,4M:2,8M:1:4 --window 4
+expect_rc storm-options 0
+mask_table "$work/out" >"$work/masked"
+compare_golden storm-options "$work/masked" storm-options.out
+
+# ---------------------------------------------------------------------
+echo "# machine-readable output"
+
+run storm --topology $SMALL --json
+expect_rc storm-json 0
+cp "$work/out" "$work/a.json"
+run storm --topology $SMALL --json
+mask_json "$work/a.json" >"$work/a.masked"
+mask_json "$work/out" >"$work/b.masked"
+if cmp -s "$work/a.masked" "$work/b.masked"; then
+    ok
+else
+    bad "storm-json: two runs with the same seed differ beyond times"
+fi
+contains storm-json "$work/a.json" '"format": "claimset-sim-1"'
+contains storm-json "$work/a.json" '"deterministic": true'
+if command -v python3 >/dev/null 2>&1; then
+    if python3 -c '
+import json, sys
+r = json.load(open(sys.argv[1]))
+assert r["command"] == "storm" and r["nr_nodes"] == 4
+assert [p["name"] for p in r["policies"]] == ["none", "legacy", "single-node", "claim-sets", "claim-sets+global"]
+for p in r["policies"]:
+    assert p["vms_built"] + p["vms_refused_claim"] + p["vms_failed_populate"] == p["vms_total"] == len(p["vms"])
+    assert len(p["samples"]) >= 2
+' "$work/a.json"; then ok; else bad "storm-json: not valid JSON of the expected shape"; fi
+fi
+run storm --topology $SMALL --json --vms 4 --balloon 1 --offline 2 --policies none,claim-sets
+expect_rc storm-json-small 0
+mask_json "$work/out" >"$work/masked"
+compare_golden storm-json "$work/masked" storm-small.json
+
+run evacuate --topology $SMALL --csv
+expect_rc evacuate-csv 0
+head -1 "$work/out" | tr -d '\r' >"$work/header"
+contains evacuate-csv "$work/header" "command,seed"
+# A header and one row per policy.
+if [ "$(wc -l <"$work/out")" -eq 6 ]; then ok; else bad "evacuate-csv: $(wc -l <"$work/out") lines"; fi
+contains evacuate-csv "$work/out" "evacuate,1,"
+
+run storm --topology $SMALL --report "$work/r.html" --policies legacy,claim-sets
+expect_rc storm-report 0
+contains storm-report "$work/r.html" "<html"
+contains storm-report "$work/r.html" 'data-chart="outcomes"'
+contains storm-report "$work/r.html" 'data-chart="timeline-claim-sets"'
+contains storm-report "$work/out" "claim-sets"
+
+# ---------------------------------------------------------------------
+echo "# threads"
+
+run storm --topology $SMALL --threads 3
+expect_rc storm-threads 0
+contains storm-threads "$work/out" "threads:   3 (not deterministic"
+contains storm-threads "$work/out" "3 builder threads"
+run evacuate --topology $SMALL --threads 2 --json
+expect_rc evacuate-threads 0
+contains evacuate-threads "$work/out" '"deterministic": false'
+
+# ---------------------------------------------------------------------
+echo "# $passed passed, $failed failed"
+[ "$failed" -eq 0 ]

@@ -1,0 +1,156 @@
+/*
+ * Resolving --topology X (and the scenario's `host X`) into a parsed
+ * topology plus the canonical text claimset_host_create() takes.
+ *
+ * A topology file holds the CLAIMSET_TOPOLOGY grammar; '#' starts a
+ * comment that runs to the end of its line, and line breaks count as
+ * white space, so a file can put one node or one distance row per line.
+ */
+#include <errno.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "cli.h"
+
+#define SYSFS_ROOT "/sys"
+
+static int msg(char *err, size_t errlen, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static int msg(char *err, size_t errlen, const char *fmt, ...)
+{
+    va_list ap;
+
+    if (err && errlen) {
+        va_start(ap, fmt);
+        vsnprintf(err, errlen, fmt, ap);
+        va_end(ap);
+    }
+    return -1;
+}
+
+void cli_topology_strip_comments(char *text)
+{
+    char *hash;
+
+    while ((hash = strchr(text, '#')) != NULL) {
+        char *eol = strchr(hash, '\n');
+
+        if (!eol) {
+            *hash = '\0';
+            return;
+        }
+        memmove(hash, eol, strlen(eol) + 1);
+        text = hash + 1;
+    }
+}
+
+/* Fill ct->text from ct->t. */
+static int finish(struct cli_topology *ct, char *err, size_t errlen)
+{
+    int n = topology_format(&ct->t, ct->text, sizeof(ct->text));
+
+    if (n < 0 || (size_t)n >= sizeof(ct->text))
+        return msg(err, errlen, "topology text too long");
+    return 0;
+}
+
+static int from_text(const char *text, const char *source, struct cli_topology *ct, char *err,
+                     size_t errlen)
+{
+    char why[CLI_ERR_LEN];
+
+    if (topology_parse(text, &ct->t, why, sizeof(why)))
+        return msg(err, errlen, "%s", why);
+    snprintf(ct->source, sizeof(ct->source), "%s", source);
+    return finish(ct, err, errlen);
+}
+
+static int from_file(const char *path, struct cli_topology *ct, char *err, size_t errlen)
+{
+    char why[CLI_ERR_LEN];
+    char *text;
+
+    if (cli_read_file(path, CLI_TOPOLOGY_FILE_MAX, &text, why, sizeof(why)))
+        return msg(err, errlen, "%s", why);
+    cli_topology_strip_comments(text);
+    if (topology_parse(text, &ct->t, why, sizeof(why))) {
+        free(text);
+        return msg(err, errlen, "'%s': %s", path, why);
+    }
+    free(text);
+    snprintf(ct->source, sizeof(ct->source), "file '%.140s'", path);
+    return finish(ct, err, errlen);
+}
+
+static int from_sysfs(const char *root, struct cli_topology *ct, char *err, size_t errlen)
+{
+    char why[CLI_ERR_LEN];
+
+    if (topology_from_sysfs(root, &ct->t, why, sizeof(why)))
+        return msg(err, errlen, "host: %s", why);
+    if (!strcmp(root, SYSFS_ROOT))
+        snprintf(ct->source, sizeof(ct->source), "this machine (%s)", SYSFS_ROOT);
+    else
+        snprintf(ct->source, sizeof(ct->source), "sysfs tree '%.130s'", root);
+    return finish(ct, err, errlen);
+}
+
+static bool is_regular_file(const char *path)
+{
+    struct stat st;
+
+    return stat(path, &st) == 0 && S_ISREG(st.st_mode);
+}
+
+int cli_topology_resolve(const char *x, const char *base_dir, struct cli_topology *ct, char *err,
+                         size_t errlen)
+{
+    char path[PATH_MAX];
+
+    memset(ct, 0, sizeof(*ct));
+    if (!x || !*x)
+        return msg(err, errlen,
+                   "empty topology (expected node sizes, a file, 'host' or 'default')");
+    if (!strcmp(x, "default")) {
+        topology_default(&ct->t);
+        snprintf(ct->source, sizeof(ct->source), "built-in default");
+        return finish(ct, err, errlen);
+    }
+    if (!strcmp(x, "host"))
+        return from_sysfs(SYSFS_ROOT, ct, err, errlen);
+    if (!strncmp(x, "host:", 5))
+        return from_sysfs(x + 5, ct, err, errlen);
+
+    if (base_dir && *base_dir && x[0] != '/') {
+        if ((size_t)snprintf(path, sizeof(path), "%s/%s", base_dir, x) >= sizeof(path))
+            return msg(err, errlen, "path too long: '%.60s...'", x);
+    } else {
+        snprintf(path, sizeof(path), "%s", x);
+    }
+    if (strchr(x, '/') || is_regular_file(path))
+        return from_file(path, ct, err, errlen);
+    if (!strpbrk(x, "0123456789"))
+        return msg(err, errlen,
+                   "'%.60s' is not a file, 'host', 'default' or a topology such as "
+                   "'4GiB,4GiB'",
+                   x);
+    return from_text(x, "as given", ct, err, errlen);
+}
+
+int cli_topology_from_env(struct cli_topology *ct, char *err, size_t errlen)
+{
+    const char *env = getenv("CLAIMSET_TOPOLOGY");
+
+    memset(ct, 0, sizeof(*ct));
+    if (!env) {
+        topology_default(&ct->t);
+        snprintf(ct->source, sizeof(ct->source), "built-in default");
+        return finish(ct, err, errlen);
+    }
+    /* The library reads the variable as grammar text only; so do we. */
+    return from_text(env, "CLAIMSET_TOPOLOGY", ct, err, errlen);
+}

@@ -1,0 +1,73 @@
+/*
+ * The claimset command: dispatch to a subcommand, `--help`, `--version`,
+ * and `help CMD`.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+
+/* The subcommands, in the order `claimset --help` lists them.  Adding
+ * one is one entry here (plus its declaration in cli.h). */
+static const struct cli_command *const commands[] = {
+    &cli_cmd_info, &cli_cmd_place, &cli_cmd_run, &cli_cmd_storm, &cli_cmd_evacuate,
+};
+
+#define NR_COMMANDS (sizeof(commands) / sizeof(commands[0]))
+
+static const struct cli_command *find_command(const char *name)
+{
+    for (size_t i = 0; i < NR_COMMANDS; i++)
+        if (!strcmp(commands[i]->name, name))
+            return commands[i];
+    return NULL;
+}
+
+static int usage(void)
+{
+    printf("usage: claimset [--help] [--version] COMMAND [ARGS...]\n"
+           "\n"
+           "A simulated Xen host with NUMA-aware claim sets, driven through the\n"
+           "libxenctrl API.\n"
+           "\n"
+           "Commands:\n");
+    for (size_t i = 0; i < NR_COMMANDS; i++)
+        printf("  %-10s %s\n", commands[i]->name, commands[i]->summary);
+    printf("  %-10s %s\n", "help", "show the help of a command: claimset help COMMAND");
+    printf("\n"
+           "Run 'claimset COMMAND --help' for a command's options.  Exit status: 0 success,\n"
+           "1 a failed run or expectation, 2 a usage error.\n");
+    return CLI_EXIT_OK;
+}
+
+int main(int argc, char **argv)
+{
+    const struct cli_command *cmd;
+    const char *name;
+
+    if (argc < 2)
+        return cli_usage_error("claimset", "no command given (see claimset --help)");
+    name = argv[1];
+    if (!strcmp(name, "--help") || !strcmp(name, "-h"))
+        return usage();
+    if (!strcmp(name, "--version")) {
+        printf("claimset %s\n", CLAIMSET_VERSION_TEXT);
+        return CLI_EXIT_OK;
+    }
+    if (!strcmp(name, "help")) {
+        if (argc == 2)
+            return usage();
+        if (argc > 3)
+            return cli_usage_error("claimset help", "unexpected argument '%s'", argv[3]);
+        cmd = find_command(argv[2]);
+        if (!cmd)
+            return cli_usage_error("claimset help", "unknown command '%s'", argv[2]);
+        return cli_help(cmd);
+    }
+    if (name[0] == '-')
+        return cli_usage_error("claimset", "unknown option '%s' (see claimset --help)", name);
+    cmd = find_command(name);
+    if (!cmd)
+        return cli_usage_error("claimset", "unknown command '%s' (see claimset --help)", name);
+    return cmd->run(cmd, argc - 1, argv + 1);
+}

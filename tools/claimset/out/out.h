@@ -1,0 +1,87 @@
+/*
+ * The output layer beyond the four entry points in sim_results.h: more CSV
+ * shapes, the HTML writer on a stream, the computed summary, and helpers
+ * shared by the writers.  Everything here only reads a struct sim_run.
+ *
+ * Every writer first checks the run with sim_run_validate(), so a
+ * malformed run is refused (-1, EINVAL) before anything is written.
+ * Strings in the run are fixed arrays that need not be NUL-terminated:
+ * writers never read past the array.
+ */
+#ifndef CLAIMSET_OUT_OUT_H
+#define CLAIMSET_OUT_OUT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "sim_results.h"
+
+#define SIM_PAGE_SIZE 4096u
+
+/* 0 when the run can be written, else -1 with errno EINVAL: NULL run,
+ * counts beyond the array bounds, or a count with a NULL array. */
+int sim_run_validate(const struct sim_run *run);
+
+/* "built", "refused_claim", "failed_populate" (the JSON/CSV spelling);
+ * "unknown" for anything else. */
+const char *sim_outcome_name(enum sim_outcome o);
+
+/* CSV, RFC 4180 (CRLF line ends, quoting only where needed).
+ * out_csv_vms: one row per (policy, VM), with one pages column per node.
+ * out_csv_samples: one row per (policy, sample, node). */
+int out_csv_vms(FILE *f, const struct sim_run *run);
+int out_csv_samples(FILE *f, const struct sim_run *run);
+
+/* The HTML report on a stream (out_html writes it to a file). */
+int out_html_write(FILE *f, const struct sim_run *run);
+
+/*
+ * "What this shows": a few sentences computed from the numbers, shared by
+ * the table and the HTML report.  Each sentence is plain text (the caller
+ * escapes it for its format).
+ */
+#define OUT_SUMMARY_MAX 8
+#define OUT_SUMMARY_LEN 1536
+struct out_summary {
+    unsigned int n;
+    char sentence[OUT_SUMMARY_MAX][OUT_SUMMARY_LEN];
+};
+void out_summarize(const struct sim_run *run, struct out_summary *s);
+
+/* ---- helpers shared by the writers (out/format.c) ---- */
+
+/* Bytes as "4 GiB", "1.5 MiB", "512 B": exact values without decimals,
+ * others with one.  Returns buf. */
+char *out_fmt_bytes(char *buf, size_t len, uint64_t bytes);
+static inline char *out_fmt_pages(char *buf, size_t len, uint64_t pages)
+{
+    return out_fmt_bytes(buf, len, pages * SIM_PAGE_SIZE);
+}
+/* Seconds as "850 ms", "12.3 s", "4m05s". */
+char *out_fmt_seconds(char *buf, size_t len, double s);
+
+/* part/whole as "100%", "72.4%", "0%"; "n/a" when whole is 0.  Never
+ * rounds to 100% or 0% unless exact. */
+char *out_fmt_share(char *buf, size_t len, uint64_t part, uint64_t whole);
+/* A count with thousands separators: "12,345". */
+char *out_fmt_count(char *buf, size_t len, uint64_t n);
+
+/* Writers for untrusted text (at most maxlen bytes of s, or up to NUL). */
+void out_json_string(FILE *f, const char *s, size_t maxlen);
+void out_html_text(FILE *f, const char *s, size_t maxlen);
+void out_csv_field(FILE *f, const char *s, size_t maxlen);
+
+/* A double as JSON: the shortest form that reads back exactly, or null
+ * when it is not finite. */
+void out_json_double(FILE *f, double v);
+
+/* Share of part in whole as 0..1, or NaN when whole is 0. */
+double out_share(uint64_t part, uint64_t whole);
+
+/* 0 when nothing failed on f, else -1 with errno (EIO if the stream did
+ * not say). */
+int out_stream_status(FILE *f);
+
+#endif /* CLAIMSET_OUT_OUT_H */

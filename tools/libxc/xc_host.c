@@ -1,0 +1,202 @@
+/*
+ * Hosts as objects (the claimset extension API): creation with a control
+ * domain, destruction, and read-outs -- topology, invariant checks,
+ * scrubbing and counters -- that go straight to the hypervisor side, as a
+ * debugger attached to the machine would.
+ */
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <hv/check.h>
+#include <hv/domain.h>
+#include <hv/heap.h>
+#include <hv/topology.h>
+
+#include "xc_private.h"
+
+static void set_err(char *err, size_t errlen, const char *msg)
+{
+    if (err && errlen)
+        snprintf(err, errlen, "%s", msg);
+}
+
+struct claimset_host *cs_host_new(const char *topology, const struct claimset_host_opts *opts,
+                                  char *err, size_t errlen)
+{
+    struct domain_config control = {.control = true, .max_vcpus = 1};
+    struct claimset_host *host;
+    struct host_config cfg;
+    struct topology topo;
+    char msg[256] = "";
+    domid_t domid = 0;
+    int rc;
+
+    set_err(err, errlen, "");
+    if (opts &&
+        (opts->check_level < CLAIMSET_CHECK_DEFAULT || opts->check_level > CLAIMSET_CHECK_DEEP)) {
+        set_err(err, errlen, "check_level out of range");
+        errno = EINVAL;
+        return NULL;
+    }
+    if (topology) {
+        if (topology_parse(topology, &topo, msg, sizeof(msg))) {
+            set_err(err, errlen, msg);
+            errno = EINVAL;
+            return NULL;
+        }
+    } else {
+        topology_default(&topo);
+    }
+
+    host_config_default(&cfg, topology_total_pages(&topo));
+    if (opts && opts->check_level != CLAIMSET_CHECK_DEFAULT)
+        cfg.check_level = (unsigned int)(opts->check_level - CLAIMSET_CHECK_OFF);
+    if (opts)
+        cfg.xen_pages_per_domain = opts->xen_pages_per_domain;
+
+    host = calloc(1, sizeof(*host));
+    if (!host) {
+        errno = ENOMEM;
+        return NULL;
+    }
+    atomic_init(&host->handles, 0);
+    rc = host_create(&topo, &cfg, &host->h);
+    if (!rc) {
+        rc = domain_create(host->h, &domid, &control);
+        if (rc)
+            host_destroy(host->h);
+    }
+    if (rc) {
+        set_err(err, errlen, rc == -ENOMEM ? "out of memory" : "host creation failed");
+        free(host);
+        errno = -rc;
+        return NULL;
+    }
+    return host;
+}
+
+void cs_host_free(struct claimset_host *host)
+{
+    host_destroy(host->h);
+    free(host);
+}
+
+claimset_host *claimset_host_create(const char *topology, char *err, size_t errlen)
+{
+    return cs_host_new(topology, NULL, err, errlen);
+}
+
+claimset_host *claimset_host_create_opts(const char *topology,
+                                         const struct claimset_host_opts *opts, char *err,
+                                         size_t errlen)
+{
+    return cs_host_new(topology, opts, err, errlen);
+}
+
+int claimset_host_destroy(claimset_host *host)
+{
+    if (!host)
+        return 0;
+    if (host->process_wide) {
+        errno = EINVAL;
+        return -1;
+    }
+    if (atomic_load(&host->handles)) {
+        errno = EBUSY;
+        return -1;
+    }
+    cs_host_free(host);
+    return 0;
+}
+
+int claimset_host_topology(claimset_host *host, char *buf, size_t len)
+{
+    if (!host || (!buf && len)) {
+        errno = EINVAL;
+        return -1;
+    }
+    return topology_format(&host->h->topo, buf, len);
+}
+
+int claimset_host_check_level(claimset_host *host, int level, char *report, size_t len)
+{
+    char local[512];
+    enum check_level lv;
+
+    if (!host || (!report && len)) {
+        errno = EINVAL;
+        return -1;
+    }
+    if (level == CLAIMSET_CHECK_COUNTERS)
+        lv = CHECK_ACCOUNTING;
+    else if (level == CLAIMSET_CHECK_DEEP)
+        lv = CHECK_DEEP;
+    else {
+        errno = EINVAL;
+        return -1;
+    }
+    if (!report || !len) {
+        report = local;
+        len = sizeof(local);
+    }
+    report[0] = '\0';
+    if (!host_check(host->h, lv, report, len)) {
+        errno = EIO;
+        return -1;
+    }
+    return 0;
+}
+
+int claimset_host_check(claimset_host *host, char *report, size_t len)
+{
+    return claimset_host_check_level(host, CLAIMSET_CHECK_DEEP, report, len);
+}
+
+long claimset_host_scrub(claimset_host *host, unsigned int node, unsigned long max_pages)
+{
+    unsigned long done;
+
+    if (!host || (node != CLAIMSET_ANY_NODE && !host_node_valid(host->h, node))) {
+        errno = EINVAL;
+        return -1;
+    }
+    done = scrub_free_pages(host->h, node == CLAIMSET_ANY_NODE ? NUMA_NO_NODE : (nodeid_t)node,
+                            max_pages);
+    return done > (unsigned long)LONG_MAX ? LONG_MAX : (long)done;
+}
+
+int claimset_host_counters(claimset_host *host, struct claimset_counters *c)
+{
+    struct host_counters hc;
+
+    if (!host || !c) {
+        errno = EINVAL;
+        return -1;
+    }
+    host_get_counters(host->h, &hc);
+    memset(c, 0, sizeof(*c));
+    c->nr_nodes = host->h->nr_nodes;
+    c->total_pages = hc.total_pages;
+    c->free_pages = hc.total_avail_pages;
+    c->scrub_pages = hc.scrub_pages;
+    c->outstanding_pages = hc.outstanding_claims;
+    for (unsigned int n = 0; n < c->nr_nodes; n++) {
+        c->node[n].total_pages = hc.node_pages[n];
+        c->node[n].free_pages = hc.node_avail_pages[n];
+        c->node[n].claimed_pages = hc.node_outstanding_claims[n];
+        c->node[n].scrub_pages = hc.node_need_scrub[n];
+        c->node[n].offlined_pages = hc.node_offlined[n];
+    }
+    c->allocs = hc.stats.allocs;
+    c->frees = hc.stats.frees;
+    c->alloc_failures = hc.stats.alloc_failures;
+    c->refused_global_check = hc.stats.refused_global_check;
+    c->refused_node_check = hc.stats.refused_node_check;
+    c->pages_scrubbed_sync = hc.stats.pages_scrubbed_sync;
+    c->pages_scrubbed_idle = hc.stats.pages_scrubbed_idle;
+    c->claims_retired = hc.stats.claims_retired;
+    c->claims_recalled = hc.stats.claims_recalled;
+    return 0;
+}
