@@ -86,17 +86,22 @@ bool guest_array_ok(const struct hcall_ctx *ctx, const void *base, uint64_t idx,
 }
 
 /*
- * One copy: counted for fault injection, then checked.  A zero-length copy
- * touches nothing and is neither counted nor checked.
+ * The guest bytes [*a, *a + *n) of one copy of count elements from element
+ * idx.  The copy is counted for fault injection, then checked (an address
+ * that does not fit fails it too); a zero-length copy touches nothing and
+ * is neither counted nor checked.  0 or -EFAULT.
  */
-static int copy_checked(struct hcall_ctx *ctx, uintptr_t guest, size_t n, bool write, bool ok)
+static int copy_span(struct hcall_ctx *ctx, const void *guest_base, uint64_t idx, uint64_t count,
+                     size_t elem, bool write, uintptr_t *a, size_t *n)
 {
-    if (n == 0 && ok)
+    bool ok = array_span(guest_base, idx, count, elem, a, n);
+
+    if (ok && *n == 0)
         return 0;
     ctx->copies++;
     if (ctx->fail_copy_at && ctx->copies == ctx->fail_copy_at)
         return -EFAULT;
-    if (!ok || !range_registered(ctx, guest, n, write))
+    if (!ok || !range_registered(ctx, *a, *n, write))
         return -EFAULT;
     return 0;
 }
@@ -106,9 +111,8 @@ int copy_from_guest_array(struct hcall_ctx *ctx, void *dst, const void *guest_ba
 {
     uintptr_t a = 0;
     size_t n = 0;
-    bool ok = array_span(guest_base, idx, count, elem, &a, &n);
 
-    if (copy_checked(ctx, a, n, false, ok))
+    if (copy_span(ctx, guest_base, idx, count, elem, false, &a, &n))
         return -EFAULT;
     if (n)
         memmove(dst, (const void *)a, n);
@@ -120,9 +124,8 @@ int copy_to_guest_array(struct hcall_ctx *ctx, void *guest_base, uint64_t idx, c
 {
     uintptr_t a = 0;
     size_t n = 0;
-    bool ok = array_span(guest_base, idx, count, elem, &a, &n);
 
-    if (copy_checked(ctx, a, n, true, ok))
+    if (copy_span(ctx, guest_base, idx, count, elem, true, &a, &n))
         return -EFAULT;
     if (n)
         memmove((void *)a, src, n);
@@ -134,9 +137,8 @@ int clear_guest_array(struct hcall_ctx *ctx, void *guest_base, uint64_t idx, uin
 {
     uintptr_t a = 0;
     size_t n = 0;
-    bool ok = array_span(guest_base, idx, count, elem, &a, &n);
 
-    if (copy_checked(ctx, a, n, true, ok))
+    if (copy_span(ctx, guest_base, idx, count, elem, true, &a, &n))
         return -EFAULT;
     if (n)
         memset((void *)a, 0, n);

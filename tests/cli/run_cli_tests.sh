@@ -16,122 +16,11 @@
 # summary; exit status 0 when everything passed.
 set -u
 
-if [ $# -ne 1 ] || [ ! -x "$1" ]; then
-    echo "usage: $0 BINARY" >&2
-    exit 2
-fi
-case $1 in
-/*) bin=$1 ;;
-*) bin=$(pwd)/$1 ;;
-esac
-root=$(cd "$(dirname "$0")/../.." && pwd)
-cd "$root" || exit 2
-golden=tests/cli/golden
-work=$(mktemp -d "${TMPDIR:-/tmp}/claimset-cli.XXXXXX")
-trap 'rm -rf "$work"' EXIT
-unset CLAIMSET_TOPOLOGY
+# shellcheck source=tests/cli/lib.sh
+. "$(dirname "$0")/lib.sh"
+cli_start claimset-cli "$@"
 # Small test hosts are checked deeply after every call (debug builds).
 unset CLAIMSET_CHECK
-
-passed=0
-failed=0
-
-ok() {
-    passed=$((passed + 1))
-}
-
-bad() {
-    failed=$((failed + 1))
-    echo "FAIL: $*"
-}
-
-# run ARGS...: the binary's stdout, stderr and status in $work/out,
-# $work/err and $rc.
-run() {
-    "$bin" "$@" >"$work/out" 2>"$work/err"
-    rc=$?
-}
-
-# run_env VAR=VALUE ARGS...
-run_env() {
-    assignment=$1
-    shift
-    env "$assignment" "$bin" "$@" >"$work/out" 2>"$work/err"
-    rc=$?
-}
-
-# expect_rc NAME WANT: after run.
-expect_rc() {
-    if [ "$rc" -eq "$2" ]; then
-        ok
-    else
-        bad "$1: exit status $rc, expected $2; stderr: $(head -c 300 "$work/err")"
-    fi
-}
-
-# expect_err_line NAME LINE: stderr is exactly that one line.
-expect_err_line() {
-    printf '%s\n' "$2" >"$work/want"
-    if cmp -s "$work/want" "$work/err"; then
-        ok
-    else
-        bad "$1: stderr is"
-        sed 's/^/    | /' "$work/err"
-        echo "    expected:"
-        sed 's/^/    | /' "$work/want"
-    fi
-}
-
-# usage NAME MESSAGE ARGS...: exit 2, MESSAGE as the only stderr line,
-# nothing on stdout.
-usage() {
-    name=$1
-    msg=$2
-    shift 2
-    run "$@"
-    expect_rc "$name" 2
-    expect_err_line "$name" "$msg"
-    if [ -s "$work/out" ]; then
-        bad "$name: a usage error printed on stdout"
-    else
-        ok
-    fi
-}
-
-# compare_golden NAME FILE: stdout against tests/cli/golden/FILE.
-compare_golden() {
-    if [ "${UPDATE_GOLDEN:-0}" = 1 ]; then
-        cp "$work/out" "$golden/$2"
-        ok
-    elif diff -u "$golden/$2" "$work/out" >"$work/diff"; then
-        ok
-    else
-        bad "$1: output differs from $golden/$2"
-        head -40 "$work/diff" | sed 's/^/    /'
-    fi
-}
-
-# golden NAME FILE ARGS...: exit 0, empty stderr, stdout as FILE.
-golden() {
-    name=$1
-    file=$2
-    shift 2
-    run "$@"
-    expect_rc "$name" 0
-    if [ -s "$work/err" ]; then
-        bad "$name: stderr not empty: $(head -c 300 "$work/err")"
-    fi
-    compare_golden "$name" "$file"
-}
-
-# contains NAME FILE TEXT
-contains() {
-    if grep -qF -- "$3" "$2"; then
-        ok
-    else
-        bad "$1: '$3' not found in $(basename "$2")"
-    fi
-}
 
 # scenario NAME TEXT: a scenario file in the work directory.
 scenario() {
@@ -387,5 +276,4 @@ host 16M|host: must come before every other statement
 EOF
 
 # ---------------------------------------------------------------------
-echo "# $passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+cli_finish

@@ -14,20 +14,9 @@
 # summary; exit status 0 when everything passed.
 set -u
 
-if [ $# -ne 1 ] || [ ! -x "$1" ]; then
-    echo "usage: $0 BINARY" >&2
-    exit 2
-fi
-case $1 in
-/*) bin=$1 ;;
-*) bin=$(pwd)/$1 ;;
-esac
-root=$(cd "$(dirname "$0")/../.." && pwd)
-cd "$root" || exit 2
-golden=tests/cli/golden
-work=$(mktemp -d "${TMPDIR:-/tmp}/claimset-sim-cli.XXXXXX")
-trap 'rm -rf "$work"' EXIT
-unset CLAIMSET_TOPOLOGY
+# shellcheck source=tests/cli/lib.sh
+. "$(dirname "$0")/lib.sh"
+cli_start claimset-sim-cli "$@"
 # Ballooning guests populate 4 KiB pages one extent at a time: checking
 # the host deeply after every call (debug builds) would take minutes, so
 # counters during the run.  Every host is still checked deeply after its
@@ -36,59 +25,6 @@ CLAIMSET_CHECK=1
 export CLAIMSET_CHECK
 
 SMALL=16M,16M,16M,16M
-passed=0
-failed=0
-
-ok() {
-    passed=$((passed + 1))
-}
-
-bad() {
-    failed=$((failed + 1))
-    echo "FAIL: $*"
-}
-
-run() {
-    "$bin" "$@" >"$work/out" 2>"$work/err"
-    rc=$?
-}
-
-expect_rc() {
-    if [ "$rc" -eq "$2" ]; then
-        ok
-    else
-        bad "$1: exit status $rc, expected $2; stderr: $(head -c 300 "$work/err")"
-    fi
-}
-
-expect_empty_err() {
-    if [ -s "$work/err" ]; then
-        bad "$1: stderr not empty: $(head -c 300 "$work/err")"
-    else
-        ok
-    fi
-}
-
-# usage NAME MESSAGE ARGS...: exit 2, MESSAGE as the only stderr line,
-# nothing on stdout.
-usage() {
-    name=$1
-    msg=$2
-    shift 2
-    run "$@"
-    expect_rc "$name" 2
-    printf '%s\n' "$msg" >"$work/want"
-    if cmp -s "$work/want" "$work/err"; then
-        ok
-    else
-        bad "$name: stderr is '$(cat "$work/err")', expected '$msg'"
-    fi
-    if [ -s "$work/out" ]; then
-        bad "$name: a usage error printed on stdout"
-    else
-        ok
-    fi
-}
 
 # Times vary from run to run: "12 ms", "0.27 ms", "1.50 s", "4m05s" become
 # TIME, and runs of blanks one blank (the columns' widths follow the times).
@@ -101,26 +37,6 @@ mask_json() {
     sed -E 's/"(t|start|seconds|wall_seconds)": [-0-9.e+]+/"\1": 0/g' "$1"
 }
 
-compare_golden() {
-    if [ "${UPDATE_GOLDEN:-0}" = 1 ]; then
-        cp "$2" "$golden/$3"
-        ok
-    elif diff -u "$golden/$3" "$2" >"$work/diff"; then
-        ok
-    else
-        bad "$1: output differs from $golden/$3"
-        head -40 "$work/diff" | sed 's/^/    /'
-    fi
-}
-
-contains() {
-    if grep -qF -- "$3" "$2"; then
-        ok
-    else
-        bad "$1: '$3' not found in $(basename "$2")"
-    fi
-}
-
 # ---------------------------------------------------------------------
 echo "# help"
 
@@ -131,7 +47,7 @@ for cmd in storm evacuate; do
     expect_rc "$cmd-help" 0
     expect_empty_err "$cmd-help"
     cp "$work/out" "$work/$cmd-help"
-    compare_golden "$cmd-help" "$work/$cmd-help" "$cmd-help.out"
+    compare_golden "$cmd-help" "$cmd-help.out" "$work/$cmd-help"
     run "$cmd" -h
     if cmp -s "$work/out" "$work/$cmd-help"; then ok; else bad "$cmd -h differs from --help"; fi
     run help "$cmd"
@@ -206,20 +122,20 @@ expect_rc storm-small 0
 expect_empty_err storm-small
 contains storm-small "$work/out" "threads:   1 (deterministic"
 mask_table "$work/out" >"$work/masked"
-compare_golden storm-small "$work/masked" storm-small.out
+compare_golden storm-small storm-small.out "$work/masked"
 
 run evacuate --topology $SMALL
 expect_rc evacuate-small 0
 expect_empty_err evacuate-small
 mask_table "$work/out" >"$work/masked"
-compare_golden evacuate-small "$work/masked" evacuate-small.out
+compare_golden evacuate-small evacuate-small.out "$work/masked"
 
 # A subset, in the order given; the environment's topology is used.
 CLAIMSET_TOPOLOGY=$SMALL run storm --policies claim-sets,none --seed 5 --balloon 1 --offline 0 \
     --vms 12 --size-mix 2M:3,4M:2,8M:1:4 --window 4
 expect_rc storm-options 0
 mask_table "$work/out" >"$work/masked"
-compare_golden storm-options "$work/masked" storm-options.out
+compare_golden storm-options storm-options.out "$work/masked"
 
 # ---------------------------------------------------------------------
 echo "# machine-readable output"
@@ -251,7 +167,7 @@ fi
 run storm --topology $SMALL --json --vms 4 --balloon 1 --offline 2 --policies none,claim-sets
 expect_rc storm-json-small 0
 mask_json "$work/out" >"$work/masked"
-compare_golden storm-json "$work/masked" storm-small.json
+compare_golden storm-json storm-small.json "$work/masked"
 
 run evacuate --topology $SMALL --csv
 expect_rc evacuate-csv 0
@@ -280,5 +196,4 @@ expect_rc evacuate-threads 0
 contains evacuate-threads "$work/out" '"deterministic": false'
 
 # ---------------------------------------------------------------------
-echo "# $passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+cli_finish

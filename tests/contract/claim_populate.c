@@ -13,16 +13,7 @@
 
 #include <xenctrl.h>
 
-static int failures;
-
-#define CHECK(cond)                                                                                \
-    do {                                                                                           \
-        if (!(cond)) {                                                                             \
-            fprintf(stderr, "%s:%d: check failed: %s (errno %d)\n", __FILE__, __LINE__, #cond,     \
-                    errno);                                                                        \
-            failures++;                                                                            \
-        }                                                                                          \
-    } while (0)
+#include "contract.h"
 
 #define MIB_PAGES(n) ((unsigned long)(n) << (20 - XC_PAGE_SHIFT))
 
@@ -114,16 +105,12 @@ static void numa_claim_set(xc_interface *xch)
 
 int main(void)
 {
-    xc_interface *xch = xc_interface_open(NULL, NULL, 0);
+    xc_interface *xch = contract_open();
 
-    if (!xch) {
-        perror("xc_interface_open");
+    if (!xch)
         return 1;
-    }
     xen_claim_sequence(xch);
     numa_claim_set(xch);
     CHECK(xc_interface_close(xch) == 0);
-    if (failures)
-        fprintf(stderr, "claim_populate: %d check(s) failed\n", failures);
-    return failures ? 1 : 0;
+    return contract_exit("claim_populate");
 }

@@ -10,21 +10,12 @@
 
 #include <xenctrl.h>
 
-static int failures;
-
-#define CHECK(cond)                                                                                \
-    do {                                                                                           \
-        if (!(cond)) {                                                                             \
-            fprintf(stderr, "%s:%d: check failed: %s (errno %d)\n", __FILE__, __LINE__, #cond,     \
-                    errno);                                                                        \
-            failures++;                                                                            \
-        }                                                                                          \
-    } while (0)
+#include "contract.h"
 
 int main(void)
 {
     static const uint32_t row0[4] = {10, 12, 21, 21};
-    xc_interface *xch = xc_interface_open(NULL, NULL, 0);
+    xc_interface *xch = contract_open();
     xc_interface *second;
     xc_domaininfo_t dom0;
     xc_physinfo_t info;
@@ -32,10 +23,8 @@ int main(void)
     uint32_t dist[16];
     unsigned int n = 4;
 
-    if (!xch) {
-        perror("xc_interface_open");
+    if (!xch)
         return 1;
-    }
     CHECK(xc_physinfo(xch, &info) == 0);
     CHECK(info.nr_nodes == 4);
     CHECK(info.total_pages == 4ULL << (36 - XC_PAGE_SHIFT));
@@ -65,7 +54,5 @@ int main(void)
     }
     CHECK(xc_interface_close(xch) == 0);
     CHECK(xc_interface_close(NULL) == 0);
-    if (failures)
-        fprintf(stderr, "default_host: %d check(s) failed\n", failures);
-    return failures ? 1 : 0;
+    return contract_exit("default_host");
 }

@@ -1,6 +1,7 @@
 /*
  * Contract check: the DOMCTL_claim_memory example of the design's guest
- * guide, compiled as written against <xenctrl.h> alone.  Each of its
+ * guide (example_claim_memory.h), compiled as written against <xenctrl.h>
+ * alone.  Each of its
  * calls goes through a recording wrapper that checks the result and reads
  * the domain's claims back, so every step is verified as the guide
  * describes it.  Exit status 0 when every check passes.
@@ -11,17 +12,9 @@
 
 #include <xenctrl.h>
 
-static int failures;
-static int step;
+#include "contract.h"
 
-#define CHECK(cond)                                                                                \
-    do {                                                                                           \
-        if (!(cond)) {                                                                             \
-            fprintf(stderr, "%s:%d: check failed: %s (errno %d)\n", __FILE__, __LINE__, #cond,     \
-                    errno);                                                                        \
-            failures++;                                                                            \
-        }                                                                                          \
-    } while (0)
+static int step;
 
 /* The claims each step of the example must leave, in read-back order. */
 static const memory_claim_t want[3][3] = {
@@ -56,48 +49,19 @@ static int checked_claim_memory(xc_interface *xch, uint32_t domid, uint32_t nr,
 
 #define xc_domain_claim_memory(...) checked_claim_memory(__VA_ARGS__)
 
-void example_claims(xc_interface *xch, uint32_t domid);
-
-/* clang-format off */
-  void example_claims(xc_interface *xch, uint32_t domid)
-  {
-    /* Claim 1024 pages on node 0, 1024 pages on node 1, and 1024 global */
-    memory_claim_t claims[] = {
-      {.pages = 1024, .node = XEN_DOMCTL_CLAIM_MEMORY_GLOBAL},
-      {.pages = 1024, .node = 0},
-      {.pages = 1024, .node = 1}
-    };
-    xc_domain_claim_memory(xch, domid, ARRAY_SIZE(claims), claims);
-
-    /* Replace the claim set with claims on nodes 1, 2, and 3 */
-    memory_claim_t claims2[] = {
-      {.pages = 1024, .node = 1},
-      {.pages = 1024, .node = 2},
-      {.pages = 1024, .node = 3},
-    };
-    xc_domain_claim_memory(xch, domid, ARRAY_SIZE(claims2), claims2);
-
-    /* Release any remaining claim once the domain is built */
-    memory_claim_t clear[] = {
-      {.pages = 0, .node = XEN_DOMCTL_CLAIM_MEMORY_GLOBAL}
-    };
-    xc_domain_claim_memory(xch, domid, ARRAY_SIZE(clear), clear);
-  }
-/* clang-format on */
+#include "example_claim_memory.h"
 
 #undef xc_domain_claim_memory
 
 int main(void)
 {
     struct xen_domctl_createdomain cfg;
-    xc_interface *xch = xc_interface_open(NULL, NULL, 0);
+    xc_interface *xch = contract_open();
     xc_physinfo_t info;
     uint32_t domid = 0;
 
-    if (!xch) {
-        perror("xc_interface_open");
+    if (!xch)
         return 1;
-    }
     /* The example needs four nodes (the built-in host has four). */
     CHECK(xc_get_max_nodes(xch) >= 4);
     memset(&cfg, 0, sizeof(cfg));
@@ -112,7 +76,5 @@ int main(void)
 
     CHECK(xc_domain_destroy(xch, domid) == 0);
     CHECK(xc_interface_close(xch) == 0);
-    if (failures)
-        fprintf(stderr, "design_claim_memory: %d check(s) failed\n", failures);
-    return failures ? 1 : 0;
+    return contract_exit("design_claim_memory");
 }

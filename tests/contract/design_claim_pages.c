@@ -1,9 +1,10 @@
 /*
  * Contract check: the XENMEM_claim_pages example of the design's guest
- * guide against <xenctrl.h> alone, as written except for the populate
- * arguments the guide leaves out ("/ * ... * /"): half of the claimed
- * pages at guest frames 0.., so that the release step has something to
- * release.  Exit status 0 when the example and the checks around it pass.
+ * guide (example_claim_pages.h, as written) against <xenctrl.h> alone.
+ * The populate arguments the guide leaves out are filled in here: half of
+ * the claimed pages at guest frames 0.., so that the release step has
+ * something to release.  Exit status 0 when the example and the checks
+ * around it pass.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -12,60 +13,28 @@
 
 #include <xenctrl.h>
 
-static int failures;
-
-#define CHECK(cond)                                                                                \
-    do {                                                                                           \
-        if (!(cond)) {                                                                             \
-            fprintf(stderr, "%s:%d: check failed: %s (errno %d)\n", __FILE__, __LINE__, #cond,     \
-                    errno);                                                                        \
-            failures++;                                                                            \
-        }                                                                                          \
-    } while (0)
+#include "contract.h"
 
 static xen_pfn_t *gfns;
 
-int build_with_claims(xc_interface *xch, uint32_t domid, unsigned long nr_pages);
-
-/* clang-format off */
-  int build_with_claims(xc_interface *xch, uint32_t domid,
-                        unsigned long nr_pages)
-  {
-      int ret;
-
-      /* Claim pages for the domain build. */
-      ret = xc_domain_claim_pages(xch, domid, nr_pages);
-      if ( ret < 0 )
-          return ret;
-
-      /* Populate the domain's physmap. */
-      ret = xc_domain_populate_physmap(xch, domid, nr_pages / 2, 0, 0, gfns);
-      if ( ret < 0 )
-          return ret;
-
-      /* Release any remaining claim after populating the domain memory. */
-      ret = xc_domain_claim_pages(xch, domid, 0);
-      if ( ret < 0 )
-          return ret;
-
-      /* Unpause the domain to allow it to run. */
-      return xc_unpause_domain(xch, domid);
-  }
-/* clang-format on */
+/* The populate call's arguments, which the guide leaves out: half of the
+ * claimed pages at guest frames 0.. */
+#define xc_domain_populate_physmap(xch_, domid_, elided_)                                          \
+    xc_domain_populate_physmap(xch_, domid_, nr_pages / 2, 0, 0, gfns)
+#include "example_claim_pages.h"
+#undef xc_domain_populate_physmap
 
 int main(void)
 {
     const unsigned long nr_pages = 8192;
     struct xen_domctl_createdomain cfg;
-    xc_interface *xch = xc_interface_open(NULL, NULL, 0);
+    xc_interface *xch = contract_open();
     xc_domaininfo_t info;
     xc_physinfo_t phys;
     uint32_t domid = 0;
 
-    if (!xch) {
-        perror("xc_interface_open");
+    if (!xch)
         return 1;
-    }
     gfns = (xen_pfn_t *)calloc(nr_pages, sizeof(*gfns));
     if (!gfns)
         return 1;
@@ -106,7 +75,5 @@ int main(void)
     CHECK(xc_domain_destroy(xch, domid) == 0);
     CHECK(xc_interface_close(xch) == 0);
     free(gfns);
-    if (failures)
-        fprintf(stderr, "design_claim_pages: %d check(s) failed\n", failures);
-    return failures ? 1 : 0;
+    return contract_exit("design_claim_pages");
 }

@@ -13,16 +13,7 @@
 
 #include <xenctrl.h>
 
-static int failures;
-
-#define CHECK(cond)                                                                                \
-    do {                                                                                           \
-        if (!(cond)) {                                                                             \
-            fprintf(stderr, "%s:%d: check failed: %s (errno %d)\n", __FILE__, __LINE__, #cond,     \
-                    errno);                                                                        \
-            failures++;                                                                            \
-        }                                                                                          \
-    } while (0)
+#include "contract.h"
 
 int main(void)
 {
@@ -34,11 +25,9 @@ int main(void)
     unsigned int n = 0;
 
     setenv("CLAIMSET_TOPOLOGY", "256MiB,512M,1G;distances=10,16,32,16,10,32,32,32,10", 1);
-    xch = xc_interface_open(NULL, NULL, 0);
-    if (!xch) {
-        perror("xc_interface_open");
+    xch = contract_open();
+    if (!xch)
         return 1;
-    }
 
     CHECK(xc_physinfo(xch, &info) == 0);
     CHECK(info.nr_nodes == 3);
@@ -74,7 +63,5 @@ int main(void)
     CHECK(xc_mark_page_online(xch, 65536, 65536, status) == 0);
 
     CHECK(xc_interface_close(xch) == 0);
-    if (failures)
-        fprintf(stderr, "numainfo: %d check(s) failed\n", failures);
-    return failures ? 1 : 0;
+    return contract_exit("numainfo");
 }

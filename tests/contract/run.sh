@@ -6,7 +6,8 @@
 #   tests/contract/run.sh PREFIX
 #
 # PREFIX is an install prefix (cmake --install BUILD --prefix PREFIX); this
-# script installs nothing.  For each program it builds and runs:
+# script installs nothing.  For each program it builds and runs (all with
+# -I for this directory, where the programs' shared headers are):
 #   c       cc prog.c $(pkg-config --cflags --libs claimset)
 #   c99     the same with -std=c99 -Wall -Wextra -Werror
 #   static  cc prog.c $(pkg-config --static --cflags --libs claimset) -static
@@ -125,19 +126,19 @@ build() {
 for src in "$here"/*.c; do
     name=$(basename "$src" .c)
     # shellcheck disable=SC2086 # flags are meant to split
-    build "$name" c $cc "$src" $cflags_libs
+    build "$name" c $cc -I "$here" "$src" $cflags_libs
     # shellcheck disable=SC2086
-    build "$name" c99 $cc -std=c99 -Wall -Wextra -Werror "$src" $cflags_libs
+    build "$name" c99 $cc -std=c99 -Wall -Wextra -Werror -I "$here" "$src" $cflags_libs
     if [ $full_static = 1 ]; then
         # shellcheck disable=SC2086
-        build "$name" static $cc "$src" $static_flags -static
+        build "$name" static $cc -I "$here" "$src" $static_flags -static
     else
         # shellcheck disable=SC2086
-        build "$name" static $cc "$src" $cflags "$libdir/libclaimset.a" -pthread
+        build "$name" static $cc -I "$here" "$src" $cflags "$libdir/libclaimset.a" -pthread
     fi
     if [ $have_cxx = 1 ]; then
         # shellcheck disable=SC2086
-        build "$name" c++ $cxx -x c++ -Wall "$src" $cflags_libs
+        build "$name" c++ $cxx -x c++ -Wall -I "$here" "$src" $cflags_libs
     fi
 done
 

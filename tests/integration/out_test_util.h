@@ -238,7 +238,9 @@ static inline void ot_put_utf8(char **o, uint32_t c)
     *o = (char *)u;
 }
 
-/* Length of a well-formed UTF-8 sequence at s, or 0. */
+/* Length of a well-formed UTF-8 sequence at s, or 0.  Written apart from
+ * out/format.c's utf8_len() on purpose: it is the oracle that judges what
+ * the writers (which use that one) produce, so it must not share its bugs. */
 static inline size_t ot_utf8_ok(const unsigned char *s, size_t n)
 {
     size_t len;

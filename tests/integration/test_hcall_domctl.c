@@ -10,52 +10,9 @@
 
 #include <hv/hcall.h>
 
-#include "hvtest.h"
+#include "hcalltest.h"
 
-#define TOPO     "16M,16M" /* 4096 frames per node; frame 0 is Xen's */
-#define SNAP_IDS 8
-
-/* ---- Snapshots: "nothing changed" means all of this is equal. ---- */
-
-struct snap {
-    struct host_counters c;
-    bool present[SNAP_IDS];
-    struct domain_info d[SNAP_IDS];
-};
-
-static void snap_take(struct host *h, struct snap *s)
-{
-    memset(s, 0, sizeof(*s));
-    host_get_counters(h, &s->c);
-    memset(&s->c.stats, 0, sizeof(s->c.stats));
-    for (domid_t id = 0; id < SNAP_IDS; id++) {
-        struct domain *d = domain_get(h, id);
-
-        if (d) {
-            s->present[id] = true;
-            domain_get_info(d, &s->d[id]);
-            domain_put(d);
-        }
-    }
-}
-
-#define EXPECT_UNCHANGED(h, before) expect_unchanged(h, before, __FILE__, __LINE__)
-static void expect_unchanged(struct host *h, const struct snap *a, const char *file, int line)
-{
-    struct snap b;
-
-    snap_take(h, &b);
-    if (memcmp(&a->c, &b.c, sizeof(b.c)))
-        test_fail(file, line, "host counters changed (avail %lu -> %lu, claims %lu -> %lu)",
-                  a->c.total_avail_pages, b.c.total_avail_pages, a->c.outstanding_claims,
-                  b.c.outstanding_claims);
-    for (unsigned int id = 0; id < SNAP_IDS; id++)
-        if (a->present[id] != b.present[id] || memcmp(&a->d[id], &b.d[id], sizeof(b.d[id])))
-            test_fail(file, line, "domain %u changed (present %d -> %d, claims %lu -> %lu)", id,
-                      a->present[id], b.present[id], a->d[id].outstanding_pages,
-                      b.d[id].outstanding_pages);
-    hvt_expect_invariants(h);
-}
+#define TOPO "16M,16M" /* 4096 frames per node; frame 0 is Xen's */
 
 /* ---- Calls as libxenctrl makes them. ---- */
 
@@ -118,16 +75,6 @@ static struct domain *control_domain(struct host *h)
     return domain_get(h, 0);
 }
 
-/* See test_hcall_memory.c: a domain in the middle of being destroyed. */
-static void set_dying(struct domain *d, bool dying)
-{
-    hv_lock(&d->page_alloc_lock);
-    hv_lock(&d->host->heap_lock);
-    atomic_store(&d->is_dying, dying);
-    hv_unlock(&d->host->heap_lock);
-    hv_unlock(&d->page_alloc_lock);
-}
-
 /* ---- The common path. ---- */
 
 TEST(domctl_common_checks_in_order)
@@ -136,9 +83,9 @@ TEST(domctl_common_checks_in_order)
     struct domain *d = hvt_domain(h, 100);
     struct xen_domctl op;
     struct hcall_ctx ctx, gctx;
-    struct snap s;
+    struct hct_snap s;
 
-    snap_take(h, &s);
+    hct_snap_take(h, &s);
     hcall_ctx_init(&ctx, h, 0);
     hcall_ctx_init(&gctx, h, d->domain_id);
     domctl_init(&op, XEN_DOMCTL_max_mem, d->domain_id);
@@ -169,7 +116,7 @@ TEST(domctl_common_checks_in_order)
     EXPECT_EQ(domctl_call(&ctx, &op, NULL, 0, 0), -ENOSYS);
     op.cmd = 0;
     EXPECT_EQ(domctl_call(&ctx, &op, NULL, 0, 0), -ENOSYS);
-    EXPECT_UNCHANGED(h, &s);
+    HCT_EXPECT_UNCHANGED(h, &s);
     EXPECT_EQ(ctx.stats.continuations, 0UL);
     domain_put(d);
     host_destroy(h);
@@ -188,9 +135,9 @@ TEST(every_domctl_refuses_guests_old_versions_and_unknown_domains)
     memory_claim_t buf[4] = {hvt_claim(10, 0)};
     struct xen_domctl op;
     struct hcall_ctx ctx, gctx;
-    struct snap s;
+    struct hct_snap s;
 
-    snap_take(h, &s);
+    hct_snap_take(h, &s);
     hcall_ctx_init(&ctx, h, 0);
     hcall_ctx_init(&gctx, h, d->domain_id);
     for (unsigned int i = 0; i < ARRAY_LEN(cmds); i++) {
@@ -214,7 +161,7 @@ TEST(every_domctl_refuses_guests_old_versions_and_unknown_domains)
         op.domain = 99;
         if (cmds[i] != XEN_DOMCTL_createdomain)
             EXPECT_EQ(domctl_call(&ctx, &op, buf, sizeof(buf), 1), -ESRCH);
-        EXPECT_UNCHANGED(h, &s);
+        HCT_EXPECT_UNCHANGED(h, &s);
     }
     domain_put(d);
     host_destroy(h);
@@ -251,12 +198,12 @@ TEST(createdomain_bad_arguments)
     struct host *h = hvt_host(TOPO);
     struct xen_domctl op;
     struct hcall_ctx ctx;
-    struct snap s;
+    struct hct_snap s;
     long rc;
 
     (void)create(h, 5, 0, 1, &rc);
     ASSERT_EQ(rc, 0);
-    snap_take(h, &s);
+    hct_snap_take(h, &s);
     (void)create(h, 0, 0, 0, &rc);
     EXPECT_EQ(rc, -EINVAL); /* no vCPU */
     (void)create(h, 0, 0, UINT32_MAX, &rc);
@@ -273,7 +220,7 @@ TEST(createdomain_bad_arguments)
     EXPECT_EQ(rc, -EINVAL);
     (void)create(h, DOMID_IDLE, 0, 1, &rc);
     EXPECT_EQ(rc, -EINVAL);
-    EXPECT_UNCHANGED(h, &s);
+    HCT_EXPECT_UNCHANGED(h, &s);
 
     /* A struct the hypervisor cannot write back: no domain is left. */
     hcall_ctx_init(&ctx, h, 0);
@@ -291,7 +238,7 @@ TEST(createdomain_bad_arguments)
     EXPECT_EQ(ctx.copies, 2UL);
     /* (New domains take no hypervisor frames on this host, so the
      * rollback leaves no trace.) */
-    EXPECT_UNCHANGED(h, &s);
+    HCT_EXPECT_UNCHANGED(h, &s);
     host_destroy(h);
 }
 
@@ -303,12 +250,12 @@ TEST(destroydomain_and_its_refusals)
     domid_t id = d->domain_id;
     struct xen_domctl op;
     gfn_t gfn = 0;
-    struct snap s;
+    struct hct_snap s;
 
     ASSERT_TRUE(dom0 != NULL);
     ASSERT_EQ(hvt_populate(d, &gfn, 10, 0, 0), 10UL);
     domain_put(d);
-    snap_take(h, &s);
+    hct_snap_take(h, &s);
     /* The control domain cannot destroy itself; unknown ids: -ESRCH. */
     domctl_init(&op, XEN_DOMCTL_destroydomain, 0);
     EXPECT_EQ(domctl(h, &op), -EINVAL);
@@ -316,7 +263,7 @@ TEST(destroydomain_and_its_refusals)
     EXPECT_EQ(domctl(h, &op), -ESRCH);
     op.domain = DOMID_FIRST_RESERVED;
     EXPECT_EQ(domctl(h, &op), -ESRCH);
-    EXPECT_UNCHANGED(h, &s);
+    HCT_EXPECT_UNCHANGED(h, &s);
     op.domain = id;
     EXPECT_EQ(domctl(h, &op), 0);
     EXPECT_TRUE(domain_get(h, id) == NULL);
@@ -399,10 +346,10 @@ TEST(getdomaininfo_reports_the_domain)
     EXPECT_EQ(domctl(h, &op), 0);
     EXPECT_EQ(gi->flags, (uint32_t)XEN_DOMINF_running);
     ASSERT_EQ(domain_set_outstanding_pages(d, 0), 0);
-    set_dying(d, true);
+    hct_set_dying(d, true);
     EXPECT_EQ(domctl(h, &op), 0);
     EXPECT_EQ(gi->flags, (uint32_t)XEN_DOMINF_dying);
-    set_dying(d, false);
+    hct_set_dying(d, false);
 
     /* Exact id only; a read-only struct cannot receive the answer. */
     domctl_init(&op, XEN_DOMCTL_getdomaininfo, 99);
@@ -470,7 +417,7 @@ TEST(setnodeaffinity_reads_only_the_node_bits)
     struct domain *d = hvt_domain(h, 100);
     domid_t id = d->domain_id;
     uint8_t map[256];
-    struct snap s;
+    struct hct_snap s;
 
     memset(map, 0, sizeof(map));
     map[0] = 0x4; /* node 2 */
@@ -484,7 +431,7 @@ TEST(setnodeaffinity_reads_only_the_node_bits)
     EXPECT_EQ(affinity(h, XEN_DOMCTL_setnodeaffinity, id, map, 2048, 8, 0), 0);
     EXPECT_EQ(domain_get_node_affinity(d), node_bit(1));
 
-    snap_take(h, &s);
+    hct_snap_take(h, &s);
     /* Bits at or past nr_bits are ignored: here that leaves no node. */
     map[0] = 0x6;
     EXPECT_EQ(affinity(h, XEN_DOMCTL_setnodeaffinity, id, map, 1, 1, 0), -EINVAL);
@@ -497,7 +444,7 @@ TEST(setnodeaffinity_reads_only_the_node_bits)
     EXPECT_EQ(affinity(h, XEN_DOMCTL_setnodeaffinity, id, map, 64, 7, 0), -EFAULT);
     EXPECT_EQ(affinity(h, XEN_DOMCTL_setnodeaffinity, id, map, 8, 0, 0), -EFAULT);
     EXPECT_EQ(affinity(h, XEN_DOMCTL_setnodeaffinity, 99, map, 8, 1, 0), -ESRCH);
-    EXPECT_UNCHANGED(h, &s);
+    HCT_EXPECT_UNCHANGED(h, &s);
     /* All nodes set: back to automatic affinity. */
     memset(map, 0xFF, 8);
     EXPECT_EQ(affinity(h, XEN_DOMCTL_setnodeaffinity, id, map, 64, 8, 0), 0);
@@ -575,10 +522,10 @@ TEST(claim_memory_bad_arguments_change_nothing)
     memory_claim_t set[CLAIMS_MAX_ENTRIES + 1];
     struct xen_domctl op;
     struct hcall_ctx ctx;
-    struct snap s;
+    struct hct_snap s;
 
     ASSERT_EQ(domain_set_node_claims(d, 1, held), 0);
-    snap_take(h, &s);
+    hct_snap_take(h, &s);
     memset(set, 0, sizeof(set));
     set[0] = hvt_claim(5, 0);
     set[1] = hvt_claim(5, 1);
@@ -640,14 +587,14 @@ TEST(claim_memory_bad_arguments_change_nothing)
     /* Unknown and dying domains. */
     set[0] = hvt_claim(1, 0);
     EXPECT_EQ(claim_memory(h, 99, set, 1), -ESRCH);
-    EXPECT_UNCHANGED(h, &s);
+    HCT_EXPECT_UNCHANGED(h, &s);
     ASSERT_EQ(domain_set_node_claims(d, 1, set), 0); /* swap for a 1-page claim */
     ASSERT_EQ(domain_set_outstanding_pages(d, 0), 0);
-    snap_take(h, &s);
-    set_dying(d, true);
+    hct_snap_take(h, &s);
+    hct_set_dying(d, true);
     EXPECT_EQ(claim_memory(h, id, set, 1), -ESRCH);
-    set_dying(d, false);
-    EXPECT_UNCHANGED(h, &s);
+    hct_set_dying(d, false);
+    HCT_EXPECT_UNCHANGED(h, &s);
     domain_put(d);
     host_destroy(h);
 }
@@ -678,9 +625,9 @@ TEST(fault_injection_claim_memory)
     struct domain_info info;
     struct xen_domctl op;
     struct hcall_ctx ctx;
-    struct snap s;
+    struct hct_snap s;
 
-    snap_take(h, &s);
+    hct_snap_take(h, &s);
     for (unsigned long k = 1; k <= 3; k++) {
         hcall_ctx_init(&ctx, h, 0);
         ctx.fail_copy_at = k;
@@ -690,7 +637,7 @@ TEST(fault_injection_claim_memory)
         if (k < 3) {
             /* Copy 1 is the domctl, copy 2 the claim set. */
             EXPECT_EQ(domctl_call(&ctx, &op, set, sizeof(set), 0), -EFAULT);
-            EXPECT_UNCHANGED(h, &s);
+            HCT_EXPECT_UNCHANGED(h, &s);
         } else {
             EXPECT_EQ(domctl_call(&ctx, &op, set, sizeof(set), 0), 0);
             EXPECT_EQ(ctx.copies, 2UL); /* nothing is copied back */

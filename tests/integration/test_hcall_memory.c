@@ -12,53 +12,10 @@
 
 #include <hv/hcall.h>
 
-#include "hvtest.h"
+#include "hcalltest.h"
 
-#define TOPO     "16M,16M" /* node 0: frames 0..4095 (0 is Xen's), node 1: 4096..8191 */
-#define NODE1    4096UL
-#define SNAP_IDS 8 /* domains 0..7 are enough for every test here */
-
-/* ---- Snapshots: "nothing changed" means all of this is equal. ---- */
-
-struct snap {
-    struct host_counters c;
-    bool present[SNAP_IDS];
-    struct domain_info d[SNAP_IDS];
-};
-
-static void snap_take(struct host *h, struct snap *s)
-{
-    memset(s, 0, sizeof(*s));
-    host_get_counters(h, &s->c);
-    memset(&s->c.stats, 0, sizeof(s->c.stats));
-    for (domid_t id = 0; id < SNAP_IDS; id++) {
-        struct domain *d = domain_get(h, id);
-
-        if (d) {
-            s->present[id] = true;
-            domain_get_info(d, &s->d[id]);
-            domain_put(d);
-        }
-    }
-}
-
-#define EXPECT_UNCHANGED(h, before) expect_unchanged(h, before, __FILE__, __LINE__)
-static void expect_unchanged(struct host *h, const struct snap *a, const char *file, int line)
-{
-    struct snap b;
-
-    snap_take(h, &b);
-    if (memcmp(&a->c, &b.c, sizeof(b.c)))
-        test_fail(file, line, "host counters changed (avail %lu -> %lu, claims %lu -> %lu)",
-                  a->c.total_avail_pages, b.c.total_avail_pages, a->c.outstanding_claims,
-                  b.c.outstanding_claims);
-    for (unsigned int id = 0; id < SNAP_IDS; id++)
-        if (a->present[id] != b.present[id] || memcmp(&a->d[id], &b.d[id], sizeof(b.d[id])))
-            test_fail(file, line, "domain %u changed (tot_pages %lu -> %lu, claims %lu -> %lu)", id,
-                      a->d[id].tot_pages, b.d[id].tot_pages, a->d[id].outstanding_pages,
-                      b.d[id].outstanding_pages);
-    hvt_expect_invariants(h);
-}
+#define TOPO  "16M,16M" /* node 0: frames 0..4095 (0 is Xen's), node 1: 4096..8191 */
+#define NODE1 4096UL
 
 /* ---- Calls as libxenctrl makes them. ---- */
 
@@ -99,19 +56,6 @@ static void gfn_seq(xen_pfn_t *g, unsigned long n, xen_pfn_t first, xen_pfn_t st
 {
     for (unsigned long i = 0; i < n; i++)
         g[i] = first + i * step;
-}
-
-/* Mark a domain as being destroyed without tearing it down: the state a
- * domain is in while Xen relinquishes its memory (the core's destroy is
- * synchronous, so this window cannot be reached otherwise).  It must
- * hold no claims; undo it before host_destroy(). */
-static void set_dying(struct domain *d, bool dying)
-{
-    hv_lock(&d->page_alloc_lock);
-    hv_lock(&d->host->heap_lock);
-    atomic_store(&d->is_dying, dying);
-    hv_unlock(&d->host->heap_lock);
-    hv_unlock(&d->page_alloc_lock);
 }
 
 /* ---- The copy layer. ---- */
@@ -252,10 +196,10 @@ TEST(reservation_bad_buffers_fault_or_do_nothing)
     xen_pfn_t g[4] = {1, 2, 3, 4};
     unsigned int ops[] = {XENMEM_populate_physmap, XENMEM_increase_reservation,
                           XENMEM_decrease_reservation};
-    struct snap s;
+    struct hct_snap s;
 
     ASSERT_EQ(populate(h, 0, d->domain_id, g, 4, 0, 0), 4); /* so decrease has work */
-    snap_take(h, &s);
+    hct_snap_take(h, &s);
     for (unsigned int k = 0; k < ARRAY_LEN(ops); k++) {
         hcall_ctx_init(&ctx, h, 0);
         reservation_init(&r, d->domain_id, g, 4, 0, 0);
@@ -272,7 +216,7 @@ TEST(reservation_bad_buffers_fault_or_do_nothing)
         EXPECT_EQ(hypercall_memory_op(&ctx, ops[k], &r), 0);
         set_xen_guest_handle(r.extent_start, NULL);
         EXPECT_EQ(hypercall_memory_op(&ctx, ops[k], &r), 0);
-        EXPECT_UNCHANGED(h, &s);
+        HCT_EXPECT_UNCHANGED(h, &s);
     }
     domain_put(d);
     host_destroy(h);
@@ -285,9 +229,9 @@ TEST(reservation_counts_and_start_index_checks)
     struct xen_memory_reservation r;
     struct hcall_ctx ctx;
     xen_pfn_t g[4] = {1, 2, 3, 4};
-    struct snap s;
+    struct hct_snap s;
 
-    snap_take(h, &s);
+    hct_snap_take(h, &s);
     hcall_ctx_init(&ctx, h, 0);
     /* nr_extents too large to encode a continuation: nothing, start. */
     reservation_init(&r, d->domain_id, g, ULONG_MAX, 0, 0);
@@ -307,7 +251,7 @@ TEST(reservation_counts_and_start_index_checks)
     EXPECT_EQ(do_memory_op(&ctx, XENMEM_decrease_reservation | (9UL << MEMOP_EXTENT_SHIFT), &r), 9);
     r.nr_extents = 0;
     EXPECT_EQ(do_memory_op(&ctx, XENMEM_populate_physmap, &r), 0);
-    EXPECT_UNCHANGED(h, &s);
+    HCT_EXPECT_UNCHANGED(h, &s);
     /* A start index inside the list skips the extents before it. */
     r.nr_extents = 4;
     EXPECT_EQ(do_memory_op(&ctx, XENMEM_populate_physmap | (2UL << MEMOP_EXTENT_SHIFT), &r), 4);
@@ -327,9 +271,9 @@ TEST(reservation_orders_domains_and_unknown_ops)
     struct xen_memory_reservation r;
     struct hcall_ctx ctx;
     unsigned int unknown[] = {2, 3, XENMEM_exchange, 63};
-    struct snap s;
+    struct hct_snap s;
 
-    snap_take(h, &s);
+    hct_snap_take(h, &s);
     /* Order above MAX_ORDER: nothing. */
     EXPECT_EQ(populate(h, 0, d->domain_id, g, 2, MAX_ORDER + 1, 0), 0);
     EXPECT_EQ(populate(h, 0, d->domain_id, g, 2, UINT_MAX, 0), 0);
@@ -338,13 +282,13 @@ TEST(reservation_orders_domains_and_unknown_ops)
     EXPECT_EQ(populate(h, 0, 77, g, 2, 0, 0), 0);
     EXPECT_EQ(populate(h, 0, DOMID_IO, g, 2, 0, 0), 0);
     EXPECT_EQ(populate(h, 0, DOMID_SELF, g, 2, 0, 0), 0);
-    EXPECT_UNCHANGED(h, &s);
+    HCT_EXPECT_UNCHANGED(h, &s);
     /* Unknown operations. */
     hcall_ctx_init(&ctx, h, 0);
     reservation_init(&r, d->domain_id, g, 2, 0, 0);
     for (unsigned int i = 0; i < ARRAY_LEN(unknown); i++)
         EXPECT_EQ(memop(&ctx, unknown[i], &r), -ENOSYS);
-    EXPECT_UNCHANGED(h, &s);
+    HCT_EXPECT_UNCHANGED(h, &s);
     domain_put(d);
     host_destroy(h);
 }
@@ -355,9 +299,9 @@ TEST(reservation_mem_flags_checks)
     struct domain *d = hvt_domain(h, 4096);
     xen_pfn_t g[1] = {10};
     domid_t id = d->domain_id;
-    struct snap s;
+    struct hct_snap s;
 
-    snap_take(h, &s);
+    hct_snap_take(h, &s);
     EXPECT_EQ(populate(h, 0, id, g, 1, 0, 1U << 19), -EINVAL);
     EXPECT_EQ(populate(h, 0, id, g, 1, 0, 1U << 31), -EINVAL);
     EXPECT_EQ(populate(h, 0, id, g, 1, 0, XENMEMF_vnode | XENMEMF_node(0)), -EOPNOTSUPP);
@@ -367,10 +311,10 @@ TEST(reservation_mem_flags_checks)
     /* No frame lies below 4 KiB: nothing done. */
     EXPECT_EQ(populate(h, 0, id, g, 1, 0, XENMEMF_address_bits(PAGE_SHIFT)), 0);
     EXPECT_EQ(populate(h, 0, id, g, 1, 0, XENMEMF_address_bits(1)), 0);
-    EXPECT_UNCHANGED(h, &s);
+    HCT_EXPECT_UNCHANGED(h, &s);
     /* An existing but empty exact node: nothing done; as a hint: elsewhere. */
     EXPECT_EQ(populate(h, 0, id, g, 1, 0, XENMEMF_exact_node(5)), 0);
-    EXPECT_UNCHANGED(h, &s);
+    HCT_EXPECT_UNCHANGED(h, &s);
     EXPECT_EQ(populate(h, 0, id, g, 1, 0, XENMEMF_node(5)), 1);
     hvt_expect_invariants(h);
     domain_put(d);
@@ -451,17 +395,17 @@ TEST(reservation_on_dying_domain_does_nothing)
     xen_pfn_t g[2] = {0, 1};
     struct xen_memory_reservation r;
     struct hcall_ctx ctx;
-    struct snap s;
+    struct hct_snap s;
 
     ASSERT_EQ(populate(h, 0, d->domain_id, g, 1, 0, 0), 1);
-    set_dying(d, true);
-    snap_take(h, &s);
+    hct_set_dying(d, true);
+    hct_snap_take(h, &s);
     EXPECT_EQ(populate(h, 0, d->domain_id, g + 1, 1, 0, 0), 0);
     hcall_ctx_init(&ctx, h, 0);
     reservation_init(&r, d->domain_id, g, 1, 0, 0);
     EXPECT_EQ(memop(&ctx, XENMEM_decrease_reservation, &r), 0);
-    EXPECT_UNCHANGED(h, &s);
-    set_dying(d, false);
+    HCT_EXPECT_UNCHANGED(h, &s);
+    hct_set_dying(d, false);
     domain_put(d);
     host_destroy(h);
 }
@@ -628,12 +572,12 @@ static void fault_injection_run(unsigned int op, unsigned long budget, const lon
         struct xen_memory_reservation r;
         struct domain_info info;
         struct hcall_ctx ctx;
-        struct snap s;
+        struct hct_snap s;
         long rc, done;
 
         if (decrease)
             ASSERT_EQ(populate(h, 0, d->domain_id, g, N, 3, 0), N);
-        snap_take(h, &s);
+        hct_snap_take(h, &s);
         hcall_ctx_init(&ctx, h, 0);
         ctx.preempt_budget = budget;
         ctx.fail_copy_at = k;
@@ -641,7 +585,7 @@ static void fault_injection_run(unsigned int op, unsigned long budget, const lon
         rc = memop(&ctx, op, &r);
         EXPECT_EQ(rc, want[k - 1]);
         if (rc < 0)
-            EXPECT_UNCHANGED(h, &s);
+            HCT_EXPECT_UNCHANGED(h, &s);
         done = rc < 0 ? 0 : rc;
         for (long i = 0; i < N; i++)
             EXPECT_EQ(domain_gfn_to_mfn(d, g[i]) != INVALID_MFN, decrease != (i < done));
@@ -724,9 +668,9 @@ TEST(claim_pages_checks_in_xen_order)
     struct xen_memory_reservation r;
     struct hcall_ctx ctx, gctx;
     const unsigned long cont = XENMEM_claim_pages | (1UL << MEMOP_EXTENT_SHIFT);
-    struct snap s;
+    struct hct_snap s;
 
-    snap_take(h, &s);
+    hct_snap_take(h, &s);
     hcall_ctx_init(&ctx, h, 0);
     hcall_ctx_init(&gctx, h, guest->domain_id);
     /* Every fault at once: continuation bits come first (-EINVAL even
@@ -757,13 +701,13 @@ TEST(claim_pages_checks_in_xen_order)
     EXPECT_EQ(claim_pages(&gctx, XENMEM_claim_pages, &r, true), -EPERM);
     /* ... then a dying domain (before the limit check) ... */
     r.domid = d->domain_id;
-    set_dying(d, true);
+    hct_set_dying(d, true);
     EXPECT_EQ(claim_pages(&gctx, XENMEM_claim_pages, &r, true), -EPERM);
     EXPECT_EQ(claim_pages(&ctx, XENMEM_claim_pages, &r, true), -ESRCH);
-    set_dying(d, false);
+    hct_set_dying(d, false);
     /* ... and last the claim rules themselves. */
     EXPECT_EQ(claim_pages(&ctx, XENMEM_claim_pages, &r, true), -EINVAL); /* > max_pages */
-    EXPECT_UNCHANGED(h, &s);
+    HCT_EXPECT_UNCHANGED(h, &s);
     r.nr_extents = 4096;
     EXPECT_EQ(claim_pages(&ctx, XENMEM_claim_pages, &r, true), 0);
     hvt_expect_invariants(h);
@@ -784,7 +728,7 @@ TEST(guest_changes_only_its_own_reservation)
     struct xen_memory_reservation r;
     struct domain_info info;
     struct hcall_ctx ctx;
-    struct snap s;
+    struct hct_snap s;
 
     /* Its own memory, by DOMID_SELF and by id; order 9 is allowed. */
     EXPECT_EQ(populate(h, id, DOMID_SELF, g, 1, 9, 0), 1);
@@ -795,7 +739,7 @@ TEST(guest_changes_only_its_own_reservation)
     domain_get_info(me, &info);
     EXPECT_EQ(info.tot_pages, 1UL);
 
-    snap_take(h, &s);
+    hct_snap_take(h, &s);
     /* Order 10 is over the guest limit: nothing done. */
     EXPECT_EQ(populate(h, id, DOMID_SELF, g + 2, 1, 10, 0), 0);
     reservation_init(&r, id, g + 1, 1, 10, 0);
@@ -807,7 +751,7 @@ TEST(guest_changes_only_its_own_reservation)
     reservation_init(&r, other->domain_id, g, 1, 0, 0);
     EXPECT_EQ(memop(&ctx, XENMEM_increase_reservation, &r), -EPERM);
     EXPECT_EQ(memop(&ctx, XENMEM_decrease_reservation, &r), -EPERM);
-    EXPECT_UNCHANGED(h, &s);
+    HCT_EXPECT_UNCHANGED(h, &s);
     domain_put(other);
     domain_put(me);
     host_destroy(h);

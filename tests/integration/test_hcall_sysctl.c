@@ -8,35 +8,10 @@
 
 #include <hv/hcall.h>
 
-#include "hvtest.h"
+#include "hcalltest.h"
 
 #define TOPO  "16M,16M" /* 4096 frames per node; frame 0 is Xen's */
 #define TOPO3 "16M,8M,4M;distances=10,12,21,12,10,21,21,21,10"
-
-/* Everything page offlining could change. */
-struct snap {
-    struct host_counters c;
-    uint8_t offline[8192];
-};
-
-static void snap_take(struct host *h, struct snap *s)
-{
-    memset(s, 0, sizeof(*s));
-    host_get_counters(h, &s->c);
-    memset(&s->c.stats, 0, sizeof(s->c.stats));
-    hv_lock(&h->heap_lock);
-    for (mfn_t m = 0; m < h->nr_frames && m < ARRAY_LEN(s->offline); m++)
-        s->offline[m] = offline_flags_locked(h, m);
-    hv_unlock(&h->heap_lock);
-}
-
-#define EXPECT_UNCHANGED(h, before)                                                                \
-    do {                                                                                           \
-        struct snap after_;                                                                        \
-        snap_take(h, &after_);                                                                     \
-        EXPECT_EQ(memcmp(&after_, before, sizeof(after_)), 0);                                     \
-        hvt_expect_invariants(h);                                                                  \
-    } while (0)
 
 static uint8_t oflags(struct host *h, mfn_t mfn)
 {
@@ -105,9 +80,9 @@ TEST(every_sysctl_refuses_guests_and_old_versions)
     uint32_t buf[64];
     struct xen_sysctl op;
     struct hcall_ctx ctx, gctx;
-    struct snap s;
+    struct hct_snap s;
 
-    snap_take(h, &s);
+    hct_snap_take(h, &s);
     hcall_ctx_init(&ctx, h, 0);
     hcall_ctx_init(&gctx, h, g->domain_id);
     for (unsigned int i = 0; i < ARRAY_LEN(cmds); i++) {
@@ -122,7 +97,7 @@ TEST(every_sysctl_refuses_guests_and_old_versions)
         EXPECT_EQ(sysctl_call(&gctx, &op, buf, sizeof(buf), NULL, 0), -EPERM);
         op.interface_version = XEN_SYSCTL_INTERFACE_VERSION + 1;
         EXPECT_EQ(sysctl_call(&ctx, &op, buf, sizeof(buf), NULL, 0), -EACCES);
-        EXPECT_UNCHANGED(h, &s);
+        HCT_EXPECT_UNCHANGED(h, &s);
     }
     domain_put(g);
     host_destroy(h);
@@ -339,9 +314,9 @@ TEST(page_offline_bad_arguments_change_nothing)
     struct host *h = hvt_host(TOPO);
     uint32_t st[8];
     struct hcall_ctx ctx;
-    struct snap s;
+    struct hct_snap s;
 
-    snap_take(h, &s);
+    hct_snap_take(h, &s);
     hcall_ctx_init(&ctx, h, 0);
     EXPECT_EQ(page_op(&ctx, sysctl_page_offline, 10, 9, st, sizeof(st), 1), -EINVAL);
     EXPECT_EQ(page_op(&ctx, 0, 10, 11, st, sizeof(st), 1), -EINVAL);
@@ -352,7 +327,7 @@ TEST(page_offline_bad_arguments_change_nothing)
     EXPECT_EQ(page_op(&ctx, sysctl_page_offline, 10, 17, NULL, 0, 1), -EFAULT);
     EXPECT_EQ(page_op(&ctx, sysctl_page_offline, 10, UINT32_MAX, st, sizeof(st), 1), -EFAULT);
     EXPECT_EQ(page_op(&ctx, sysctl_page_offline, 0, UINT32_MAX, st, sizeof(st), 1), -EFAULT);
-    EXPECT_UNCHANGED(h, &s);
+    HCT_EXPECT_UNCHANGED(h, &s);
     host_destroy(h);
 }
 
@@ -390,10 +365,10 @@ TEST(fault_injection_page_offline)
         struct host *h = hvt_host(TOPO);
         uint32_t st[N];
         struct hcall_ctx ctx;
-        struct snap s;
+        struct hct_snap s;
         long rc;
 
-        snap_take(h, &s);
+        hct_snap_take(h, &s);
         hcall_ctx_init(&ctx, h, 0);
         ctx.fail_copy_at = k;
         memset(st, 0xAB, sizeof(st));
@@ -401,7 +376,7 @@ TEST(fault_injection_page_offline)
         if (k == 1) {
             /* Copy 1 reads the sysctl: nothing happened. */
             EXPECT_EQ(rc, -EFAULT);
-            EXPECT_UNCHANGED(h, &s);
+            HCT_EXPECT_UNCHANGED(h, &s);
         } else if (k <= N + 1) {
             /* Copy k writes frame k-2's status after doing that frame:
              * frames up to it are offline, none after. */
@@ -421,7 +396,7 @@ TEST(fault_injection_page_offline)
 }
 
 /* Offline a range, some of it owned, with the given budget. */
-static void offline_run(unsigned long budget, uint32_t *st, struct snap *s,
+static void offline_run(unsigned long budget, uint32_t *st, struct hct_snap *s,
                         unsigned long *continuations)
 {
     struct host *h = hvt_host(TOPO);
@@ -436,7 +411,7 @@ static void offline_run(unsigned long budget, uint32_t *st, struct snap *s,
     EXPECT_EQ(page_op(&ctx, sysctl_page_offline, 4080, 4111, st, 32 * sizeof(st[0]), 1), 0);
     EXPECT_EQ(ctx.stats.hypercalls, 1 + ctx.stats.continuations);
     *continuations = ctx.stats.continuations;
-    snap_take(h, s);
+    hct_snap_take(h, s);
     hvt_expect_invariants(h);
     domain_put(d);
     host_destroy(h);
@@ -444,7 +419,7 @@ static void offline_run(unsigned long budget, uint32_t *st, struct snap *s,
 
 TEST(page_offline_continuations_give_identical_results)
 {
-    static struct snap base, s;
+    static struct hct_snap base, s;
     uint32_t st0[32], st[32];
     const unsigned long budgets[] = {1, 2, 7};
     unsigned long cont;

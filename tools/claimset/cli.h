@@ -110,6 +110,10 @@ int cli_next(struct cli_parser *p, const struct cli_opt *opts, const char **val)
  * Values
  * ------------------------------------------------------------------ */
 
+/* The parsers' failure: the message into err (when it has room, cut to
+ * fit) and -1, so that `return cli_err(err, errlen, ...);` fails a parse. */
+int cli_err(char *err, size_t errlen, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
 /* A decimal or 0x-hexadecimal integer, nothing else (no sign, no space). */
 int cli_parse_u64(const char *s, uint64_t *v, char *err, size_t errlen);
 /* An integer in [min, max], named "a positive integer" when min is 1. */

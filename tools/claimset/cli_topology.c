@@ -8,7 +8,6 @@
  */
 #include <errno.h>
 #include <limits.h>
-#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -16,21 +15,6 @@
 #include "cli.h"
 
 #define SYSFS_ROOT "/sys"
-
-static int msg(char *err, size_t errlen, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static int msg(char *err, size_t errlen, const char *fmt, ...)
-{
-    va_list ap;
-
-    if (err && errlen) {
-        va_start(ap, fmt);
-        vsnprintf(err, errlen, fmt, ap);
-        va_end(ap);
-    }
-    return -1;
-}
 
 void cli_topology_strip_comments(char *text)
 {
@@ -54,7 +38,7 @@ static int finish(struct cli_topology *ct, char *err, size_t errlen)
     int n = topology_format(&ct->t, ct->text, sizeof(ct->text));
 
     if (n < 0 || (size_t)n >= sizeof(ct->text))
-        return msg(err, errlen, "topology text too long");
+        return cli_err(err, errlen, "topology text too long");
     return 0;
 }
 
@@ -64,7 +48,7 @@ static int from_text(const char *text, const char *source, struct cli_topology *
     char why[CLI_ERR_LEN];
 
     if (topology_parse(text, &ct->t, why, sizeof(why)))
-        return msg(err, errlen, "%s", why);
+        return cli_err(err, errlen, "%s", why);
     snprintf(ct->source, sizeof(ct->source), "%s", source);
     return finish(ct, err, errlen);
 }
@@ -75,11 +59,11 @@ static int from_file(const char *path, struct cli_topology *ct, char *err, size_
     char *text;
 
     if (cli_read_file(path, CLI_TOPOLOGY_FILE_MAX, &text, why, sizeof(why)))
-        return msg(err, errlen, "%s", why);
+        return cli_err(err, errlen, "%s", why);
     cli_topology_strip_comments(text);
     if (topology_parse(text, &ct->t, why, sizeof(why))) {
         free(text);
-        return msg(err, errlen, "'%s': %s", path, why);
+        return cli_err(err, errlen, "'%s': %s", path, why);
     }
     free(text);
     snprintf(ct->source, sizeof(ct->source), "file '%.140s'", path);
@@ -91,7 +75,7 @@ static int from_sysfs(const char *root, struct cli_topology *ct, char *err, size
     char why[CLI_ERR_LEN];
 
     if (topology_from_sysfs(root, &ct->t, why, sizeof(why)))
-        return msg(err, errlen, "host: %s", why);
+        return cli_err(err, errlen, "host: %s", why);
     if (!strcmp(root, SYSFS_ROOT))
         snprintf(ct->source, sizeof(ct->source), "this machine (%s)", SYSFS_ROOT);
     else
@@ -113,8 +97,8 @@ int cli_topology_resolve(const char *x, const char *base_dir, struct cli_topolog
 
     memset(ct, 0, sizeof(*ct));
     if (!x || !*x)
-        return msg(err, errlen,
-                   "empty topology (expected node sizes, a file, 'host' or 'default')");
+        return cli_err(err, errlen,
+                       "empty topology (expected node sizes, a file, 'host' or 'default')");
     if (!strcmp(x, "default")) {
         topology_default(&ct->t);
         snprintf(ct->source, sizeof(ct->source), "built-in default");
@@ -127,17 +111,17 @@ int cli_topology_resolve(const char *x, const char *base_dir, struct cli_topolog
 
     if (base_dir && *base_dir && x[0] != '/') {
         if ((size_t)snprintf(path, sizeof(path), "%s/%s", base_dir, x) >= sizeof(path))
-            return msg(err, errlen, "path too long: '%.60s...'", x);
+            return cli_err(err, errlen, "path too long: '%.60s...'", x);
     } else {
         snprintf(path, sizeof(path), "%s", x);
     }
     if (strchr(x, '/') || is_regular_file(path))
         return from_file(path, ct, err, errlen);
     if (!strpbrk(x, "0123456789"))
-        return msg(err, errlen,
-                   "'%.60s' is not a file, 'host', 'default' or a topology such as "
-                   "'4GiB,4GiB'",
-                   x);
+        return cli_err(err, errlen,
+                       "'%.60s' is not a file, 'host', 'default' or a topology such as "
+                       "'4GiB,4GiB'",
+                       x);
     return from_text(x, "as given", ct, err, errlen);
 }
 

@@ -14,11 +14,7 @@
 
 #include "cli.h"
 
-static int msg(char *err, size_t errlen, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-/* Write a message into err (if any room) and return -1. */
-static int msg(char *err, size_t errlen, const char *fmt, ...)
+int cli_err(char *err, size_t errlen, const char *fmt, ...)
 {
     va_list ap;
 
@@ -54,19 +50,19 @@ int cli_parse_u64(const char *s, uint64_t *v, char *err, size_t errlen)
     int d;
 
     if (!s || !*s)
-        return msg(err, errlen, "'' is not an integer");
+        return cli_err(err, errlen, "'' is not an integer");
     if (p[0] == '0' && (p[1] == 'x' || p[1] == 'X')) {
         base = 16;
         p += 2;
         if (!*p)
-            return msg(err, errlen, "'%s' is not an integer", s);
+            return cli_err(err, errlen, "'%s' is not an integer", s);
     }
     for (; *p; p++) {
         d = base == 16 ? hex_value(*p) : (is_digit(*p) ? *p - '0' : -1);
         if (d < 0)
-            return msg(err, errlen, "'%s' is not an integer", s);
+            return cli_err(err, errlen, "'%s' is not an integer", s);
         if (x > (UINT64_MAX - (uint64_t)d) / base)
-            return msg(err, errlen, "'%s' is too large", s);
+            return cli_err(err, errlen, "'%s' is too large", s);
         x = x * base + (uint64_t)d;
     }
     *v = x;
@@ -81,11 +77,11 @@ int cli_parse_range(const char *s, uint64_t min, uint64_t max, uint64_t *v, char
 
     if (rc || x < min || x > max) {
         if (min == 1 && (rc || x == 0))
-            return msg(err, errlen, "'%s' is not a positive integer", s ? s : "");
+            return cli_err(err, errlen, "'%s' is not a positive integer", s ? s : "");
         if (rc)
-            return msg(err, errlen, "'%s' is not an integer", s ? s : "");
-        return msg(err, errlen, "'%s' is out of range (%llu..%llu)", s, (unsigned long long)min,
-                   (unsigned long long)max);
+            return cli_err(err, errlen, "'%s' is not an integer", s ? s : "");
+        return cli_err(err, errlen, "'%s' is out of range (%llu..%llu)", s, (unsigned long long)min,
+                       (unsigned long long)max);
     }
     *v = x;
     return 0;
@@ -134,7 +130,7 @@ int cli_parse_size(const char *s, uint64_t *pages, char *err, size_t errlen)
     for (; is_digit(*p); p++, ndigits++) {
         bytes = bytes * 10 + (unsigned)(*p - '0');
         if (bytes >> 64)
-            return msg(err, errlen, "'%s' is too large", s);
+            return cli_err(err, errlen, "'%s' is too large", s);
     }
     if (*p == '.') {
         dot = true;
@@ -146,30 +142,32 @@ int cli_parse_size(const char *s, uint64_t *pages, char *err, size_t errlen)
                 scale *= 10;
                 nfrac++;
             } else if (*p != '0') {
-                return msg(err, errlen, "'%s' is not a whole number of 4 KiB pages", s);
+                return cli_err(err, errlen, "'%s' is not a whole number of 4 KiB pages", s);
             }
         }
     }
     if (ndigits == 0 || (dot && nfrac == 0))
-        return msg(err, errlen, "'%s' is not a size (examples: 4GiB, 512M, 1024pages, 8192)", s);
+        return cli_err(err, errlen, "'%s' is not a size (examples: 4GiB, 512M, 1024pages, 8192)",
+                       s);
     while (*p == ' ')
         p++;
     ustart = p;
     u = find_unit(ustart, strlen(ustart));
     if (!u)
-        return msg(err, errlen, "'%s': unknown unit '%s' (K, M, G, T, KiB..TiB, pages)", s, ustart);
+        return cli_err(err, errlen, "'%s': unknown unit '%s' (K, M, G, T, KiB..TiB, pages)", s,
+                       ustart);
     if (u->pages && frac)
-        return msg(err, errlen, "'%s': a page count has no fraction", s);
+        return cli_err(err, errlen, "'%s': a page count has no fraction", s);
     bytes <<= u->shift;
     frac <<= u->shift;
     if (frac % scale)
-        return msg(err, errlen, "'%s' is not a whole number of 4 KiB pages", s);
+        return cli_err(err, errlen, "'%s' is not a whole number of 4 KiB pages", s);
     bytes += frac / scale;
     if (bytes & ((1U << CLI_PAGE_SHIFT) - 1))
-        return msg(err, errlen, "'%s' is not a whole number of 4 KiB pages", s);
+        return cli_err(err, errlen, "'%s' is not a whole number of 4 KiB pages", s);
     bytes >>= CLI_PAGE_SHIFT;
     if (bytes >> 64)
-        return msg(err, errlen, "'%s' is too large", s);
+        return cli_err(err, errlen, "'%s' is too large", s);
     *pages = (uint64_t)bytes;
     return 0;
 }
@@ -262,7 +260,7 @@ int cli_read_file(const char *path, size_t max, char **text, char *err, size_t e
 
     if (!f) {
         e = errno;
-        msg(err, errlen, "cannot open '%s': %s", path, strerror(e));
+        cli_err(err, errlen, "cannot open '%s': %s", path, strerror(e));
         errno = e;
         return -1;
     }
@@ -290,13 +288,13 @@ int cli_read_file(const char *path, size_t max, char **text, char *err, size_t e
         fclose(f);
     if (e) {
         free(buf);
-        msg(err, errlen, "cannot read '%s': %s", path, strerror(e));
+        cli_err(err, errlen, "cannot read '%s': %s", path, strerror(e));
         errno = e;
         return -1;
     }
     if (len > max || memchr(buf, '\0', len)) {
         free(buf);
-        msg(err, errlen, "'%s' is not a text file of at most %zu bytes", path, max);
+        cli_err(err, errlen, "'%s' is not a text file of at most %zu bytes", path, max);
         errno = EINVAL;
         return -1;
     }

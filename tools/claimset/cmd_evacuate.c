@@ -35,18 +35,8 @@ static const char evacuate_usage[] =
     "  --offline N          frames offlined half-way (default 0)\n"
     "  --seed S             the workload's seed (default 1)\n"
     "\n"
-    "Run:\n"
-    "  --threads M          builder threads (default 1: no threads, deterministic)\n"
-    "  --window N           builds in flight when single-threaded (default 8)\n"
-    "  --policies LIST      comma-separated policies to run, in that order (or all)\n"
-    "  --topology X         default, host, a FILE or topology TEXT; without it\n"
-    "                       CLAIMSET_TOPOLOGY, else 4 x 64 GiB (SNC distances)\n"
-    "\n"
-    "Output:\n"
-    "  --json, --csv        machine-readable results instead of the table\n"
-    "  --report FILE        also write a self-contained HTML report with charts\n"
-    "  -h, --help           this help\n"
-    "\n"
+    /* "Run:" and "Output:", shared with the other simulation command */
+    SIM_CLI_HELP_RUN_AND_OUTPUT
     "A single-threaded run is deterministic: the same seed gives the same\n"
     "results, times aside.  Exit status: 0 success, 1 the run failed or a host's\n"
     "invariants broke, 2 a usage error.  The model: docs/simulator.md.\n";

@@ -82,6 +82,19 @@ static int parse_name_only(struct scn_parser *p, struct scn_stmt *st)
     return st->dom < 0 ? -1 : 0;
 }
 
+/* "NAME VALUE" after the statement's name: exactly those two words, NAME
+ * a bound domain (into st->dom).  what: VALUE's name for the message when
+ * it is missing.  The value is p->words[2]. */
+static int name_and_value(struct scn_parser *p, struct scn_stmt *st, const char *what)
+{
+    if (p->nr_words < 3)
+        return missing(p, p->syntax, p->nr_words < 2 ? "domain name" : what);
+    if (p->nr_words > 3)
+        return extra_word(p, p->syntax, p->words[3]);
+    st->dom = scn_domain(p, p->words[1]);
+    return st->dom < 0 ? -1 : 0;
+}
+
 static int parse_create(struct scn_parser *p, struct scn_stmt *st)
 {
     static const char *const keys[] = {"vcpus", NULL};
@@ -101,11 +114,7 @@ static int parse_max_mem(struct scn_parser *p, struct scn_stmt *st)
 {
     uint64_t pages;
 
-    if (p->nr_words < 3)
-        return missing(p, p->syntax, p->nr_words < 2 ? "domain name" : "size");
-    if (p->nr_words > 3)
-        return extra_word(p, p->syntax, p->words[3]);
-    if ((st->dom = scn_domain(p, p->words[1])) < 0)
+    if (name_and_value(p, st, "size"))
         return -1;
     if (!strcmp(p->words[2], "unlimited")) {
         st->u.max_kb = UINT64_MAX;
@@ -212,11 +221,7 @@ static int parse_claim(struct scn_parser *p, struct scn_stmt *st)
 
 static int parse_legacy_claim(struct scn_parser *p, struct scn_stmt *st)
 {
-    if (p->nr_words < 3)
-        return missing(p, p->syntax, p->nr_words < 2 ? "domain name" : "size");
-    if (p->nr_words > 3)
-        return extra_word(p, p->syntax, p->words[3]);
-    if ((st->dom = scn_domain(p, p->words[1])) < 0)
+    if (name_and_value(p, st, "size"))
         return -1;
     return scn_size(p, "legacy_claim", p->words[2], &st->u.pages);
 }
@@ -249,11 +254,7 @@ static int node_list(struct scn_parser *p, char *list, uint8_t *map)
 
 static int parse_affinity(struct scn_parser *p, struct scn_stmt *st)
 {
-    if (p->nr_words < 3)
-        return missing(p, p->syntax, p->nr_words < 2 ? "domain name" : "node list");
-    if (p->nr_words > 3)
-        return extra_word(p, p->syntax, p->words[3]);
-    if ((st->dom = scn_domain(p, p->words[1])) < 0)
+    if (name_and_value(p, st, "node list"))
         return -1;
     if (!strcmp(p->words[2], "all")) {
         st->u.affinity.all = true;
