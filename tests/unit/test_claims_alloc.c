@@ -169,40 +169,40 @@ TEST(protect_uncounted_allocation_uses_only_unclaimed_and_retires_nothing)
     host_destroy(h);
 }
 
-TEST(retire_step1_allocation_node_first)
+/* Claims of 100 pages global, on node 0 and on node 1; one extent of
+ * 2^order pages populated exactly on node 1; the claims left in *info. */
+static void claims_after_node1_extent(unsigned int order, struct domain_info *info)
 {
     struct host *h = hvt_host(TOPO3);
     struct domain *d = hvt_domain(h, 1UL << 20);
     memory_claim_t set[] = {hvt_claim(100, GLOBAL), hvt_claim(100, 0), hvt_claim(100, 1)};
-    struct domain_info info;
     gfn_t gfn = 0;
 
     set_claims(d, 3, set);
-    EXPECT_EQ(populate(d, &gfn, 5, MEMF_node(1) | MEMF_exact_node), 0); /* 32 pages */
-    domain_get_info(d, &info);
-    EXPECT_EQ(info.claims[1], 68UL);
-    EXPECT_EQ(info.claims[0], 100UL);
-    EXPECT_EQ(info.global_claims, 100UL);
+    EXPECT_EQ(populate(d, &gfn, order, MEMF_node(1) | MEMF_exact_node), 0);
+    domain_get_info(d, info);
     domain_put(d);
     host_destroy(h);
 }
 
+TEST(retire_step1_allocation_node_first)
+{
+    struct domain_info info;
+
+    claims_after_node1_extent(5, &info); /* 32 pages */
+    EXPECT_EQ(info.claims[1], 68UL);
+    EXPECT_EQ(info.claims[0], 100UL);
+    EXPECT_EQ(info.global_claims, 100UL);
+}
+
 TEST(retire_step2_global_after_node_claim)
 {
-    struct host *h = hvt_host(TOPO3);
-    struct domain *d = hvt_domain(h, 1UL << 20);
-    memory_claim_t set[] = {hvt_claim(100, GLOBAL), hvt_claim(100, 0), hvt_claim(100, 1)};
     struct domain_info info;
-    gfn_t gfn = 0;
 
-    set_claims(d, 3, set);
-    EXPECT_EQ(populate(d, &gfn, 7, MEMF_node(1) | MEMF_exact_node), 0); /* 128 pages */
-    domain_get_info(d, &info);
+    claims_after_node1_extent(7, &info); /* 128 pages */
     EXPECT_EQ(info.claims[1], 0UL);
     EXPECT_EQ(info.global_claims, 72UL);
     EXPECT_EQ(info.claims[0], 100UL);
-    domain_put(d);
-    host_destroy(h);
 }
 
 TEST(retire_step3_other_nodes_largest_first)
