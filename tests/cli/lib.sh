@@ -112,6 +112,24 @@ usage() {
     fi
 }
 
+# full_disk NAME PROG ARGS...: with stdout on /dev/full (every write
+# fails with ENOSPC) the command exits 1 and says so on stderr, as PROG,
+# on its last line.  Skipped where there is no /dev/full.
+full_disk() {
+    name=$1
+    prog=$2
+    shift 2
+    [ -w /dev/full ] || return 0
+    "$bin" "$@" >/dev/full 2>"$work/err"
+    rc=$?
+    expect_rc "$name" 1
+    if [ "$(tail -n 1 "$work/err")" = "$prog: cannot write the output: No space left on device" ]; then
+        ok
+    else
+        bad "$name: last stderr line '$(tail -n 1 "$work/err" | head -c 300)'"
+    fi
+}
+
 # compare_golden NAME GOLDEN [FILE]: FILE (default: the last stdout)
 # against tests/cli/golden/GOLDEN.
 compare_golden() {

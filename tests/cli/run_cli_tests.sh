@@ -70,6 +70,30 @@ for cmd in info place run; do
 done
 
 # ---------------------------------------------------------------------
+echo "# output that cannot be written"
+
+full_disk full-help claimset --help
+full_disk full-version claimset --version
+full_disk full-help-cmd claimset help info
+full_disk full-info-help "claimset info" info --help
+full_disk full-info "claimset info" info
+full_disk full-info-json "claimset info" info --json
+full_disk full-place "claimset place" place --size 1G
+full_disk full-place-json "claimset place" place --size 1G --json
+full_disk full-place-refused "claimset place" place --size 300G --no-global --json
+full_disk full-run "claimset run" run scenarios/claim-workflow.scn
+full_disk full-run-verbose "claimset run" run --verbose scenarios/claim-workflow.scn
+full_disk full-run-failing "claimset run" run scenarios/failing/deliberate-failures.scn
+# A closed stdout is a failure too, and a usage error stays one.
+"$bin" info >&- 2>"$work/err"
+rc=$?
+expect_rc closed-stdout 1
+contains closed-stdout "$work/err" "claimset info: cannot write the output: Bad file descriptor"
+"$bin" info --frob >/dev/full 2>"$work/err"
+rc=$?
+expect_rc full-usage 2
+
+# ---------------------------------------------------------------------
 echo "# info"
 
 golden info-table info-2node.out info --topology 16M,16M

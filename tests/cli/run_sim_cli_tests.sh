@@ -184,6 +184,28 @@ contains storm-report "$work/r.html" 'data-chart="outcomes"'
 contains storm-report "$work/r.html" 'data-chart="timeline-claim-sets"'
 contains storm-report "$work/out" "claim-sets"
 
+# The page on standard output instead of the table; not with --json or
+# --csv, which own standard output.
+run storm --topology $SMALL --report - --policies legacy,claim-sets
+expect_rc storm-report-stdout 0
+expect_empty_err storm-report-stdout
+contains storm-report-stdout "$work/out" "<!DOCTYPE html>"
+contains storm-report-stdout "$work/out" 'data-chart="timeline-claim-sets"'
+if grep -q "^policy " "$work/out"; then bad "storm-report-stdout: the table is there too"; else ok; fi
+if [ -e ./- ]; then bad "storm-report-stdout: wrote a file named '-'"; else ok; fi
+usage storm-report-stdout-json "claimset storm: --report -: standard output already carries the --json results" \
+    storm --report - --json
+usage evacuate-report-stdout-csv "claimset evacuate: --report -: standard output already carries the --csv results" \
+    evacuate --csv --report -
+
+# Output that cannot be written fails the command, whatever the format.
+for fmt in "" --json --csv "--report -"; do
+    # shellcheck disable=SC2086
+    full_disk "storm-full$fmt" "claimset storm" storm --topology $SMALL --policies none,claim-sets $fmt
+done
+full_disk evacuate-full "claimset evacuate" evacuate --topology $SMALL --policies none
+full_disk storm-help-full "claimset storm" storm --help
+
 # ---------------------------------------------------------------------
 echo "# threads"
 

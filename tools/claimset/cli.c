@@ -3,6 +3,7 @@
  * the options subcommands share.  Values and sizes are in cli_values.c,
  * topology resolution in cli_topology.c.
  */
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -42,6 +43,20 @@ int cli_fail(const char *prog, const char *fmt, ...)
     vreport(prog, fmt, ap);
     va_end(ap);
     return CLI_EXIT_FAIL;
+}
+
+bool cli_stdout_error(const char *prog, int last_errno)
+{
+    int e;
+
+    errno = 0;
+    if (fflush(stdout) == 0 && !ferror(stdout))
+        return false;
+    /* A flush that failed inside the command dropped its buffer, so this
+     * one may succeed: the reason is then the command's last errno. */
+    e = errno ? errno : last_errno ? last_errno : EIO;
+    fprintf(stderr, "%s: cannot write the output: %s\n", prog, strerror(e));
+    return true;
 }
 
 /* ------------------------------------------------------------------ */

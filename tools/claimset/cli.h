@@ -67,6 +67,11 @@ int cli_help(const struct cli_command *cmd);
 /* "PROG: MESSAGE\n" on stderr; return CLI_EXIT_USAGE / CLI_EXIT_FAIL. */
 int cli_usage_error(const char *prog, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 int cli_fail(const char *prog, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Whether stdout failed (a write that did not happen, now or earlier):
+ * then "PROG: cannot write the output: REASON" on stderr and true.
+ * last_errno: errno when the command ended, the reason of an earlier
+ * failure that left nothing to flush. */
+bool cli_stdout_error(const char *prog, int last_errno);
 
 /* ---------------------------------------------------------------------
  * Option parsing

@@ -1,7 +1,8 @@
 /*
  * The claimset command: dispatch to a subcommand, `--help`, `--version`,
- * and `help CMD`.
+ * and `help CMD`; then make sure that what was printed was written.
  */
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -40,7 +41,21 @@ static int usage(void)
     return CLI_EXIT_OK;
 }
 
-int main(int argc, char **argv)
+/*
+ * Output that never arrived is a failure: a full disk, a closed or broken
+ * stdout must not end in status 0 as if the results had been written.
+ * Every command prints through stdout, so checking it once here covers
+ * them all (--help and --version included).
+ */
+static int checked(const char *prog, int rc, int last_errno)
+{
+    if (cli_stdout_error(prog, last_errno))
+        return rc == CLI_EXIT_OK ? CLI_EXIT_FAIL : rc;
+    return rc;
+}
+
+/* Run what argv asks for; *cmd_out is the subcommand run, if any. */
+static int dispatch(int argc, char **argv, const struct cli_command **cmd_out)
 {
     const struct cli_command *cmd;
     const char *name;
@@ -69,5 +84,17 @@ int main(int argc, char **argv)
     cmd = find_command(name);
     if (!cmd)
         return cli_usage_error("claimset", "unknown command '%s' (see claimset --help)", name);
+    *cmd_out = cmd;
     return cmd->run(cmd, argc - 1, argv + 1);
+}
+
+int main(int argc, char **argv)
+{
+    const struct cli_command *cmd = NULL;
+    int rc = dispatch(argc, argv, &cmd), last_errno = errno;
+    char prog[64] = "claimset";
+
+    if (cmd)
+        snprintf(prog, sizeof(prog), "claimset %s", cmd->name);
+    return checked(prog, rc, last_errno);
 }

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "out/out.h"
 #include "sim/sim.h"
 #include "sim/sim_cli.h"
 
@@ -153,29 +154,30 @@ static int option(const struct cli_parser *p, int id, const char *val, struct ar
     }
 }
 
+/*
+ * The results on stdout (the table, --json or --csv; with --report - the
+ * HTML page instead), then the report file.  Whether stdout took them is
+ * checked for every command at once, by main(); a writer that refuses
+ * the run, or a report file that cannot be written, fails here.
+ */
 static int write_results(const char *prog, const struct args *a, const struct sim_run *run)
 {
+    bool page_on_stdout = a->report && !strcmp(a->report, "-");
+    char err[CLI_ERR_LEN];
     int rc;
 
-    switch (a->common.format) {
-    case CLI_FMT_JSON:
+    if (page_on_stdout)
+        rc = out_html_write(stdout, run);
+    else if (a->common.format == CLI_FMT_JSON)
         rc = out_json(stdout, run);
-        break;
-    case CLI_FMT_CSV:
+    else if (a->common.format == CLI_FMT_CSV)
         rc = out_csv(stdout, run);
-        break;
-    default:
+    else
         rc = out_table(stdout, run);
-        break;
-    }
-    if (rc || fflush(stdout))
+    if (rc && !ferror(stdout))
         return cli_fail(prog, "writing the results: %s", strerror(errno));
-    if (a->report) {
-        char err[CLI_ERR_LEN];
-
-        if (out_html(a->report, run, err, sizeof(err)))
-            return cli_fail(prog, "--report: %s", err[0] ? err : strerror(errno));
-    }
+    if (a->report && !page_on_stdout && out_html(a->report, run, err, sizeof(err)))
+        return cli_fail(prog, "--report: %s", err[0] ? err : strerror(errno));
     return CLI_EXIT_OK;
 }
 
@@ -209,7 +211,10 @@ int sim_cli_main(const struct cli_command *cmd, enum sim_kind kind, int argc, ch
     if (a.window_set && a.common.threads > 1)
         return cli_usage_error(prog, "--window: only for single-threaded runs (with --threads "
                                      "M, M builds are in flight)");
-    if (a.report) {
+    if (a.report && !strcmp(a.report, "-") && a.common.format != CLI_FMT_TABLE)
+        return cli_usage_error(prog, "--report -: standard output already carries the --%s results",
+                               a.common.format == CLI_FMT_JSON ? "json" : "csv");
+    if (a.report && strcmp(a.report, "-")) {
         /* Find out now, not after the run, that the report cannot be written. */
         FILE *f = fopen(a.report, "w");
 
