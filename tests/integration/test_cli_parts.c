@@ -134,20 +134,88 @@ TEST(cli_size_formats)
 {
     char buf[64];
 
-    EXPECT_STREQ(cli_fmt_size(0, buf, sizeof(buf)), "0 B");
-    EXPECT_STREQ(cli_fmt_size(1, buf, sizeof(buf)), "4 KiB");
-    EXPECT_STREQ(cli_fmt_size(256, buf, sizeof(buf)), "1 MiB");
-    EXPECT_STREQ(cli_fmt_size(3 * PAGES_PER_GIB / 2, buf, sizeof(buf)), "1.50 GiB");
+    EXPECT_STREQ(cs_human_size(0, buf, sizeof(buf)), "0 B");
+    EXPECT_STREQ(cs_human_size(1, buf, sizeof(buf)), "4 KiB");
+    EXPECT_STREQ(cs_human_size(256, buf, sizeof(buf)), "1 MiB");
+    EXPECT_STREQ(cs_human_size(3 * PAGES_PER_GIB / 2, buf, sizeof(buf)), "1.50 GiB");
     /* Rounded down: never shows a round figure it does not reach. */
-    EXPECT_STREQ(cli_fmt_size(64 * PAGES_PER_GIB - 1, buf, sizeof(buf)), "63.99 GiB");
-    EXPECT_STREQ(cli_fmt_size(4095, buf, sizeof(buf)), "15.99 MiB");
-    EXPECT_STREQ(cli_fmt_size(1ULL << 40, buf, sizeof(buf)), "4 PiB");
+    EXPECT_STREQ(cs_human_size(64 * PAGES_PER_GIB - 1, buf, sizeof(buf)), "63.99 GiB");
+    EXPECT_STREQ(cs_human_size(256 * PAGES_PER_GIB - 1, buf, sizeof(buf)), "255.99 GiB");
+    EXPECT_STREQ(cs_human_size(PAGES_PER_GIB - 1, buf, sizeof(buf)), "1023.99 MiB");
+    EXPECT_STREQ(cs_human_size(4095, buf, sizeof(buf)), "15.99 MiB");
+    EXPECT_STREQ(cs_human_size(1ULL << 40, buf, sizeof(buf)), "4 PiB");
+    /* 1000000 TiB is not a whole PiB: one unit, two decimals, down. */
+    EXPECT_STREQ(cs_human_size(1000000ULL << 28, buf, sizeof(buf)), "976.56 PiB");
+    EXPECT_STREQ(cs_human_size(UINT64_MAX, buf, sizeof(buf)), "65535.99 EiB");
+    /* Cut to the buffer, always terminated. */
+    EXPECT_STREQ(cs_human_size(4095, buf, 5), "15.9");
     EXPECT_STREQ(cli_fmt_pages(1, buf, sizeof(buf)), "1 page (4 KiB)");
     EXPECT_STREQ(cli_fmt_pages(1024, buf, sizeof(buf)), "1024 pages (4 MiB)");
     EXPECT_STREQ(cli_fmt_size_token(0, buf, sizeof(buf)), "0");
     EXPECT_STREQ(cli_fmt_size_token(384, buf, sizeof(buf)), "1536KiB");
     EXPECT_STREQ(cli_fmt_size_token(3 * PAGES_PER_GIB / 2, buf, sizeof(buf)), "1536MiB");
     EXPECT_STREQ(cli_fmt_size_token(1ULL << 28, buf, sizeof(buf)), "1TiB");
+}
+
+/* What a shown size says, in KiB: "63.99 GiB" -> 63.99 * 2^20, and the
+ * unit's hundredth (the figure's resolution) in hundredths of KiB. */
+static bool shown_kib_x100(const char *text, unsigned __int128 *x100, unsigned __int128 *step)
+{
+    static const char *const units[] = {"KiB", "MiB", "GiB", "TiB", "PiB", "EiB"};
+    unsigned long long whole = 0;
+    unsigned int frac = 0;
+    char unit[8];
+    int n = 0;
+
+    if (!strcmp(text, "0 B")) {
+        *x100 = 0;
+        *step = 1;
+        return true;
+    }
+    if (sscanf(text, "%llu.%2u %7s%n", &whole, &frac, unit, &n) != 3) {
+        frac = 0;
+        if (sscanf(text, "%llu %7s%n", &whole, unit, &n) != 2)
+            return false;
+    }
+    if ((size_t)n != strlen(text))
+        return false;
+    for (unsigned int u = 0; u < 6; u++) {
+        if (!strcmp(unit, units[u])) {
+            *step = (unsigned __int128)1 << (10 * u);
+            *x100 = ((unsigned __int128)whole * 100 + frac) * *step;
+            return true;
+        }
+    }
+    return false;
+}
+
+TEST(human_size_is_never_more_than_the_amount)
+{
+    struct test_rng rng;
+    char buf[HUMAN_SIZE_LEN];
+
+    test_rng_init(&rng, test_seed());
+    for (int i = 0; i < 50000; i++) {
+        uint64_t pages = test_rng_next(&rng) >> test_rng_below(&rng, 64);
+        unsigned __int128 shown, step, exact = (unsigned __int128)pages * 4 * 100;
+
+        if (test_rng_below(&rng, 4) == 0) /* near a round figure */
+            pages = (pages >> (pages & 31)) << (pages & 31), pages -= test_rng_below(&rng, 2);
+        exact = (unsigned __int128)pages * 4 * 100;
+        cs_human_size(pages, buf, sizeof(buf));
+        if (!shown_kib_x100(buf, &shown, &step)) {
+            test_fail(__FILE__, __LINE__, "%llu pages -> '%s': not a size",
+                      (unsigned long long)pages, buf);
+            return;
+        }
+        /* Never above the amount, and less than one shown hundredth
+         * below it; exact amounts without decimals. */
+        if (shown > exact || exact - shown >= step ||
+            (exact % (step * 100) == 0) != (strchr(buf, '.') == NULL)) {
+            test_fail(__FILE__, __LINE__, "%llu pages -> '%s'", (unsigned long long)pages, buf);
+            return;
+        }
+    }
 }
 
 TEST(cli_size_token_reads_back_random)

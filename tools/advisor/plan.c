@@ -21,6 +21,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "common/human_size.h"
 #include "xa_private.h"
 
 #define EXHAUSTIVE_MAX_NODES 8
@@ -227,8 +228,8 @@ static int plan_one(const struct xa_host_state *s, uint64_t pages, struct xa_pla
     if (best < 0)
         return -1;
     lay_out(p, &pages, (const unsigned int[]){(unsigned int)best}, 1, 0, 0);
-    xa_format_pages(s->unclaimed[best], have, sizeof(have));
-    xa_format_pages(pages, want, sizeof(want));
+    cs_human_size(s->unclaimed[best], have, sizeof(have));
+    cs_human_size(pages, want, sizeof(want));
     reason(p, "fits node %d (best fit: %s unclaimed for %s)", best, have, want);
     return 0;
 }
@@ -256,12 +257,12 @@ static int plan_many(const struct xa_host_state *s, uint64_t pages, struct xa_pl
     lay_out(p, share, node, m, odd, 0);
 
     format_nodes(c.mask, 0, nodes, sizeof(nodes));
-    xa_format_pages(c.space, held, sizeof(held));
+    cs_human_size(c.space, held, sizeof(held));
     split[0] = '\0';
     for (unsigned int i = 0; i < p->nr_vnodes && used < sizeof(split); i++) {
         char one[32];
 
-        xa_format_pages(p->vnodes[i].pages, one, sizeof(one));
+        cs_human_size(p->vnodes[i].pages, one, sizeof(one));
         used += (size_t)snprintf(split + used, sizeof(split) - used, "%s%s on %u", i ? " + " : "",
                                  one, p->vnodes[i].pnode);
     }
@@ -299,9 +300,9 @@ static int plan_global(const struct xa_host_state *s, const struct xa_request *r
         memmove(&node[low], &node[low + 1], (m - low - 1) * sizeof(node[0]));
         m--;
     }
-    xa_format_pages(req->pages, want, sizeof(want));
-    xa_format_pages(space, have, sizeof(have));
-    xa_format_pages(req->pages - space, rest, sizeof(rest));
+    cs_human_size(req->pages, want, sizeof(want));
+    cs_human_size(space, have, sizeof(have));
+    cs_human_size(req->pages - space, rest, sizeof(rest));
     format_nodes(mask, 1, nodes, sizeof(nodes));
     if (!req->allow_global) {
         reason(p, "no node set holds %s: the nodes have %s unclaimed, no host-wide entry allowed",

@@ -10,7 +10,6 @@
  * in the layout.  When the nodes' room does not allow 1 GiB multiples,
  * 2 MiB multiples keep 2 MiB extents usable; failing that, exact pages.
  */
-#include <stdio.h>
 #include <string.h>
 
 #include "xa_private.h"
@@ -133,24 +132,4 @@ void xa_split_vcpus(unsigned int vcpus, const uint64_t *pages, unsigned int n, u
         out[most]--;
         out[i] = 1;
     }
-}
-
-void xa_format_pages(uint64_t pages, char *buf, size_t len)
-{
-    static const struct {
-        uint64_t pages;
-        const char *unit;
-    } units[] = {{XA_PAGES_1G, "GiB"}, {256, "MiB"}};
-
-    for (unsigned int i = 0; i < sizeof(units) / sizeof(units[0]); i++) {
-        if (pages < units[i].pages)
-            continue;
-        if (pages % units[i].pages == 0)
-            snprintf(buf, len, "%llu %s", (unsigned long long)(pages / units[i].pages),
-                     units[i].unit);
-        else
-            snprintf(buf, len, "%.1f %s", (double)pages / (double)units[i].pages, units[i].unit);
-        return;
-    }
-    snprintf(buf, len, "%llu KiB", (unsigned long long)pages * 4);
 }

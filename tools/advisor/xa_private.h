@@ -46,7 +46,4 @@ uint64_t xa_split_memory(uint64_t pages, const uint64_t *room, unsigned int n, u
  */
 void xa_split_vcpus(unsigned int vcpus, const uint64_t *pages, unsigned int n, unsigned int *out);
 
-/* "12 GiB", "11.5 GiB", "768 MiB", "8 KiB" for a page count. */
-void xa_format_pages(uint64_t pages, char *buf, size_t len);
-
 #endif /* TOOLS_ADVISOR_XA_PRIVATE_H */

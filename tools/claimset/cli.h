@@ -23,6 +23,8 @@
 
 #include <hv/topology.h>
 
+#include "common/human_size.h"
+
 /* Must match project(VERSION) in the top-level CMakeLists.txt (the CLI
  * tests compare the two). */
 #define CLAIMSET_VERSION_TEXT "0.1.0"
@@ -134,10 +136,8 @@ int cli_parse_range(const char *s, uint64_t min, uint64_t max, uint64_t *v, char
  */
 int cli_parse_size(const char *s, uint64_t *pages, char *err, size_t errlen);
 
-/* "4 MiB", "12 KiB", "0 B" when exact in the largest unit not above the
- * amount, else two decimals rounded down ("1.50 GiB", "63.99 GiB" for
- * 64 GiB less a page).  Returns buf. */
-const char *cli_fmt_size(uint64_t pages, char *buf, size_t len);
+/* Human sizes: cs_human_size() (common/human_size.h), shared with the
+ * advisor and the reports. */
 /* "1024 pages (4 MiB)". */
 const char *cli_fmt_pages(uint64_t pages, char *buf, size_t len);
 /* A token cli_parse_size() reads back to the same value: "4MiB",

@@ -172,40 +172,15 @@ int cli_parse_size(const char *s, uint64_t *pages, char *err, size_t errlen)
     return 0;
 }
 
-static const char *const unit_names[] = {"KiB", "MiB", "GiB", "TiB", "PiB", "EiB"};
-
-const char *cli_fmt_size(uint64_t pages, char *buf, size_t len)
-{
-    /* In KiB; a page is 4 KiB, so pages * 4 fits unless pages >= 2^62. */
-    unsigned __int128 kib = (unsigned __int128)pages << 2;
-    const size_t nr_units = sizeof(unit_names) / sizeof(unit_names[0]);
-    unsigned int u = 0;
-
-    if (pages == 0) {
-        snprintf(buf, len, "0 B");
-        return buf;
-    }
-    while (u + 1 < nr_units && kib >= ((unsigned __int128)1 << (10 * (u + 1))))
-        u++;
-    if (kib % ((unsigned __int128)1 << (10 * u)) == 0) {
-        snprintf(buf, len, "%llu %s", (unsigned long long)(kib >> (10 * u)), unit_names[u]);
-    } else {
-        /* Two decimals, rounded down so that an amount just short of a
-         * round figure does not print as that figure: "63.99 GiB". */
-        unsigned __int128 hundredths = (kib * 100) >> (10 * u);
-
-        snprintf(buf, len, "%llu.%02u %s", (unsigned long long)(hundredths / 100),
-                 (unsigned int)(hundredths % 100), unit_names[u]);
-    }
-    return buf;
-}
+/* Token units: the ones cli_parse_size() reads. */
+static const char *const unit_names[] = {"KiB", "MiB", "GiB", "TiB"};
 
 const char *cli_fmt_pages(uint64_t pages, char *buf, size_t len)
 {
     char size[32];
 
     snprintf(buf, len, "%llu page%s (%s)", (unsigned long long)pages, pages == 1 ? "" : "s",
-             cli_fmt_size(pages, size, sizeof(size)));
+             cs_human_size(pages, size, sizeof(size)));
     return buf;
 }
 

@@ -95,10 +95,10 @@ static void print_table(const struct cli_topology *ct, const struct info *in)
     for (unsigned int i = 0; i < in->nr_nodes; i++) {
         const xc_numa_meminfo_t *m = &in->mem[i];
 
-        printf("%4u %12s %12s %12s %12s %12s %5u\n", i, cli_fmt_size(pages_of(m->size), a, 32),
-               cli_fmt_size(pages_of(m->free), b, 32), cli_fmt_size(pages_of(m->claimed), c, 32),
-               cli_fmt_size(unclaimed(m), d, 32),
-               cli_fmt_size(in->counters.node[i].offlined_pages, e, 32), ct->t.node_cpus[i]);
+        printf("%4u %12s %12s %12s %12s %12s %5u\n", i, cs_human_size(pages_of(m->size), a, 32),
+               cs_human_size(pages_of(m->free), b, 32), cs_human_size(pages_of(m->claimed), c, 32),
+               cs_human_size(unclaimed(m), d, 32),
+               cs_human_size(in->counters.node[i].offlined_pages, e, 32), ct->t.node_cpus[i]);
     }
 
     printf("\ndistances:\n%4s", "node");

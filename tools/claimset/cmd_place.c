@@ -240,8 +240,8 @@ static int build_state(const char *prog, xc_interface *xch, unsigned int nr_node
                                    a->used[n] ? "used" : "claimed", n, nr_nodes - 1);
         if (n < nr_nodes && a->used[n] > mem[n].free >> XC_PAGE_SHIFT)
             return cli_usage_error(prog, "--used: node %u has only %s free, not %s", n,
-                                   cli_fmt_size(mem[n].free >> XC_PAGE_SHIFT, s1, sizeof(s1)),
-                                   cli_fmt_size(a->used[n], s2, sizeof(s2)));
+                                   cs_human_size(mem[n].free >> XC_PAGE_SHIFT, s1, sizeof(s1)),
+                                   cs_human_size(a->used[n], s2, sizeof(s2)));
         any_used |= a->used[n] != 0;
     }
     if (any_used) {
@@ -282,12 +282,12 @@ static void print_table(const struct place_args *a, const struct cli_topology *c
 {
     char s1[32], s2[32];
 
-    printf("vm        : %s, %u vCPU%s\n", cli_fmt_size(a->pages, s1, sizeof(s1)), a->vcpus,
+    printf("vm        : %s, %u vCPU%s\n", cs_human_size(a->pages, s1, sizeof(s1)), a->vcpus,
            a->vcpus == 1 ? "" : "s");
     printf("host      : %s\n", ct->text);
     printf("unclaimed :");
     for (unsigned int n = 0; n < st->nr_nodes; n++)
-        printf(" node%u=%s", n, cli_fmt_size(st->unclaimed[n], s1, sizeof(s1)));
+        printf(" node%u=%s", n, cs_human_size(st->unclaimed[n], s1, sizeof(s1)));
     printf("\n\n%5s %12s %6s %6s\n", "vnode", "size", "node", "vcpus");
     for (unsigned int v = 0; v < plan->nr_vnodes; v++) {
         const struct xg_vnode *vn = &plan->vnodes[v];
@@ -296,7 +296,7 @@ static void print_table(const struct place_args *a, const struct cli_topology *c
             snprintf(s2, sizeof(s2), "any");
         else
             snprintf(s2, sizeof(s2), "%" PRIu32, vn->pnode);
-        printf("%5u %12s %6s %6u\n", v, cli_fmt_size(vn->pages, s1, sizeof(s1)), s2,
+        printf("%5u %12s %6s %6u\n", v, cs_human_size(vn->pages, s1, sizeof(s1)), s2,
                plan->vnode_vcpus[v]);
     }
     printf("\nclaim set :");
@@ -377,8 +377,8 @@ static int plan_and_check(xc_interface *xch, const struct place_args *a, struct 
     for (unsigned int c = 0; c < plan->nr_claims; c++)
         total += plan->claims[c].pages;
     snprintf(why, len, "the planned claim set (%s) is refused: the host has %s unclaimed (%s)",
-             cli_fmt_size(total, s1, sizeof(s1)),
-             cli_fmt_size(phys.free_pages > phys.outstanding_pages
+             cs_human_size(total, s1, sizeof(s1)),
+             cs_human_size(phys.free_pages > phys.outstanding_pages
                               ? phys.free_pages - phys.outstanding_pages
                               : 0,
                           s2, sizeof(s2)),
@@ -432,7 +432,7 @@ static int place_run(const struct cli_command *cmd, int argc, char **argv)
     else if (rc == 0)
         print_table(a, ct, st, plan);
     if (rc)
-        rc = cli_fail(prog, "cannot place %s: %s", cli_fmt_size(a->pages, s1, sizeof(s1)), why);
+        rc = cli_fail(prog, "cannot place %s: %s", cs_human_size(a->pages, s1, sizeof(s1)), why);
 out:
     xc_interface_close(xch);
     claimset_host_destroy(host);

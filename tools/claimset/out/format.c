@@ -1,5 +1,5 @@
 /*
- * Formatting helpers shared by the writers: human sizes and times, and
+ * Formatting helpers shared by the writers: times, shares and counts, and
  * escaping of untrusted text for JSON, HTML and CSV.
  *
  * Text in a run may hold any bytes.  JSON and HTML need valid UTF-8, so
@@ -13,28 +13,6 @@
 #include <string.h>
 
 #include "out/out.h"
-
-char *out_fmt_bytes(char *buf, size_t len, uint64_t bytes)
-{
-    static const char *const unit[] = {"B", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB"};
-    unsigned int u = 0;
-    double v;
-
-    while (u + 1 < sizeof(unit) / sizeof(unit[0]) && bytes >> (10 * (u + 1)))
-        u++;
-    if (u == 0 || !(bytes & ((UINT64_C(1) << (10 * u)) - 1))) {
-        snprintf(buf, len, "%" PRIu64 " %s", bytes >> (10 * u), unit[u]);
-        return buf;
-    }
-    v = (double)bytes / (double)(UINT64_C(1) << (10 * u));
-    /* 1023.96 MiB would print as "1024.0 MiB": say "1.0 GiB" instead. */
-    if (v >= 1023.95 && u + 1 < sizeof(unit) / sizeof(unit[0])) {
-        u++;
-        v /= 1024.0;
-    }
-    snprintf(buf, len, "%.1f %s", v, unit[u]);
-    return buf;
-}
 
 char *out_fmt_seconds(char *buf, size_t len, double s)
 {
@@ -57,23 +35,21 @@ char *out_fmt_seconds(char *buf, size_t len, double s)
 
 char *out_fmt_share(char *buf, size_t len, uint64_t part, uint64_t whole)
 {
-    double pct;
+    uint64_t tenths;
 
     if (!whole) {
         snprintf(buf, len, "n/a");
         return buf;
     }
-    if (part == whole || part == 0) {
+    /* Rounded down, as sizes are: 99.97% is not "100.0%"; a share that
+     * is not zero but below a tenth of a percent says so. */
+    tenths = (uint64_t)((unsigned __int128)part * 1000 / whole);
+    if (part == whole || part == 0)
         snprintf(buf, len, "%s", part ? "100%" : "0%");
-        return buf;
-    }
-    pct = 100.0 * (double)part / (double)whole;
-    /* Keep 99.97% from printing as 100.0% and 0.02% as 0.0%. */
-    if (part < whole && pct > 99.9)
-        pct = 99.9;
-    else if (pct < 0.1)
-        pct = 0.1;
-    snprintf(buf, len, "%.1f%%", pct);
+    else if (tenths == 0)
+        snprintf(buf, len, "<0.1%%");
+    else
+        snprintf(buf, len, "%" PRIu64 ".%" PRIu64 "%%", tenths / 10, tenths % 10);
     return buf;
 }
 

@@ -73,7 +73,7 @@ static void write_facts(FILE *f, const struct sim_run *run)
     fputs("</dd>\n<dt>topology</dt><dd>", f);
     HTML_TEXT(f, run->topology);
     fprintf(f, "</dd>\n<dt>nodes</dt><dd>%u, %s in all</dd>\n", run->nr_nodes,
-            out_fmt_pages(size, sizeof(size), total));
+            cs_human_size(total, size, sizeof(size)));
     fprintf(f, "<dt>seed</dt><dd>%" PRIu64 "</dd>\n", run->seed);
     fprintf(f, "<dt>threads</dt><dd>%u (%s)</dd>\n</dl>\n</header>\n", run->threads,
             run->deterministic ? "deterministic: the same seed gives the same results"
@@ -142,10 +142,10 @@ static void write_policy_table(FILE *f, const struct sim_run *run)
         snprintf(a, sizeof(a), "%" PRIu64 "/%" PRIu64 "/%" PRIu64, p->extents_1g, p->extents_2m,
                  p->extents_4k);
         td_num(f, (double)(p->extents_1g + p->extents_2m + p->extents_4k), a);
-        td_num(f, (double)p->pages_wasted, out_fmt_pages(a, sizeof(a), p->pages_wasted));
+        td_num(f, (double)p->pages_wasted, cs_human_size(p->pages_wasted, a, sizeof(a)));
         td_num(f, p->wall_seconds, out_fmt_seconds(a, sizeof(a), p->wall_seconds));
         td_num(f, (double)p->hypercalls, out_fmt_count(a, sizeof(a), p->hypercalls));
-        td_num(f, (double)p->claims_recalled, out_fmt_pages(b, sizeof(b), p->claims_recalled));
+        td_num(f, (double)p->claims_recalled, cs_human_size(p->claims_recalled, b, sizeof(b)));
         fputs("</tr>\n", f);
     }
     fputs("</tbody></table></div>\n<dl class=\"facts\">\n", f);
@@ -173,7 +173,7 @@ static void write_host(FILE *f, const struct sim_run *run)
         fprintf(f,
                 "<tr><td><i class=\"swatch\" style=\"background:%s\"></i> node %u</td>"
                 "<td>%s</td>",
-                html_node_colour(i), i, out_fmt_pages(size, sizeof(size), run->node_pages[i]));
+                html_node_colour(i), i, cs_human_size(run->node_pages[i], size, sizeof(size)));
         for (unsigned int j = 0; j < run->nr_nodes; j++)
             fprintf(f, "<td>%" PRIu32 "</td>", run->distance[i][j]);
         fputs("</tr>\n", f);
@@ -195,7 +195,7 @@ static void write_nodes_cell(FILE *f, const struct sim_run *run, const struct si
         if (!vm->node_pages[n])
             continue;
         fprintf(f, "%s%u: %s", any ? ", " : "", n,
-                out_fmt_pages(size, sizeof(size), vm->node_pages[n]));
+                cs_human_size(vm->node_pages[n], size, sizeof(size)));
         any = true;
     }
     fputs(any ? "</td>" : "none</td>", f);
@@ -227,7 +227,7 @@ static void write_vm_table(FILE *f, const struct sim_run *run, const struct sim_
 
         fputs("<tr>", f);
         td_text(f, vm->name, sizeof(vm->name));
-        td_num(f, (double)vm->pages, out_fmt_pages(a, sizeof(a), vm->pages));
+        td_num(f, (double)vm->pages, cs_human_size(vm->pages, a, sizeof(a)));
         snprintf(a, sizeof(a), "%u", vm->vcpus);
         td_num(f, vm->vcpus, a);
         fprintf(f, "<td class=\"text\">%s</td>", sim_outcome_name(vm->outcome));

@@ -85,12 +85,12 @@ static void figure_open(FILE *f, const char *marker, const char *policy, size_t 
     fputs(">\n", f);
 }
 
-/* Pages as bytes, saturating at the largest 64-bit value. */
-static uint64_t bytes_of(double pages)
+/* A grid value in pages as a whole page count: the values are round
+ * figures, so the nearest page undoes floating-point error only;
+ * saturating at the largest 64-bit value. */
+static uint64_t whole_pages(double pages)
 {
-    double b = pages * SIM_PAGE_SIZE;
-
-    return b >= 18446744073709551615.0 ? UINT64_MAX : b > 0 ? (uint64_t)b : 0;
+    return pages >= 18446744073709551615.0 ? UINT64_MAX : pages > 0 ? (uint64_t)(pages + 0.5) : 0;
 }
 
 /* Horizontal grid lines with size labels for a y axis in pages. */
@@ -109,7 +109,7 @@ static void y_axis_pages(FILE *f, const struct frame *fr)
         fprintf(f, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\"/>", fr->left, fy(fr, y),
                 fr->left + fr->width, fy(fr, y));
         fprintf(f, "<text class=\"yl\" x=\"%.1f\" y=\"%.1f\">%s</text>\n", fr->left - 6,
-                fy(fr, y) + 4, out_fmt_bytes(label, sizeof(label), bytes_of(y)));
+                fy(fr, y) + 4, cs_human_size(whole_pages(y), label, sizeof(label)));
     }
     fputs("</g>\n", f);
 }
@@ -268,7 +268,7 @@ void html_chart_timeline(FILE *f, const struct sim_run *run, const struct sim_po
     fputs("</svg>\n<div class=\"legend\">", f);
     for (unsigned int n = 0; n < run->nr_nodes; n++)
         fprintf(f, "<span><i style=\"background:%s\"></i>node %u (%s)</span>", html_node_colour(n),
-                n, out_fmt_pages(size, sizeof(size), run->node_pages[n]));
+                n, cs_human_size(run->node_pages[n], size, sizeof(size)));
     fputs("</div>\n</figure>\n", f);
 }
 
@@ -416,11 +416,11 @@ static void placement_panel(FILE *f, const struct sim_run *run, const struct fra
         /* The value follows its bar, or sits inside the end of a bar
          * too long to leave room. */
         if (fx(fr, v) + 48 <= fr->left + fr->width)
-            fprintf(f, "<text class=\"val\" x=\"%.1f\" y=\"%.1f\">%s</text>\n", fx(fr, v) + 4,
-                    y + 14, val);
+            fprintf(f, "<text class=\"val\" x=\"%.1f\" y=\"%.1f\">", fx(fr, v) + 4, y + 14);
         else
-            fprintf(f, "<text class=\"val-in\" x=\"%.1f\" y=\"%.1f\">%s</text>\n", fx(fr, v) - 4,
-                    y + 14, val);
+            fprintf(f, "<text class=\"val-in\" x=\"%.1f\" y=\"%.1f\">", fx(fr, v) - 4, y + 14);
+        out_html_text(f, val, sizeof(val)); /* "<0.1%" */
+        fputs("</text>\n", f);
     }
 }
 

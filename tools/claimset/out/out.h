@@ -16,6 +16,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "common/human_size.h"
 #include "sim_results.h"
 
 #define SIM_PAGE_SIZE 4096u
@@ -52,18 +53,12 @@ void out_summarize(const struct sim_run *run, struct out_summary *s);
 
 /* ---- helpers shared by the writers (out/format.c) ---- */
 
-/* Bytes as "4 GiB", "1.5 MiB", "512 B": exact values without decimals,
- * others with one.  Returns buf. */
-char *out_fmt_bytes(char *buf, size_t len, uint64_t bytes);
-static inline char *out_fmt_pages(char *buf, size_t len, uint64_t pages)
-{
-    return out_fmt_bytes(buf, len, pages * SIM_PAGE_SIZE);
-}
+/* Sizes: cs_human_size() (common/human_size.h), as everywhere. */
 /* Seconds as "850 ms", "12.3 s", "4m05s". */
 char *out_fmt_seconds(char *buf, size_t len, double s);
 
-/* part/whole as "100%", "72.4%", "0%"; "n/a" when whole is 0.  Never
- * rounds to 100% or 0% unless exact. */
+/* part/whole as "100%", "72.4%", "<0.1%", "0%" (rounded down, "100%"
+ * and "0%" only when exact); "n/a" when whole is 0. */
 char *out_fmt_share(char *buf, size_t len, uint64_t part, uint64_t whole);
 /* A count with thousands separators: "12,345". */
 char *out_fmt_count(char *buf, size_t len, uint64_t n);

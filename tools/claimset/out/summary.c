@@ -142,7 +142,7 @@ static void sentence_late(const struct sim_run *run, struct out_summary *s)
                   "populated",
                   k ? "; " : "", PNAME(&p[i]), p[i].vms_failed_populate,
                   p[i].vms_failed_populate == 1 ? "" : "s",
-                  out_fmt_pages(size, sizeof(size), p[i].pages_wasted));
+                  cs_human_size(p[i].pages_wasted, size, sizeof(size)));
         k++;
     }
     sb_printf(&b, ".");
@@ -201,7 +201,7 @@ static void sentence_placement(const struct sim_run *run, struct out_summary *s)
             continue;
         sb_printf(
             &b, "; %.*s put %s on other nodes than intended (%s on node", PNAME(&p[i]),
-            out_fmt_pages(size, sizeof(size), remote_pages(&p[i])),
+            cs_human_size(remote_pages(&p[i]), size, sizeof(size)),
             out_fmt_share(share, sizeof(share), p[i].pages_on_intended_node, p[i].intended_pages));
         if (isfinite(p[i].access_cost) && p[i].access_cost > 0)
             sb_printf(&b, ", cost %.2f", p[i].access_cost);
@@ -249,7 +249,7 @@ static void sentence_recalled(const struct sim_run *run, struct out_summary *s)
     for (unsigned int i = 0; i < run->nr_policies; i++)
         if (mask & (1u << i))
             sb_printf(&b, "%s%.*s lost %s of claims", list_sep(k++, n), PNAME(&p[i]),
-                      out_fmt_pages(size, sizeof(size), p[i].claims_recalled));
+                      cs_human_size(p[i].claims_recalled, size, sizeof(size)));
     sb_printf(&b, ".");
     s->n++;
 }

@@ -51,7 +51,7 @@ static void fill_row(char row[NR_COLS][CELL_LEN], const struct sim_policy_result
         snprintf(row[COL_COST], CELL_LEN, "n/a");
     snprintf(row[COL_EXTENTS], CELL_LEN, "%" PRIu64 "/%" PRIu64 "/%" PRIu64, p->extents_1g,
              p->extents_2m, p->extents_4k);
-    out_fmt_pages(row[COL_WASTED], CELL_LEN, p->pages_wasted);
+    cs_human_size(p->pages_wasted, row[COL_WASTED], CELL_LEN);
     out_fmt_seconds(row[COL_WALL], CELL_LEN, p->wall_seconds);
     out_fmt_count(row[COL_HCALLS], CELL_LEN, p->hypercalls);
 }
@@ -114,10 +114,10 @@ static void print_header(FILE *f, const struct sim_run *run)
     if (run->nr_nodes <= 8) {
         for (unsigned int n = 0; n < run->nr_nodes; n++)
             fprintf(f, "%s%s", n ? ", " : " (",
-                    out_fmt_pages(size, sizeof(size), run->node_pages[n]));
+                    cs_human_size(run->node_pages[n], size, sizeof(size)));
         fprintf(f, "%s", run->nr_nodes ? ")" : "");
     }
-    fprintf(f, ", %s in all\n", out_fmt_pages(size, sizeof(size), total));
+    fprintf(f, ", %s in all\n", cs_human_size(total, size, sizeof(size)));
     fprintf(f, "  seed:      %" PRIu64 "\n", run->seed);
     fprintf(f, "  threads:   %u (%s)\n", run->threads,
             run->deterministic ? "deterministic: the same seed gives the same results"

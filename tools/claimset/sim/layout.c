@@ -85,8 +85,8 @@ int sim_plan_fixed_layout(const struct xa_host_state *s, const struct sim_vm_spe
             room[big] -= take;
             used += (size_t)snprintf(plan->reason + used, sizeof(plan->reason) - used,
                                      "%svnode %u (%s) fits no node: %s on node %d", v ? "; " : "",
-                                     v, cli_fmt_size(want, a, sizeof(a)),
-                                     cli_fmt_size(take, b, sizeof(b)), big);
+                                     v, cs_human_size(want, a, sizeof(a)),
+                                     cs_human_size(take, b, sizeof(b)), big);
         }
         if (used >= sizeof(plan->reason))
             used = sizeof(plan->reason) - 1;
@@ -122,7 +122,7 @@ void sim_plan_text(const struct xa_plan *plan, char *buf, size_t len)
     for (unsigned int i = 0; i < plan->nr_vnodes && used < len; i++) {
         char size[32];
 
-        cli_fmt_size(plan->vnodes[i].pages, size, sizeof(size));
+        cs_human_size(plan->vnodes[i].pages, size, sizeof(size));
         if (plan->vnodes[i].pnode == XG_ANY_NODE)
             used += (size_t)snprintf(buf + used, len - used, "%s%s anywhere", i ? " + " : "", size);
         else

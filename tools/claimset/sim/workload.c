@@ -221,8 +221,8 @@ static int make_balloons(const struct sim_config *cfg, struct sim_workload *w, c
         snprintf(err, errlen,
                  "--balloon-size: %u ballooning guests of %s need more than half of the free "
                  "memory (%s); use fewer (--balloon) or smaller ones",
-                 cfg->balloons, cli_fmt_size(size, a, sizeof(a)),
-                 cli_fmt_size(w->free_at_start, b, sizeof(b)));
+                 cfg->balloons, cs_human_size(size, a, sizeof(a)),
+                 cs_human_size(w->free_at_start, b, sizeof(b)));
         return -1;
     }
     for (unsigned int n = 0; n < h->nr_nodes; n++)
@@ -395,15 +395,15 @@ static void describe(const struct sim_config *cfg, struct sim_workload *w)
     else
         n += (size_t)snprintf(w->text + n, len - n, "%zu VMs ", w->nr_vms);
     n += (size_t)snprintf(w->text + n, len - n, "of %s-%s, %s = %.0f%% of free memory (%s)",
-                          cli_fmt_size(lo, a, sizeof(a)), cli_fmt_size(hi, b, sizeof(b)),
-                          cli_fmt_size(w->vm_pages, c, sizeof(c)),
+                          cs_human_size(lo, a, sizeof(a)), cs_human_size(hi, b, sizeof(b)),
+                          cs_human_size(w->vm_pages, c, sizeof(c)),
                           w->free_at_start ? 100.0 * (double)w->vm_pages / (double)w->free_at_start
                                            : 0.0,
-                          cli_fmt_size(w->free_at_start, d, sizeof(d)));
+                          cs_human_size(w->free_at_start, d, sizeof(d)));
     if (n < len && w->nr_balloons)
         n += (size_t)snprintf(w->text + n, len - n, "; %u ballooning guest%s of %s", w->nr_balloons,
                               w->nr_balloons == 1 ? "" : "s",
-                              cli_fmt_size(w->balloons[0].max_pages, a, sizeof(a)));
+                              cs_human_size(w->balloons[0].max_pages, a, sizeof(a)));
     if (n < len && w->nr_offline)
         n += (size_t)snprintf(w->text + n, len - n, "; %u frame%s offlined half-way", w->nr_offline,
                               w->nr_offline == 1 ? "" : "s");
