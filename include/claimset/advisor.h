@@ -67,9 +67,27 @@ int xa_plan(const struct xa_host_state *state, const struct xa_request *req, str
 
 /* Plan on the live host and install the plan's claim set for domid, as
  * one step (re-planning when another builder won a race), at most
- * `attempts` tries (0: a default).  0, or -1 with errno. */
+ * `attempts` tries (0: a default).  0, or -1 with errno.  When the
+ * hypervisor refused the last plan's claim set, plan->reason says so
+ * (from the plan's figures, without further calls; xa_explain_refusal()
+ * reads the host for the exact reason). */
 int xa_place_and_claim(xc_interface *xch, uint32_t domid, const struct xa_request *req,
                        unsigned int attempts, struct xa_plan *plan);
+
+/*
+ * Why the hypervisor refused (ENOMEM) the claim set claims[0..nr_claims)
+ * for domid, read from the host as it is now: one line in buf naming the
+ * rule that failed with its figures -- a node entry larger than its
+ * node's unclaimed memory ("16 GiB asked of node 1, which has 12 GiB
+ * unclaimed"), or a total larger than the host's unclaimed memory, which
+ * also counts host-wide claims no node shows ("48 GiB asked, the host has
+ * 39.84 GiB unclaimed").  The domain's own claims count as room, as the
+ * hypervisor counts them.  A legacy claim (xc_domain_claim_pages) is one
+ * XEN_DOMCTL_CLAIM_MEMORY_LEGACY entry.  Reads the host with three calls
+ * on xch.  0, or -1 with errno.
+ */
+int xa_explain_refusal(xc_interface *xch, uint32_t domid, const memory_claim_t *claims,
+                       unsigned int nr_claims, char *buf, size_t len);
 
 #ifdef __cplusplus
 }

@@ -150,14 +150,20 @@ contains place-used-adds "$work/out" '"unclaimed_pages": [262143, 262144]'
 
 run place --size 300G
 expect_rc place-too-big 1
-expect_err_line place-too-big "claimset place: cannot place 300 GiB: the planned claim set (300 GiB) is refused: the host has 255.99 GiB unclaimed (no node set holds 300 GiB: 255.99 GiB on nodes 0-3 + 44.00 GiB host-wide)"
+expect_err_line place-too-big "claimset place: cannot place 300 GiB: its claim set is refused: 300 GiB asked, the host has 255.99 GiB unclaimed (the plan: no node set holds 300 GiB: 255.99 GiB on nodes 0-3 + 44.00 GiB host-wide)"
+# One amount reads the same everywhere in a message, whatever its size.
+run place --size 1000000T
+expect_rc place-huge 1
+expect_err_line place-huge "claimset place: cannot place 976.56 PiB: its claim set is refused: 976.56 PiB asked, the host has 255.99 GiB unclaimed (the plan: no node set holds 976.56 PiB: 255.99 GiB on nodes 0-3 + 976.56 PiB host-wide)"
 run place --size 300G --no-global
 expect_rc place-no-global 1
 expect_err_line place-no-global "claimset place: cannot place 300 GiB: no node set holds 300 GiB: the nodes have 255.99 GiB unclaimed, no host-wide entry allowed"
 run place --size 3G --topology 2G,2G --claimed global=1G --json
 expect_rc place-json-refused 1
 compare_golden place-json-refused place-refused.json
-expect_err_line place-json-refused "claimset place: cannot place 3 GiB: the planned claim set (3 GiB) is refused: the host has 2.99 GiB unclaimed (needs 2 nodes: 0+1 (distance 20) hold 3.99 GiB: 1 GiB on 0 + 2 GiB on 1)"
+# The host-wide claim shows on no node: the plan fits the nodes, the
+# hypervisor refuses it for the host.
+expect_err_line place-json-refused "claimset place: cannot place 3 GiB: its claim set is refused: 3 GiB asked, the host has 2.99 GiB unclaimed (the plan: needs 2 nodes: 0+1 (distance 20) hold 3.99 GiB: 1 GiB on 0 + 2 GiB on 1)"
 
 usage place-no-size "claimset place: missing --size SIZE (see --help)" place --vcpus 2
 usage place-zero "claimset place: --size: '0' is no memory at all" place --size 0

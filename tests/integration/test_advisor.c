@@ -507,6 +507,9 @@ TEST(place_and_claim_errors)
     EXPECT_EQ(errno, ENOMEM);
     EXPECT_EQ(p.global_pages, 1);
     EXPECT_EQ(xt_outstanding(xch), 0);
+    /* ...and the reason says why, not what the plan was. */
+    EXPECT_STREQ(p.reason, "claim set refused: 256 MiB asked, all nodes have 255.99 MiB unclaimed "
+                           "(host-wide claims cannot exceed that)");
     /* Bad arguments. */
     EXPECT_EQ(xa_place_and_claim(NULL, domid, &r, 0, &p), -1);
     EXPECT_EQ(errno, EINVAL);
@@ -514,6 +517,52 @@ TEST(place_and_claim_errors)
     EXPECT_EQ(xa_place_and_claim(xch, domid, &r, 0, NULL), -1);
     r.vcpus = 0;
     EXPECT_EQ(xa_place_and_claim(xch, domid, &r, 0, &p), -1);
+    EXPECT_EQ(errno, EINVAL);
+    xt_done(xch, h);
+}
+
+TEST(explain_refusal_names_the_rule_that_failed)
+{
+    claimset_host *h = ahost(TOPO4);
+    xc_interface *xch = xt_open(h);
+    uint32_t a = xt_domain(xch, 100000), b = xt_domain(xch, 100000);
+    memory_claim_t a_set[] = {{.pages = 8192, .target = 2}, {.pages = 40000, .target = XT_GLOBAL}};
+    memory_claim_t own = {.pages = 8192, .target = 2};
+    memory_claim_t node_big = {.pages = 16384, .target = 2};
+    memory_claim_t spread[] = {{.pages = 12000, .target = 1}, {.pages = 12000, .target = 3}};
+    memory_claim_t legacy = {.pages = 60000, .target = XEN_DOMCTL_CLAIM_MEMORY_LEGACY};
+    memory_claim_t release = {.pages = 0, .target = XT_GLOBAL};
+    memory_claim_t small = {.pages = 1, .target = 0}, bad = {.pages = 1, .target = 9};
+    char why[XA_REASON_LEN];
+
+    ASSERT_EQ(xc_domain_claim_memory(xch, a, 2, a_set), 0);
+    ASSERT_EQ(xc_domain_claim_memory(xch, b, 1, &own), 0);
+    /* A node entry beyond its node: node 2 has 16384 - 8192 (a) - 8192
+     * (b) unclaimed, plus b's own 8192, which its new set replaces. */
+    EXPECT_EQ(xc_domain_claim_memory(xch, b, 1, &node_big), -1);
+    ASSERT_EQ(xa_explain_refusal(xch, b, &node_big, 1, why, sizeof(why)), 0);
+    EXPECT_STREQ(why, "64 MiB asked of node 2, which has 32 MiB unclaimed");
+    /* Each node has room, the host has not: a's host-wide claim shows on
+     * no node.  65535 free - 56384 claimed + b's own 8192 = 17343. */
+    EXPECT_EQ(xc_domain_claim_memory(xch, b, 2, spread), -1);
+    ASSERT_EQ(xa_explain_refusal(xch, b, spread, 2, why, sizeof(why)), 0);
+    EXPECT_STREQ(why, "93.75 MiB asked, the host has 67.74 MiB unclaimed");
+    /* A legacy claim is a host-wide one: 65535 - 8192 (b) left. */
+    ASSERT_EQ(xc_domain_claim_memory(xch, a, 1, &release), 0);
+    EXPECT_EQ(xc_domain_claim_pages(xch, a, 60000), -1);
+    ASSERT_EQ(xa_explain_refusal(xch, a, &legacy, 1, why, sizeof(why)), 0);
+    EXPECT_STREQ(why, "234.37 MiB asked, the host has 223.99 MiB unclaimed");
+    /* A claim that fits now was refused when the host was fuller. */
+    ASSERT_EQ(xa_explain_refusal(xch, b, &small, 1, why, sizeof(why)), 0);
+    EXPECT_STREQ(why, "4 KiB asked and the host has 255.99 MiB unclaimed now: the memory was "
+                      "freed or unclaimed since");
+    /* Bad arguments. */
+    errno = 0;
+    EXPECT_EQ(xa_explain_refusal(xch, b, &bad, 1, why, sizeof(why)), -1);
+    EXPECT_EQ(errno, EINVAL);
+    EXPECT_EQ(xa_explain_refusal(NULL, b, &small, 1, why, sizeof(why)), -1);
+    EXPECT_EQ(xa_explain_refusal(xch, b, NULL, 1, why, sizeof(why)), -1);
+    EXPECT_EQ(xa_explain_refusal(xch, b, &small, 1, NULL, 0), -1);
     EXPECT_EQ(errno, EINVAL);
     xt_done(xch, h);
 }

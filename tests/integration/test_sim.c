@@ -415,6 +415,45 @@ static void small_evacuate(struct sim_config *cfg)
     cfg->check_level = CLAIMSET_CHECK_COUNTERS;
 }
 
+/* A refused VM's reason is the hypervisor's rule that refused its claim,
+ * with the host's figures -- not the placement it was given. */
+TEST(refusals_state_the_real_reason)
+{
+    struct sim_config cfg;
+    struct sim_run *run;
+    unsigned int checked = 0;
+
+    contention(&cfg);
+    cfg.nr_vms = 10; /* 160 MiB asked of 128 MiB */
+    run = run_ok(&cfg);
+    ASSERT_TRUE(run);
+    for (unsigned int i = 0; i < run->nr_policies; i++) {
+        const struct sim_policy_result *p = &run->policies[i];
+        bool planner = !strcmp(p->name, "claim-sets"); /* no plan at all */
+
+        for (size_t v = 0; v < p->nr_vms; v++) {
+            const char *why = p->vms[v].plan;
+            double shown = 0;
+
+            if (p->vms[v].outcome != SIM_REFUSED_CLAIM)
+                continue;
+            checked++;
+            EXPECT_TRUE(strstr(why, "fits node") == NULL);
+            if (planner) {
+                EXPECT_CONTAINS(why, "refused: no node set holds 16 MiB: the nodes have ");
+                continue;
+            }
+            /* Host-wide: the figure shown is below what was asked. */
+            EXPECT_EQ(sscanf(why, "refused: 16 MiB asked, the host has %lf MiB unclaimed", &shown),
+                      1);
+            EXPECT_LT(shown, 16.0);
+        }
+    }
+    EXPECT_GE(checked, 4u);
+    expect_consistent(run);
+    run_done(run);
+}
+
 TEST(evacuate_host_wide_claims_fail_late_on_vnuma_guests)
 {
     const struct sim_policy_result *none, *legacy, *sets, *global;

@@ -10,8 +10,10 @@
  * host again (now showing the first one's claims) and plans around them.
  */
 #include <errno.h>
+#include <stdio.h>
 #include <string.h>
 
+#include "common/human_size.h"
 #include "xa_private.h"
 
 #define DEFAULT_ATTEMPTS 8
@@ -66,6 +68,37 @@ static int credit_own_claims(xc_interface *xch, uint32_t domid, struct xa_host_s
     return 0;
 }
 
+/*
+ * The reason of a plan whose claim set the hypervisor refused `tries`
+ * times, from the figures at hand (no further hypercalls: the caller may
+ * count them).  A set larger than all nodes' unclaimed memory can never
+ * be granted (D28); otherwise the memory went to claims that no node
+ * shows (host-wide ones) or to builders that claimed first.
+ */
+static void refused_reason(const struct xa_host_state *state, struct xa_plan *plan,
+                           unsigned int tries)
+{
+    uint64_t total = 0, nodes = 0;
+    char a[HUMAN_SIZE_LEN], b[HUMAN_SIZE_LEN];
+
+    for (unsigned int i = 0; i < plan->nr_claims; i++)
+        total += plan->claims[i].pages;
+    for (unsigned int n = 0; n < state->nr_nodes; n++)
+        nodes += state->unclaimed[n];
+    cs_human_size(total, a, sizeof(a));
+    cs_human_size(nodes, b, sizeof(b));
+    if (total > nodes)
+        snprintf(plan->reason, sizeof(plan->reason),
+                 "claim set refused: %s asked, all nodes have %s unclaimed (host-wide claims "
+                 "cannot exceed that)",
+                 a, b);
+    else
+        snprintf(plan->reason, sizeof(plan->reason),
+                 "claim set refused %u time%s: %s asked, the nodes have %s unclaimed, but "
+                 "host-wide claims or other builders took it",
+                 tries, tries == 1 ? "" : "s", a, b);
+}
+
 int xa_place_and_claim(xc_interface *xch, uint32_t domid, const struct xa_request *req,
                        unsigned int attempts, struct xa_plan *plan)
 {
@@ -88,6 +121,7 @@ int xa_place_and_claim(xc_interface *xch, uint32_t domid, const struct xa_reques
         if (errno != ENOMEM)
             return -1;
     }
+    refused_reason(&state, plan, attempts);
     errno = ENOMEM;
     return -1;
 }

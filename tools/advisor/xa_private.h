@@ -2,6 +2,7 @@
  * Internals of the placement advisor.
  *
  *   advisor.c  reading the host, and plan + claim as one step
+ *   refusal.c  why the hypervisor refused a claim set
  *   plan.c     the node choice and the plan (pure)
  *   split.c    dividing memory and vCPUs between the chosen nodes, and
  *              the arithmetic for it (pure)
@@ -9,6 +10,7 @@
 #ifndef TOOLS_ADVISOR_XA_PRIVATE_H
 #define TOOLS_ADVISOR_XA_PRIVATE_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include <claimset/advisor.h>

@@ -351,9 +351,7 @@ static int plan_and_check(xc_interface *xch, const struct place_args *a, struct 
                           struct xa_plan *plan, char *why, size_t len)
 {
     struct xa_request req = {.pages = a->pages, .vcpus = a->vcpus, .allow_global = a->allow_global};
-    char s1[32], s2[32];
-    xc_physinfo_t phys;
-    uint64_t total = 0;
+    char refusal[XA_REASON_LEN];
     uint32_t domid;
 
     memset(plan, 0, sizeof(*plan));
@@ -370,19 +368,11 @@ static int plan_and_check(xc_interface *xch, const struct place_args *a, struct 
         return -1;
     if (!xc_domain_claim_memory(xch, domid, plan->nr_claims, plan->claims))
         return 0;
-    if (errno != ENOMEM || xc_physinfo(xch, &phys))
+    if (errno != ENOMEM ||
+        xa_explain_refusal(xch, domid, plan->claims, plan->nr_claims, refusal, sizeof(refusal)))
         return -1;
-    /* Per-node state cannot show other domains' global claims, and a
-     * host-wide part beyond the nodes' memory has nothing behind it. */
-    for (unsigned int c = 0; c < plan->nr_claims; c++)
-        total += plan->claims[c].pages;
-    snprintf(why, len, "the planned claim set (%s) is refused: the host has %s unclaimed (%s)",
-             cs_human_size(total, s1, sizeof(s1)),
-             cs_human_size(phys.free_pages > phys.outstanding_pages
-                              ? phys.free_pages - phys.outstanding_pages
-                              : 0,
-                          s2, sizeof(s2)),
-             plan->reason);
+    /* The hypervisor's reason first; the plan's says what was asked. */
+    snprintf(why, len, "its claim set is refused: %s (the plan: %s)", refusal, plan->reason);
     return 1;
 }
 
@@ -393,7 +383,7 @@ static int place_run(const struct cli_command *cmd, int argc, char **argv)
     struct cli_topology *ct = malloc(sizeof(*ct));
     struct xa_host_state *st = malloc(sizeof(*st));
     struct xa_plan *plan = malloc(sizeof(*plan));
-    char err[CLI_ERR_LEN] = "", why[XA_REASON_LEN + 160], s1[32];
+    char err[CLI_ERR_LEN] = "", why[2 * XA_REASON_LEN + 64], s1[32];
     claimset_host *host = NULL;
     xc_interface *xch = NULL;
     struct cli_parser p;

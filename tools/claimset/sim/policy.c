@@ -74,16 +74,36 @@ static int advise(struct sim_ctx *c, xc_interface *xch, const struct sim_vm_spec
     return 0;
 }
 
+/*
+ * A refused claim: the build is refused, and its reason is what the
+ * hypervisor's rules say about this claim -- not the placement's reason,
+ * which may say "fits node 3" of a legacy claim refused host-wide.  The
+ * host is read on the setup handle, whose calls are not the policy's
+ * cost.
+ */
+static void refused(struct sim_ctx *c, struct sim_build *b, const memory_claim_t *claims,
+                    unsigned int nr)
+{
+    char why[sizeof(b->plan.reason)];
+
+    b->refused = true;
+    if (xa_explain_refusal(c->aux, b->domid, claims, nr, why, sizeof(why)))
+        snprintf(why, sizeof(why), "the hypervisor refused the claim (%s)", strerror(ENOMEM));
+    memcpy(b->plan.reason, why, sizeof(why));
+}
+
 static int claim_legacy(struct sim_ctx *c, xc_interface *xch, const struct sim_vm_spec *vm,
                         struct sim_build *b)
 {
+    memory_claim_t all = {.pages = vm->pages, .target = XEN_DOMCTL_CLAIM_MEMORY_LEGACY};
+
     if (!xc_domain_claim_pages(xch, b->domid, (unsigned long)vm->pages)) {
         b->claim = SIM_CLAIM_LEGACY;
         return 0;
     }
     if (errno != ENOMEM)
         return sim_fail(c, "%s: legacy claim: %s", vm->name, strerror(errno));
-    b->refused = true;
+    refused(c, b, &all, 1);
     return 0;
 }
 
@@ -97,8 +117,11 @@ static int claim_fixed(struct sim_ctx *c, xc_interface *xch, const struct sim_vm
     for (unsigned int a = 0; a < PLACE_ATTEMPTS; a++) {
         if (xa_read_host_state(xch, &state) || sim_plan_fixed_layout(&state, vm, &b->plan))
             return sim_fail(c, "%s: planning: %s", vm->name, strerror(errno));
-        if (b->plan.global_pages && !allow_global)
-            break;
+        if (b->plan.global_pages && !allow_global) {
+            /* The layout's reason says which vnode fits no node. */
+            b->refused = true;
+            return 0;
+        }
         if (!xc_domain_claim_memory(xch, b->domid, b->plan.nr_claims, b->plan.claims)) {
             b->claim = SIM_CLAIM_SET;
             return 0;
@@ -106,7 +129,7 @@ static int claim_fixed(struct sim_ctx *c, xc_interface *xch, const struct sim_vm
         if (errno != ENOMEM)
             return sim_fail(c, "%s: claim set: %s", vm->name, strerror(errno));
     }
-    b->refused = true;
+    refused(c, b, b->plan.claims, b->plan.nr_claims);
     return 0;
 }
 
@@ -124,7 +147,12 @@ static int claim_advisor(struct sim_ctx *c, xc_interface *xch, const struct sim_
     }
     if (errno != ENOMEM)
         return sim_fail(c, "%s: place and claim: %s", vm->name, strerror(errno));
-    b->refused = true;
+    /* No claims: the advisor found no plan, and its reason says why. */
+    if (!b->plan.nr_claims) {
+        b->refused = true;
+        return 0;
+    }
+    refused(c, b, b->plan.claims, b->plan.nr_claims);
     return 0;
 }
 
