@@ -1,7 +1,7 @@
 /*
  * Helpers for the tests of the claimset output layer (test_outputs*.c):
- * a synthetic struct sim_run whose numbers are consistent (per-VM rows
- * add up to the policy totals), a strict JSON parser (RFC 8259: no
+ * a synthetic struct sim_run whose policy totals are the simulator's own
+ * (sim_policy_totals() over the per-VM rows), a strict JSON parser (RFC 8259: no
  * trailing commas, no raw control characters in strings, valid escapes
  * and UTF-8, exact number grammar) that builds a tree to query, an RFC
  * 4180 CSV reader, and an HTML nesting checker.  The tests use their own
@@ -11,12 +11,14 @@
 #ifndef TESTS_OUT_TEST_UTIL_H
 #define TESTS_OUT_TEST_UTIL_H
 
+#include <math.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "sim/sim_private.h"
 #include "sim_results.h"
 
 /* ---- a synthetic run ---- */
@@ -81,10 +83,11 @@ static inline void ot_make_run(struct sim_run *run, unsigned int nr_nodes, unsig
             vm->hypercalls = 10 + k;
             if (vm->outcome == SIM_REFUSED_CLAIM) {
                 vm->hypercalls = 2;
-                p->vms_refused_claim++;
             } else if (vm->outcome == SIM_FAILED_POPULATE) {
-                p->vms_failed_populate++;
-                p->pages_wasted += OT_GIB_PAGES / 2; /* half populated, then freed */
+                /* Half populated in 2 MiB extents, then thrown away. */
+                vm->node_pages[home] = OT_GIB_PAGES / 2;
+                vm->extents_2m = 256;
+                vm->access_cost = NAN;
             } else {
                 vm->node_pages[home] = on;
                 if (nr_nodes > 1)
@@ -93,20 +96,9 @@ static inline void ot_make_run(struct sim_run *run, unsigned int nr_nodes, unsig
                 vm->access_cost = (on * 10.0 + (OT_GIB_PAGES - on) * 21.0) / OT_GIB_PAGES / 10;
                 vm->extents_1g = k == 0 ? 1 : 0;
                 vm->extents_2m = k == 0 ? 0 : 512;
-                p->vms_built++;
-                p->pages_built += vm->pages;
-                p->pages_on_intended_node += vm->pages_on_intended_node;
-                p->access_cost += vm->access_cost * vm->pages;
             }
-            p->intended_pages += vm->intended_pages;
-            p->pages_requested += vm->pages;
-            p->extents_1g += vm->extents_1g;
-            p->extents_2m += vm->extents_2m;
-            p->hypercalls += vm->hypercalls;
         }
-        p->access_cost = p->pages_built ? p->access_cost / p->pages_built : 0;
-        p->intended_share =
-            p->intended_pages ? (double)p->pages_on_intended_node / p->intended_pages : 0;
+        sim_policy_totals(p);
         p->wall_seconds = 0.5 + 0.25 * k;
         for (unsigned int s = 0; s < nr_samples; s++) {
             struct sim_sample *smp = &p->samples[s];

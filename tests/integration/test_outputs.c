@@ -77,11 +77,13 @@ TEST(table_has_header_rows_and_aligned_columns)
     EXPECT_CONTAINS(lines[1], " 1.00 ");
     EXPECT_CONTAINS(lines[1], "16/0/0");
     EXPECT_CONTAINS(lines[2], "14/16");
-    EXPECT_CONTAINS(lines[2], "69.9%"); /* refused VMs placed nothing */
+    EXPECT_CONTAINS(lines[2], "79.9%"); /* of the built VMs only */
     EXPECT_CONTAINS(lines[3], "13/16");
     /* Three late failures, half a GiB populated each, in human units. */
     EXPECT_CONTAINS(lines[3], "1.50 GiB");
-    EXPECT_CONTAINS(lines[3], "48.7%");
+    EXPECT_CONTAINS(lines[3], "59.9%");
+    /* Extents of built VMs only: the failed ones' were thrown away. */
+    EXPECT_CONTAINS(lines[3], "0/6656/0");
     EXPECT_CONTAINS(out, "no-claims   no claims at all");
     free(out);
     sim_run_free(&run);
@@ -124,12 +126,12 @@ TEST(table_summary_follows_the_numbers)
     EXPECT_CONTAINS(out, "claim-sets and legacy never failed late");
     EXPECT_CONTAINS(out, "no-claims failed 3 VMs during population");
     EXPECT_CONTAINS(out, "legacy refused 2");
-    /* legacy built 14 VMs of 1 GiB with 20% of each elsewhere: 2.8 GiB
-     * off node; on node 11.2 of 16 GiB meant for a node (the refused VMs
-     * placed nothing). */
+    /* legacy built 14 VMs of 1 GiB with (a page over) 20% of each
+     * elsewhere: 2.80 GiB off node, 79.9% of the built VMs' memory on
+     * node (refused VMs count in neither). */
     EXPECT_CONTAINS(out, "claim-sets placed 100% of its node-bound memory on the intended node "
                          "(access cost 1.00)");
-    EXPECT_CONTAINS(out, "legacy put 2.80 GiB on other nodes than intended (69.9% on node, cost "
+    EXPECT_CONTAINS(out, "legacy put 2.80 GiB on other nodes than intended (79.9% on node, cost "
                          "1.22)");
     EXPECT_CONTAINS(out, "legacy needed the fewest hypercalls (158), no-claims the most (192).");
     free(out);

@@ -185,7 +185,8 @@ static void write_host(FILE *f, const struct sim_run *run)
 }
 
 /* "0: 2 GiB, 1: 512 MiB": where a VM's memory landed. */
-static void write_nodes_cell(FILE *f, const struct sim_run *run, const struct sim_vm_result *vm)
+static void write_nodes_cell(FILE *f, const struct sim_run *run, const struct sim_vm_result *vm,
+                             bool thrown_away)
 {
     char size[32];
     bool any = false;
@@ -198,7 +199,7 @@ static void write_nodes_cell(FILE *f, const struct sim_run *run, const struct si
                 cs_human_size(vm->node_pages[n], size, sizeof(size)));
         any = true;
     }
-    fputs(any ? "</td>" : "none</td>", f);
+    fputs(!any ? "none</td>" : thrown_away ? " (thrown away)</td>" : "</td>", f);
 }
 
 static void write_vm_table(FILE *f, const struct sim_run *run, const struct sim_policy_result *p)
@@ -224,6 +225,7 @@ static void write_vm_table(FILE *f, const struct sim_run *run, const struct sim_
     for (size_t v = 0; v < rows; v++) {
         const struct sim_vm_result *vm = &p->vms[v];
         bool cost = vm->outcome == SIM_BUILT && isfinite(vm->access_cost) && vm->access_cost > 0;
+        bool failed = vm->outcome == SIM_FAILED_POPULATE;
 
         fputs("<tr>", f);
         td_text(f, vm->name, sizeof(vm->name));
@@ -238,13 +240,15 @@ static void write_vm_table(FILE *f, const struct sim_run *run, const struct sim_
         else
             snprintf(a, sizeof(a), "n/a");
         td_num(f, cost ? vm->access_cost : NAN, a);
-        snprintf(a, sizeof(a), "%" PRIu64 "/%" PRIu64 "/%" PRIu64, vm->extents_1g, vm->extents_2m,
-                 vm->extents_4k);
+        /* A failed build's extents and memory were thrown away: they are
+         * in the policy's "wasted", not in its extents. */
+        snprintf(a, sizeof(a), "%" PRIu64 "/%" PRIu64 "/%" PRIu64 "%s", vm->extents_1g,
+                 vm->extents_2m, vm->extents_4k, failed ? " (thrown away)" : "");
         td_num(f, (double)(vm->extents_1g + vm->extents_2m + vm->extents_4k), a);
         td_num(f, (double)vm->hypercalls, out_fmt_count(a, sizeof(a), vm->hypercalls));
         td_num(f, vm->start, out_fmt_seconds(a, sizeof(a), vm->start));
         td_num(f, vm->seconds, out_fmt_seconds(a, sizeof(a), vm->seconds));
-        write_nodes_cell(f, run, vm);
+        write_nodes_cell(f, run, vm, failed);
         td_wrap(f, vm->plan, sizeof(vm->plan));
         fputs("</tr>\n", f);
     }

@@ -149,24 +149,13 @@ static void sentence_late(const struct sim_run *run, struct out_summary *s)
     s->n++;
 }
 
-/*
- * Node-bound memory of built VMs that landed on another node.  The
- * policy's intended_pages also counts VMs that were never built, whose
- * memory is nowhere, so the per-VM rows are used when there are any.
- */
+/* Node-bound memory of built VMs that landed on another node: the
+ * totals' definition (docs/reports.md), never a second computation. */
 static uint64_t remote_pages(const struct sim_policy_result *p)
 {
-    uint64_t remote = 0;
-
-    if (!p->nr_vms)
-        return p->intended_pages > p->pages_on_intended_node
-                   ? p->intended_pages - p->pages_on_intended_node
-                   : 0;
-    for (size_t v = 0; v < p->nr_vms; v++)
-        if (p->vms[v].outcome == SIM_BUILT &&
-            p->vms[v].intended_pages > p->vms[v].pages_on_intended_node)
-            remote += p->vms[v].intended_pages - p->vms[v].pages_on_intended_node;
-    return remote;
+    return p->intended_pages > p->pages_on_intended_node
+               ? p->intended_pages - p->pages_on_intended_node
+               : 0;
 }
 
 static void sentence_placement(const struct sim_run *run, struct out_summary *s)

@@ -85,6 +85,11 @@ void sim_vm_placement(const struct sim_host_info *h, const struct xa_plan *plan,
     vm->access_cost = total ? cost / (double)total : NAN;
 }
 
+/*
+ * The policy's totals from its VM rows, each over the rows its definition
+ * in docs/reports.md names (all, built or failed VMs); every output
+ * prints these, so they can be rebuilt from the rows of any format.
+ */
 void sim_policy_totals(struct sim_policy_result *p)
 {
     double cost_sum = 0;
