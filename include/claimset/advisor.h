@@ -10,8 +10,12 @@
  *    node id;
  *  - otherwise the fewest nodes that can hold it, and among those the set
  *    with the smallest SLIT distances between its members, memory split in
- *    proportion to what each can give, vCPUs in proportion to memory;
+ *    proportion to what each can give, vCPUs in proportion to memory --
+ *    within each node's CPUs when they are known and enough;
  *  - a host-wide (GLOBAL) entry for whatever no node can hold.
+ * Memory decides the nodes; vCPUs follow.  Where that leaves a vnode
+ * without vCPUs (fewer vCPUs than vnodes) or more vCPUs on a node than it
+ * has CPUs, the reason says so.
  *
  * Planning alone can race with other builders; xa_place_and_claim() plans
  * and installs the claim set as one step: if another builder took the
@@ -32,11 +36,19 @@ extern "C" {
 
 #define XA_REASON_LEN 256
 
-/* A host state to plan on: per node unclaimed pages, and the distances. */
+/*
+ * A host state to plan on: per node unclaimed pages, the distances, and
+ * the CPUs of each node when known.  xa_read_host_state() leaves node_cpus
+ * all 0 (not known): the CPU layout never changes, so a caller that knows
+ * it -- from xc_physinfo() or its topology -- fills it in once read, and
+ * the plan then keeps each vnode's vCPUs within its node's CPUs where the
+ * nodes have enough, and says so in its reason where they have not.
+ */
 struct xa_host_state {
     unsigned int nr_nodes;
     uint64_t unclaimed[XG_MAX_VNODES]; /* free minus claimed, pages */
     uint32_t distance[XG_MAX_VNODES][XG_MAX_VNODES];
+    unsigned int node_cpus[XG_MAX_VNODES]; /* all 0: not known */
 };
 
 struct xa_request {

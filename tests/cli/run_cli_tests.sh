@@ -144,17 +144,30 @@ golden place-used place-used.out place --size 32G --vcpus 4 --used 0=40G,2=10G -
 golden place-one-node-json place-3g.json place --size 3G --vcpus 3 --topology 2G,2G,2G --json
 golden place-global-claims place-global.out \
     place --size 4G --topology 4G,4G --claimed global=1G --claimed 0=1G
+# Layouts the vCPUs cannot make whole are not proposed silently: fewer
+# vCPUs than vnodes, more vCPUs than the chosen nodes have CPUs.  Where
+# the nodes have CPUs enough, no vnode gets more than its node's.
+run place --size 40G --topology 16G,16G,16G,16G
+expect_rc place-memory-only 0
+contains place-memory-only "$work/out" "; vnodes 0 and 2 memory-only (fewer vCPUs than vnodes)"
+run place --size 100G --vcpus 64
+expect_rc place-cpus-short 0
+contains place-cpus-short "$work/out" "; 64 vCPUs, 32 CPUs on the nodes that hold the memory: vnodes 0 and 1 have more vCPUs than CPUs"
+run place --size 90G --vcpus 30 --used 0=20G --json
+expect_rc place-cpus-bound 0
+contains place-cpus-bound "$work/out" '"node": 0, "vcpus": 14}'
+contains place-cpus-bound "$work/out" '"node": 1, "vcpus": 16}'
 # Repeated --used adds up.
 run place --size 1G --topology 2G,2G --used 0=512M --used 0=512M,1=1G --json
 contains place-used-adds "$work/out" '"unclaimed_pages": [262143, 262144]'
 
 run place --size 300G
 expect_rc place-too-big 1
-expect_err_line place-too-big "claimset place: cannot place 300 GiB: its claim set is refused: 300 GiB asked, the host has 255.99 GiB unclaimed (the plan: no node set holds 300 GiB: 255.99 GiB on nodes 0-3 + 44.00 GiB host-wide)"
+expect_err_line place-too-big "claimset place: cannot place 300 GiB: its claim set is refused: 300 GiB asked, the host has 255.99 GiB unclaimed (the plan: no node set holds 300 GiB: 255.99 GiB on nodes 0-3 + 44.00 GiB host-wide; vnodes 0, 2, 3 and 4 memory-only (fewer vCPUs than vnodes))"
 # One amount reads the same everywhere in a message, whatever its size.
 run place --size 1000000T
 expect_rc place-huge 1
-expect_err_line place-huge "claimset place: cannot place 976.56 PiB: its claim set is refused: 976.56 PiB asked, the host has 255.99 GiB unclaimed (the plan: no node set holds 976.56 PiB: 255.99 GiB on nodes 0-3 + 976.56 PiB host-wide)"
+expect_err_line place-huge "claimset place: cannot place 976.56 PiB: its claim set is refused: 976.56 PiB asked, the host has 255.99 GiB unclaimed (the plan: no node set holds 976.56 PiB: 255.99 GiB on nodes 0-3 + 976.56 PiB host-wide; vnodes 0, 1, 2 and 3 memory-only (fewer vCPUs than vnodes))"
 run place --size 300G --no-global
 expect_rc place-no-global 1
 expect_err_line place-no-global "claimset place: cannot place 300 GiB: no node set holds 300 GiB: the nodes have 255.99 GiB unclaimed, no host-wide entry allowed"
@@ -163,7 +176,7 @@ expect_rc place-json-refused 1
 compare_golden place-json-refused place-refused.json
 # The host-wide claim shows on no node: the plan fits the nodes, the
 # hypervisor refuses it for the host.
-expect_err_line place-json-refused "claimset place: cannot place 3 GiB: its claim set is refused: 3 GiB asked, the host has 2.99 GiB unclaimed (the plan: needs 2 nodes: 0+1 (distance 20) hold 3.99 GiB: 1 GiB on 0 + 2 GiB on 1)"
+expect_err_line place-json-refused "claimset place: cannot place 3 GiB: its claim set is refused: 3 GiB asked, the host has 2.99 GiB unclaimed (the plan: needs 2 nodes: 0+1 (distance 20) hold 3.99 GiB: 1 GiB on 0 + 2 GiB on 1; vnode 0 memory-only (fewer vCPUs than vnodes))"
 
 usage place-no-size "claimset place: missing --size SIZE (see --help)" place --vcpus 2
 usage place-zero "claimset place: --size: '0' is no memory at all" place --size 0

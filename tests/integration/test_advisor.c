@@ -269,9 +269,74 @@ TEST(plan_with_fewer_vcpus_than_vnodes_leaves_memory_only_vnodes)
     ASSERT_EQ(xa_plan(&s, &r, &p), 0);
     expect_well_formed(&s, &r, &p);
     ASSERT_EQ(p.nr_vnodes, 2);
-    /* The vCPU goes with the larger vnode (node 1's 34 GiB). */
+    /* The vCPU goes with the larger vnode (node 1's 34 GiB), and the
+     * reason says why the other has none. */
     EXPECT_EQ(p.vnode_vcpus[0], 0);
     EXPECT_EQ(p.vnode_vcpus[1], 1);
+    EXPECT_STREQ(p.reason, "needs 2 nodes: 0+1 (distance 12) hold 70 GiB: 26 GiB on 0 + 34 GiB "
+                           "on 1; vnode 0 memory-only (fewer vCPUs than vnodes)");
+    /* Enough vCPUs: nothing to say. */
+    r.vcpus = 2;
+    ASSERT_EQ(xa_plan(&s, &r, &p), 0);
+    EXPECT_TRUE(strstr(p.reason, "memory-only") == NULL);
+}
+
+/* The host's CPUs, when known, bound each vnode's vCPUs. */
+static void with_cpus(struct xa_host_state *s, unsigned int c0, unsigned int c1, unsigned int c2,
+                      unsigned int c3)
+{
+    s->node_cpus[0] = c0;
+    s->node_cpus[1] = c1;
+    s->node_cpus[2] = c2;
+    s->node_cpus[3] = c3;
+}
+
+TEST(plan_keeps_vcpus_within_the_nodes_cpus_when_they_suffice)
+{
+    struct xa_host_state s = state4(G(44), G(64), G(64), G(64));
+    struct xa_request r = req_of(G(90), 30, 0);
+    struct xa_plan p;
+
+    /* By memory 37 : 53 GiB would be 12 : 18 vCPUs; node 1 has 16. */
+    with_cpus(&s, 16, 16, 16, 16);
+    ASSERT_EQ(xa_plan(&s, &r, &p), 0);
+    expect_well_formed(&s, &r, &p);
+    ASSERT_EQ(p.nr_vnodes, 2);
+    EXPECT_EQ(p.vnode_vcpus[0], 14);
+    EXPECT_EQ(p.vnode_vcpus[1], 16);
+    EXPECT_TRUE(strstr(p.reason, "vCPUs") == NULL);
+    /* Not known: by memory alone, as before. */
+    with_cpus(&s, 0, 0, 0, 0);
+    ASSERT_EQ(xa_plan(&s, &r, &p), 0);
+    EXPECT_EQ(p.vnode_vcpus[0], 12);
+    EXPECT_EQ(p.vnode_vcpus[1], 18);
+}
+
+TEST(plan_says_when_the_nodes_have_too_few_cpus)
+{
+    struct xa_host_state s = state4(G(64), G(64), G(64), G(64));
+    struct xa_request r = req_of(G(100), 64, 0);
+    struct xa_plan p;
+
+    /* Memory decides the nodes (two); their 32 CPUs cannot take 64. */
+    with_cpus(&s, 16, 16, 16, 16);
+    ASSERT_EQ(xa_plan(&s, &r, &p), 0);
+    expect_well_formed(&s, &r, &p);
+    ASSERT_EQ(p.nr_vnodes, 2);
+    EXPECT_EQ(p.vnode_vcpus[0], 32);
+    EXPECT_EQ(p.vnode_vcpus[1], 32);
+    EXPECT_STREQ(p.reason, "needs 2 nodes: 0+1 (distance 12) hold 128 GiB: 50 GiB on 0 + 50 GiB "
+                           "on 1; 64 vCPUs, 32 CPUs on the nodes that hold the memory: vnodes 0 "
+                           "and 1 have more vCPUs than CPUs");
+    /* A node without CPUs (memory only) gets no vCPU when the others
+     * have room, and the reason says why. */
+    with_cpus(&s, 16, 0, 16, 16);
+    r = req_of(G(100), 8, 0);
+    ASSERT_EQ(xa_plan(&s, &r, &p), 0);
+    expect_well_formed(&s, &r, &p);
+    EXPECT_EQ(p.vnode_vcpus[0], 8);
+    EXPECT_EQ(p.vnode_vcpus[1], 0);
+    EXPECT_CONTAINS(p.reason, "; vnode 1 memory-only (its node has no CPUs)");
 }
 
 /* ------------------------------------------------------------------ */

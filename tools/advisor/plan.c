@@ -17,6 +17,7 @@
  *     ENOMEM.
  */
 #include <errno.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -318,9 +319,87 @@ static int plan_global(const struct xa_host_state *s, const struct xa_request *r
     return 0;
 }
 
+/* Append to the reason; a remark that does not fit ends in "...". */
+static void __attribute__((format(printf, 2, 3))) remark(struct xa_plan *p, const char *fmt, ...)
+{
+    size_t used = strlen(p->reason), room = sizeof(p->reason) - used;
+    va_list ap;
+    int n;
+
+    va_start(ap, fmt);
+    n = vsnprintf(p->reason + used, room, fmt, ap);
+    va_end(ap);
+    if (n >= 0 && (size_t)n >= room && sizeof(p->reason) > 4)
+        memcpy(p->reason + sizeof(p->reason) - 4, "...", 4);
+}
+
+/* "0", "0 and 2", "0, 2 and 3": the vnodes (or nodes) whose bit is set. */
+static void list_ids(uint64_t mask, char *buf, size_t len)
+{
+    unsigned int n = (unsigned int)__builtin_popcountll(mask), k = 0;
+    size_t used = 0;
+
+    buf[0] = '\0';
+    for (unsigned int i = 0; i < 64 && used < len; i++)
+        if (mask >> i & 1)
+            used += (size_t)snprintf(buf + used, len - used, "%s%u",
+                                     !k++     ? ""
+                                     : k == n ? " and "
+                                              : ", ",
+                                     i);
+}
+
+/*
+ * vCPUs by memory, within the nodes' CPUs when known and enough (the
+ * host-wide vnode runs anywhere).  A layout the vCPUs cannot make whole
+ * is not hidden: memory-only vnodes and vnodes with more vCPUs than
+ * their node's CPUs are named in the reason.
+ */
+static void split_vcpus(const struct xa_host_state *s, const struct xa_request *req,
+                        struct xa_plan *plan)
+{
+    /* Zeroed: GCC cannot see that n <= XG_MAX_VNODES entries are read. */
+    uint64_t pages[XG_MAX_VNODES] = {0}, idle = 0, over = 0;
+    unsigned int cpus[XG_MAX_VNODES] = {0}, n = plan->nr_vnodes, have = 0;
+    bool known = false;
+    char ids[128];
+
+    for (unsigned int i = 0; i < s->nr_nodes; i++)
+        known = known || s->node_cpus[i];
+    for (unsigned int i = 0; i < n; i++) {
+        uint32_t node = plan->vnodes[i].pnode;
+
+        pages[i] = plan->vnodes[i].pages;
+        cpus[i] = node < s->nr_nodes ? s->node_cpus[node] : UINT_MAX;
+        have += node < s->nr_nodes ? s->node_cpus[node] : 0;
+    }
+    xa_split_vcpus(req->vcpus, pages, known ? cpus : NULL, n, plan->vnode_vcpus);
+    for (unsigned int i = 0; i < n; i++) {
+        idle |= (uint64_t)!plan->vnode_vcpus[i] << i;
+        over |= (uint64_t)(known && plan->vnode_vcpus[i] > cpus[i]) << i;
+    }
+    if (idle) {
+        list_ids(idle, ids, sizeof(ids));
+        bool many = idle & (idle - 1);
+
+        remark(plan, "; vnode%s %s memory-only (%s)", many ? "s" : "", ids,
+               req->vcpus < n ? "fewer vCPUs than vnodes"
+               : many         ? "their nodes have no CPUs"
+                              : "its node has no CPUs");
+    }
+    if (over) {
+        list_ids(over, ids, sizeof(ids));
+        remark(plan,
+               "; %u vCPUs, %u CPUs on the nodes that hold the memory: vnode%s %s %s more "
+               "vCPUs than CPUs",
+               req->vcpus, have, over & (over - 1) ? "s" : "", ids,
+               over & (over - 1) ? "have" : "has");
+    }
+}
+
 int xa_plan(const struct xa_host_state *state, const struct xa_request *req, struct xa_plan *plan)
 {
-    uint64_t pages[XG_MAX_VNODES], space = 0;
+    uint64_t space = 0;
     int rc;
 
     if (!state || !req || !plan || !req->pages || !req->vcpus || !state->nr_nodes ||
@@ -341,8 +420,6 @@ int xa_plan(const struct xa_host_state *state, const struct xa_request *req, str
     if (rc)
         return -1;
 
-    for (unsigned int i = 0; i < plan->nr_vnodes; i++)
-        pages[i] = plan->vnodes[i].pages;
-    xa_split_vcpus(req->vcpus, pages, plan->nr_vnodes, plan->vnode_vcpus);
+    split_vcpus(state, req, plan);
     return 0;
 }

@@ -91,45 +91,66 @@ uint64_t xa_split_memory(uint64_t pages, const uint64_t *room, unsigned int n, u
     return 0;
 }
 
-void xa_split_vcpus(unsigned int vcpus, const uint64_t *pages, unsigned int n, unsigned int *out)
+/* The vnode with the most memory among those without a vCPU whose cap
+ * allows one (any such vnode when none has room), lowest index on a tie;
+ * -1 when every vnode has one. */
+static int largest_without(const uint64_t *pages, const uint64_t *cap, unsigned int n,
+                           const unsigned int *out)
+{
+    int best = -1;
+
+    for (int pass = 0; pass < 2 && best < 0; pass++)
+        for (unsigned int i = 0; i < n; i++)
+            if (!out[i] && (pass || cap[i]) && (best < 0 || pages[i] > pages[best]))
+                best = (int)i;
+    return best;
+}
+
+bool xa_split_vcpus(unsigned int vcpus, const uint64_t *pages, const unsigned int *cpus,
+                    unsigned int n, unsigned int *out)
 {
     /* Zeroed: GCC cannot see that xa_apportion() only reads cap[0..n). */
-    uint64_t cap[XG_MAX_VNODES] = {0}, share[XG_MAX_VNODES] = {0};
+    uint64_t cap[XG_MAX_VNODES] = {0}, none[XG_MAX_VNODES] = {0}, share[XG_MAX_VNODES] = {0};
+    uint64_t room = 0;
+    bool within = true;
 
     memset(out, 0, n * sizeof(*out));
-    if (vcpus < n) {
-        /* One each for the vcpus largest vnodes, lowest index on a tie. */
-        for (unsigned int k = 0; k < vcpus; k++) {
-            int best = -1;
-
-            for (unsigned int i = 0; i < n; i++)
-                if (!out[i] && (best < 0 || pages[i] > pages[best]))
-                    best = (int)i;
-            out[best] = 1;
-        }
-        return;
-    }
-    for (unsigned int i = 0; i < n; i++)
-        cap[i] = UINT64_MAX;
-    if (xa_apportion(vcpus, pages, cap, n, share)) {
-        /* No weights (no real vnode has no memory): spread evenly. */
-        for (unsigned int i = 0; i < n; i++)
-            share[i] = vcpus / n + (i < vcpus % n);
-    }
-    for (unsigned int i = 0; i < n; i++)
-        out[i] = (unsigned int)share[i];
-    /* At least one each: a vnode proportion left without one takes it
-     * from the vnode with the most (lowest index on a tie).  With
-     * vcpus >= n such a vnode always has two or more. */
     for (unsigned int i = 0; i < n; i++) {
-        unsigned int most = 0;
-
-        if (out[i])
-            continue;
-        for (unsigned int j = 1; j < n; j++)
-            if (out[j] > out[most])
-                most = j;
-        out[most]--;
-        out[i] = 1;
+        cap[i] = cpus ? cpus[i] : UINT64_MAX;
+        none[i] = UINT64_MAX;
+        room += cap[i] < vcpus ? cap[i] : vcpus;
     }
+    if (vcpus < n) {
+        /* One each for the vcpus largest vnodes that have CPUs. */
+        for (unsigned int k = 0; k < vcpus; k++)
+            out[largest_without(pages, cap, n, out)] = 1;
+    } else {
+        /* By memory, within the nodes' CPUs when they are enough. */
+        if (room < vcpus || xa_apportion(vcpus, pages, cap, n, share)) {
+            if (xa_apportion(vcpus, pages, none, n, share)) {
+                /* No weights (no real vnode has no memory): evenly. */
+                for (unsigned int i = 0; i < n; i++)
+                    share[i] = vcpus / n + (i < vcpus % n);
+            }
+        }
+        for (unsigned int i = 0; i < n; i++)
+            out[i] = (unsigned int)share[i];
+        /* At least one each: a vnode proportion left without one takes
+         * it from the vnode with the most (lowest index on a tie).  With
+         * vcpus >= n such a vnode always has two or more. */
+        for (unsigned int i = 0; i < n; i++) {
+            unsigned int most = 0;
+
+            if (out[i] || !cap[i])
+                continue;
+            for (unsigned int j = 1; j < n; j++)
+                if (out[j] > out[most])
+                    most = j;
+            out[most]--;
+            out[i] = 1;
+        }
+    }
+    for (unsigned int i = 0; i < n; i++)
+        within = within && out[i] <= cap[i];
+    return within;
 }

@@ -44,8 +44,12 @@ uint64_t xa_split_memory(uint64_t pages, const uint64_t *room, unsigned int n, u
  * vCPUs for n vnodes of pages[i] pages, `vcpus` in all: apportioned by
  * memory, then a vnode left with none takes one from the vnode with the
  * most.  With fewer vCPUs than vnodes the vnodes with the most memory get
- * one each and the others none (memory-only nodes).
+ * one each and the others none (memory-only nodes).  cpus[i] (NULL: not
+ * known) is the CPUs of vnode i's node: when the nodes have CPUs for all
+ * vCPUs, no vnode gets more than its node's CPUs, and a node without CPUs
+ * gets none.  Returns whether every vnode is within its node's CPUs.
  */
-void xa_split_vcpus(unsigned int vcpus, const uint64_t *pages, unsigned int n, unsigned int *out);
+bool xa_split_vcpus(unsigned int vcpus, const uint64_t *pages, const unsigned int *cpus,
+                    unsigned int n, unsigned int *out);
 
 #endif /* TOOLS_ADVISOR_XA_PRIVATE_H */

@@ -347,8 +347,8 @@ static void print_json(const struct place_args *a, const struct cli_topology *ct
 
 /* Plan, and prove the plan by installing its claim set.  0 placed,
  * 1 not placed (why filled), -1 error (errno). */
-static int plan_and_check(xc_interface *xch, const struct place_args *a, struct xa_host_state *st,
-                          struct xa_plan *plan, char *why, size_t len)
+static int plan_and_check(xc_interface *xch, const struct place_args *a, const struct topology *t,
+                          struct xa_host_state *st, struct xa_plan *plan, char *why, size_t len)
 {
     struct xa_request req = {.pages = a->pages, .vcpus = a->vcpus, .allow_global = a->allow_global};
     char refusal[XA_REASON_LEN];
@@ -357,6 +357,10 @@ static int plan_and_check(xc_interface *xch, const struct place_args *a, struct 
     memset(plan, 0, sizeof(*plan));
     if (xa_read_host_state(xch, st))
         return -1;
+    /* The topology knows each node's CPUs (from sysfs, too), which the
+     * simulated host's physinfo cannot tell apart. */
+    for (unsigned int n = 0; n < st->nr_nodes && n < t->nr_nodes; n++)
+        st->node_cpus[n] = t->node_cpus[n];
     if (xa_plan(st, &req, plan)) {
         if (errno != ENOMEM)
             return -1;
@@ -412,7 +416,7 @@ static int place_run(const struct cli_command *cmd, int argc, char **argv)
     rc = build_state(prog, xch, ct->t.nr_nodes, a);
     if (rc)
         goto out;
-    rc = plan_and_check(xch, a, st, plan, why, sizeof(why));
+    rc = plan_and_check(xch, a, &ct->t, st, plan, why, sizeof(why));
     if (rc < 0) {
         rc = cli_fail(prog, "cannot plan: %s", strerror(errno));
         goto out;
