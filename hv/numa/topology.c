@@ -52,24 +52,48 @@
 /* ------------------------------------------------------------------ */
 /* Errors                                                              */
 
+/* Where a message goes, and (for text input) where in the text the
+ * problem is: *at becomes its offset from base, or TOPOLOGY_NO_OFFSET. */
 struct errsink {
     char *buf;
     size_t len;
+    const char *base;
+    size_t *at;
 };
+
+static int vfail(const struct errsink *e, const char *where, int rc, const char *fmt, va_list ap)
+{
+    if (e->buf && e->len)
+        vsnprintf(e->buf, e->len, fmt, ap);
+    if (e->at)
+        *e->at = where && e->base ? (size_t)(where - e->base) : TOPOLOGY_NO_OFFSET;
+    return rc;
+}
 
 static int fail(const struct errsink *e, int rc, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
+static int fail_at(const struct errsink *e, const char *where, int rc, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
 
 /* Write the message (if there is room for any) and return rc. */
 static int fail(const struct errsink *e, int rc, const char *fmt, ...)
 {
     va_list ap;
 
-    if (e->buf && e->len) {
-        va_start(ap, fmt);
-        vsnprintf(e->buf, e->len, fmt, ap);
-        va_end(ap);
-    }
+    va_start(ap, fmt);
+    rc = vfail(e, NULL, rc, fmt, ap);
+    va_end(ap);
+    return rc;
+}
+
+/* The same, for a problem at where in the text being parsed. */
+static int fail_at(const struct errsink *e, const char *where, int rc, const char *fmt, ...)
+{
+    va_list ap;
+
+    va_start(ap, fmt);
+    rc = vfail(e, where, rc, fmt, ap);
+    va_end(ap);
     return rc;
 }
 
@@ -220,6 +244,7 @@ struct decimal {
     bool nonzero;         /* some digit is not 0 */
     unsigned int nr_frac; /* digits kept in frac[] */
     unsigned char frac[FRAC_KEEP];
+    bool frac_tail; /* a non-zero digit beyond those kept */
 };
 
 /*
@@ -246,6 +271,8 @@ static size_t scan_decimal(struct span s, struct decimal *d)
         if (dots) {
             if (d->nr_frac < FRAC_KEEP)
                 d->frac[d->nr_frac++] = (unsigned char)v;
+            else
+                d->frac_tail |= v != 0;
         } else if (!d->whole_too_big) {
             /* Stop before overflow: anything above the limit is an error. */
             d->whole = d->whole * 10 + v;
@@ -257,9 +284,10 @@ static size_t scan_decimal(struct span s, struct decimal *d)
 
 /*
  * floor(0.f1f2...fn * 2^shift), exactly: double the decimal fraction
- * shift times, collecting the bits that carry out of it.
+ * shift times, collecting the bits that carry out of it.  *exact: nothing
+ * is left below the point (so the size is a whole number of bytes).
  */
-static uint64_t frac_times_pow2(const struct decimal *d, unsigned int shift)
+static uint64_t frac_times_pow2(const struct decimal *d, unsigned int shift, bool *exact)
 {
     unsigned char f[FRAC_KEEP];
     uint64_t whole = 0;
@@ -277,62 +305,85 @@ static uint64_t frac_times_pow2(const struct decimal *d, unsigned int shift)
         }
         whole = whole * 2 + carry;
     }
+    *exact = !d->frac_tail;
+    for (i = 0; i < d->nr_frac; i++)
+        *exact = *exact && !f[i];
     return whole;
 }
 
 /*
- * One node's SIZE token (already trimmed) into whole pages.  Non-page
- * sizes are rounded down; a size that is not zero but rounds to no page
- * at all is an error rather than a silent memory-less node.
+ * One node's SIZE token (already trimmed) into whole pages.  A size must
+ * be a whole number of pages, as every size claimset takes: a remainder
+ * is a typo (a page count without its unit, 16.3M for 16M), not something
+ * to round away.  A size that is not zero but below one page gets its own
+ * message rather than a silent memory-less node.
  */
 static int parse_size(struct span tok, unsigned int node, uint64_t *pages, const struct errsink *e)
 {
     char q[QUOTE_MAX + 4], qu[QUOTE_MAX + 4];
+    struct span unit, word, rest;
     struct decimal d;
-    struct span unit;
     unsigned int shift;
     uint64_t bytes;
+    bool exact;
     size_t len;
 
     if (!tok.n)
-        return fail(e, -EINVAL, "node %u: empty size", node);
+        return fail_at(e, tok.p, -EINVAL, "node %u: empty size", node);
     if (tok.p[0] == '-')
-        return fail(e, -EINVAL, "node %u: '%s' is negative", node, QUOTE(q, tok));
+        return fail_at(e, tok.p, -EINVAL, "node %u: '%s' is negative", node, QUOTE(q, tok));
     len = scan_decimal(tok, &d);
     if (!len)
-        return fail(e, -EINVAL, "node %u: '%s' is not a number", node, QUOTE(q, tok));
-    /* A space between number and unit ("4 GiB") is allowed. */
+        return fail_at(e, tok.p, -EINVAL, "node %u: '%s' is not a number", node, QUOTE(q, tok));
+    /* A space between number and unit ("4 GiB") is allowed; a second
+     * size after it ("4G 4G", or "16M" on the next line of a file) is a
+     * comma left out. */
     unit = span_trim((struct span){tok.p + len, tok.n - len});
+    word = unit;
+    for (word.n = 0; word.n < unit.n && !is_space(unit.p[word.n]);)
+        word.n++;
+    rest = span_trim((struct span){unit.p + word.n, unit.n - word.n});
+    if ((rest.n && (is_digit(rest.p[0]) || rest.p[0] == '.')) || (word.n && is_digit(word.p[0]))) {
+        struct span second = rest.n ? rest : word;
+
+        return fail_at(e, second.p, -EINVAL, "node %u: a ',' is missing before '%s'", node,
+                       QUOTE(q, second));
+    }
     if (!lookup_unit(unit, &shift))
-        return fail(e, -EINVAL,
-                    "node %u: unknown unit '%s' in '%s' (expected K, M, G, T, KiB, MiB, "
-                    "GiB or TiB)",
-                    node, QUOTE(qu, unit), QUOTE(q, tok));
+        return fail_at(e, unit.p, -EINVAL,
+                       "node %u: unknown unit '%s' in '%s' (expected K, M, G, T, KiB, MiB, "
+                       "GiB or TiB)",
+                       node, QUOTE(qu, unit), QUOTE(q, tok));
 
     if (d.whole_too_big || d.whole > (TOPOLOGY_MAX_BYTES >> shift))
         goto too_big;
-    bytes = (d.whole << shift) + frac_times_pow2(&d, shift);
+    bytes = (d.whole << shift) + frac_times_pow2(&d, shift, &exact);
     if (bytes > TOPOLOGY_MAX_BYTES)
         goto too_big;
 
     if (d.nonzero && bytes == 0)
-        return fail(e, -EINVAL,
-                    "node %u: '%s' is less than one byte (write 0 for a memory-less node)", node,
-                    QUOTE(q, tok));
+        return fail_at(e, tok.p, -EINVAL,
+                       "node %u: '%s' is less than one byte (write 0 for a memory-less node)", node,
+                       QUOTE(q, tok));
     if (bytes && bytes < PAGE_SIZE) {
         bool plain = !unit.n && len == tok.n && !memchr(tok.p, '.', tok.n);
 
         if (plain)
-            return fail(e, -EINVAL, "node %u: %" PRIu64 " bytes is less than one 4 KiB page", node,
-                        bytes);
-        return fail(e, -EINVAL, "node %u: %" PRIu64 " bytes is less than one 4 KiB page ('%s')",
-                    node, bytes, QUOTE(q, tok));
+            return fail_at(e, tok.p, -EINVAL,
+                           "node %u: %" PRIu64 " bytes is less than one 4 KiB page", node, bytes);
+        return fail_at(e, tok.p, -EINVAL,
+                       "node %u: %" PRIu64 " bytes is less than one 4 KiB page ('%s')", node, bytes,
+                       QUOTE(q, tok));
     }
+    if (!exact || bytes % PAGE_SIZE)
+        return fail_at(e, tok.p, -EINVAL, "node %u: '%s' is not a whole number of 4 KiB pages",
+                       node, QUOTE(q, tok));
     *pages = bytes >> PAGE_SHIFT;
     return 0;
 
 too_big:
-    return fail(e, -EINVAL, "node %u: '%s' exceeds the 16 TiB limit", node, QUOTE(q, tok));
+    return fail_at(e, tok.p, -EINVAL, "node %u: '%s' exceeds the 16 TiB limit", node,
+                   QUOTE(q, tok));
 }
 
 static int parse_sizes(struct span sizes, struct topology *t, const struct errsink *e)
@@ -342,7 +393,8 @@ static int parse_sizes(struct span sizes, struct topology *t, const struct errsi
     int rc;
 
     if (count > MAX_NUMNODES)
-        return fail(e, -EINVAL, "%zu nodes; at most %d are supported", count, MAX_NUMNODES);
+        return fail_at(e, sizes.p, -EINVAL, "%zu nodes; at most %d are supported", count,
+                       MAX_NUMNODES);
     for (node = 0; node < count; node++) {
         rc = parse_size(span_next_field(&sizes, ','), node, &t->node_pages[node], e);
         if (rc)
@@ -406,8 +458,8 @@ static int parse_distances(struct span v, struct topology *t, const struct errsi
     v = span_trim(v);
     got = v.n ? span_count(v, ',') + 1 : 0;
     if (got != want)
-        return fail(e, -EINVAL, "distances: expected %zu value%s for %u node%s, got %zu", want,
-                    want == 1 ? "" : "s", t->nr_nodes, t->nr_nodes == 1 ? "" : "s", got);
+        return fail_at(e, v.p, -EINVAL, "distances: expected %zu value%s for %u node%s, got %zu",
+                       want, want == 1 ? "" : "s", t->nr_nodes, t->nr_nodes == 1 ? "" : "s", got);
     for (i = 0; i < want; i++) {
         struct span tok = span_next_field(&v, ',');
         unsigned int row = (unsigned int)(i / t->nr_nodes), col = (unsigned int)(i % t->nr_nodes);
@@ -415,16 +467,18 @@ static int parse_distances(struct span v, struct topology *t, const struct errsi
         uint32_t val;
 
         if (!tok.n)
-            return fail(e, -EINVAL, "distances: value at position %zu (row %u column %u) is empty",
-                        i + 1, row, col);
+            return fail_at(e, tok.p, -EINVAL,
+                           "distances: value at position %zu (row %u column %u) is empty", i + 1,
+                           row, col);
         if (!parse_uint(tok, &val))
-            return fail(e, -EINVAL,
-                        "distances: value '%s' at position %zu (row %u column %u) is not a number",
-                        QUOTE(q, tok), i + 1, row, col);
+            return fail_at(e, tok.p, -EINVAL,
+                           "distances: value '%s' at position %zu (row %u column %u) is not a "
+                           "number",
+                           QUOTE(q, tok), i + 1, row, col);
         broken = distance_rule_broken(row, col, val);
         if (broken)
-            return fail(e, -EINVAL, "distances: row %u column %u is %s; %s", row, col,
-                        QUOTE(q, tok), broken);
+            return fail_at(e, tok.p, -EINVAL, "distances: row %u column %u is %s; %s", row, col,
+                           QUOTE(q, tok), broken);
         t->distance[row][col] = (uint8_t)val;
     }
     return 0;
@@ -448,11 +502,12 @@ static int parse_options(struct span opts, struct topology *t, const struct errs
         struct span name = span_trim((struct span){opt.p, eq});
 
         if (!opt.n)
-            return fail(e, -EINVAL, "empty option after ';' (expected 'distances=')");
+            return fail_at(e, opt.p, -EINVAL, "empty option after ';' (expected 'distances=')");
         if (eq == opt.n || !span_eq(name, "distances"))
-            return fail(e, -EINVAL, "unknown option '%s' (expected 'distances=')", QUOTE(q, name));
+            return fail_at(e, name.p, -EINVAL, "unknown option '%s' (expected 'distances=')",
+                           QUOTE(q, name));
         if (have_distances)
-            return fail(e, -EINVAL, "distances given more than once");
+            return fail_at(e, name.p, -EINVAL, "distances given more than once");
         rc = parse_distances((struct span){opt.p + eq + 1, opt.n - eq - 1}, t, e);
         if (rc)
             return rc;
@@ -518,7 +573,12 @@ static int check_totals(const struct topology *t, const struct errsink *e)
 
 int topology_parse(const char *text, struct topology *t, char *err, size_t errlen)
 {
-    struct errsink e = {err, errlen};
+    return topology_parse_at(text, t, err, errlen, NULL);
+}
+
+int topology_parse_at(const char *text, struct topology *t, char *err, size_t errlen, size_t *at)
+{
+    struct errsink e = {err, errlen, text, at};
     struct topology tmp;
     struct span all, sizes;
     size_t semi;
@@ -526,6 +586,8 @@ int topology_parse(const char *text, struct topology *t, char *err, size_t errle
 
     if (err && errlen)
         err[0] = '\0';
+    if (at)
+        *at = TOPOLOGY_NO_OFFSET;
     if (!text)
         return fail(&e, -EINVAL, "no topology given");
     if (!t)
@@ -939,7 +1001,7 @@ static int read_node(const char *dir, const unsigned int *ids, unsigned int nr, 
 
 int topology_from_sysfs(const char *root, struct topology *t, char *err, size_t errlen)
 {
-    struct errsink e = {err, errlen};
+    struct errsink e = {err, errlen, NULL, NULL};
     unsigned int ids[MAX_NUMNODES], i;
     struct topology tmp;
     char dir[4096];

@@ -132,7 +132,7 @@ TEST(topology_parse_every_unit_and_case)
     }
 }
 
-TEST(topology_parse_fractions_round_down_to_pages)
+TEST(topology_parse_fractions_of_whole_pages)
 {
     static const struct {
         const char *text;
@@ -143,16 +143,24 @@ TEST(topology_parse_fractions_round_down_to_pages)
         {"0.5M", 128},
         {".5M", 128},
         {"1.25T", TIB_PAGES + TIB_PAGES / 4},
-        {"4.5K", 1},  /* 4608 bytes -> 1 page */
-        {"5000", 1},  /* 5000 bytes -> 1 page */
-        {"12287", 2}, /* one byte short of 3 pages */
         {"12288", 3},
-        {"0.1G", 26214}, /* 107374182.4 bytes -> 26214.4 pages */
+        {"16.25M", 4160},
         /* Many digits: exactly 1 GiB, exactly representable. */
         {"1.000000000000000000000000000000000000000000000000000000G", GIB_PAGES},
-        /* Just below 2 GiB by far less than a page. */
-        {"1.99999999999999999999999999999999999999999999999999G", 2 * GIB_PAGES - 1},
         {"0.0009765625G", 256}, /* 2^-10 GiB = 1 MiB */
+    };
+    /* Sizes that are no whole number of pages (or of bytes) are refused
+     * rather than rounded: a remainder is a typo. */
+    static const char *const refused[] = {
+        "4.5K",  /* 4608 bytes */
+        "5000",  /* bytes */
+        "12287", /* one byte short of 3 pages */
+        "16.3M",
+        "0.1G", /* 107374182.4 bytes */
+        /* Below 2 GiB by far less than a page. */
+        "1.99999999999999999999999999999999999999999999999999G",
+        /* Whole pages but for a digit beyond the 48 the parser keeps. */
+        "1.0000000000000000000000000000000000000000000000000001G",
     };
     struct topology t;
     size_t i;
@@ -166,6 +174,13 @@ TEST(topology_parse_fractions_round_down_to_pages)
         if (t.node_pages[0] != cases[i].pages)
             test_fail(__FILE__, __LINE__, "\"%s\": %" PRIu64 " pages, expected %" PRIu64,
                       cases[i].text, t.node_pages[0], cases[i].pages);
+    }
+    for (i = 0; i < ARRAY_LEN(refused); i++) {
+        char text[128];
+
+        snprintf(text, sizeof(text), "%s,1G", refused[i]);
+        PARSE_ERR(text, "node 0: '");
+        PARSE_ERR(text, "' is not a whole number of 4 KiB pages");
     }
     /* "8.G" is a number with an empty fraction. */
     if (PARSE_OK("8.G", &t))
@@ -298,7 +313,13 @@ TEST(topology_parse_rejects_bad_sizes)
     PARSE_ERR(".", "node 0: '.' is not a number");
     PARSE_ERR("0x10G", "node 0: unknown unit 'x10G' in '0x10G'");
     PARSE_ERR("1e9", "node 0: unknown unit 'e9' in '1e9'");
-    PARSE_ERR("4 4G", "node 0: unknown unit '4G' in '4 4G'");
+    /* A second size where a unit should be: a comma left out. */
+    PARSE_ERR("4 4G", "node 0: a ',' is missing before '4G'");
+    PARSE_ERR("4G,16M\n16M", "node 1: a ',' is missing before '16M'");
+    PARSE_ERR("4G,16 M 2G", "node 1: a ',' is missing before '2G'");
+    /* Not whole pages: refused, not rounded, as every size claimset takes. */
+    PARSE_ERR("16.3M,4G", "node 0: '16.3M' is not a whole number of 4 KiB pages");
+    PARSE_ERR("4G,5000", "node 1: '5000' is not a whole number of 4 KiB pages");
     PARSE_ERR("4GiBB", "unknown unit 'GiBB'");
     PARSE_ERR("4G ;", "empty option after ';'");
 }
@@ -389,6 +410,42 @@ TEST(topology_parse_messages_quote_safely)
     EXPECT_LT(strlen(err), 200u);
 }
 
+/* Where the problem is: the offset of the token at fault. */
+TEST(topology_parse_at_points_at_the_token)
+{
+    static const struct {
+        const char *text;
+        size_t at;
+    } cases[] = {
+        {"4G,16M\n16M", 7},                   /* the size after the missing comma */
+        {"4G, 4X", 5},                        /* the unit */
+        {"4G,,4G", 3},                        /* the empty size */
+        {"  -4G", 2},                         /* the token, trimmed */
+        {"4G,16.3M", 3},                      /* not whole pages */
+        {"1G,1G;distances=10,20,x,10", 22},   /* the value */
+        {"1G,1G;distances=10,20,20", 16},     /* the list with the wrong count */
+        {"4G;frob=1", 3},                     /* the option's name */
+        {"4G;distances=10;distances=10", 16}, /* the second distances */
+        {"4K", TOPOLOGY_NO_OFFSET},           /* the total: no one token */
+        {"", TOPOLOGY_NO_OFFSET},
+    };
+    char err[ERRLEN];
+    struct topology t;
+    size_t at;
+
+    for (size_t i = 0; i < ARRAY_LEN(cases); i++) {
+        at = 12345;
+        EXPECT_EQ(topology_parse_at(cases[i].text, &t, err, sizeof(err), &at), -EINVAL);
+        if (at != cases[i].at)
+            test_fail(__FILE__, __LINE__, "\"%s\" (%s): at %zu, expected %zu", cases[i].text, err,
+                      at, cases[i].at);
+    }
+    /* Success: no position; NULL at is allowed. */
+    EXPECT_EQ(topology_parse_at("4G", &t, err, sizeof(err), &at), 0);
+    EXPECT_EQ(at, TOPOLOGY_NO_OFFSET);
+    EXPECT_EQ(topology_parse_at("4X", &t, err, sizeof(err), NULL), -EINVAL);
+}
+
 TEST(topology_parse_tiny_errlen)
 {
     char full[ERRLEN], err[16];
@@ -441,7 +498,7 @@ TEST(topology_format_is_canonical)
     EXPECT_FORMAT("4G", "4GiB;distances=10");
     EXPECT_FORMAT("1.5G", "1536MiB;distances=10");
     EXPECT_FORMAT("12K", "12KiB;distances=10");
-    EXPECT_FORMAT("12287", "8KiB;distances=10");
+    EXPECT_FORMAT("12288", "12KiB;distances=10");
     EXPECT_FORMAT("1T,1024G", "1TiB,1TiB;distances=10,20,20,10");
     EXPECT_FORMAT("0,16T", "0,16TiB;distances=10,20,20,10");
     EXPECT_FORMAT("1.25T", "1280GiB;distances=10");

@@ -6,9 +6,9 @@
  * Grammar (CONTRACT.md):  SIZE{,SIZE}[;distances=D{,D}]
  *   SIZE  a decimal number (fractions allowed, e.g. 1.5G) with an optional
  *         unit K, M, G, T, KiB, MiB, GiB or TiB (powers of 1024, any case;
- *         no unit means bytes).  Sizes are rounded down to whole 4 KiB
- *         pages; 0 declares a memory-less node; anything else below one
- *         page is an error.
+ *         no unit means bytes), a whole number of 4 KiB pages (16.3M and
+ *         5000 are errors, as everywhere claimset takes a size); 0
+ *         declares a memory-less node.
  *   D     N*N SLIT values, row by row: 10 on the diagonal, 11..255 off it.
  *         Without distances: 10 local, 20 remote.
  * White space around tokens is ignored.  At most MAX_NUMNODES nodes, at
@@ -37,6 +37,13 @@ struct topology {
  * message naming the problem (e.g. "node 2: unknown unit 'GB'") in err.
  */
 int topology_parse(const char *text, struct topology *t, char *err, size_t errlen);
+
+/* The same, and *at (when not NULL) is where the problem is: the offset
+ * in text of the token at fault, or TOPOLOGY_NO_OFFSET when it is no one
+ * token (the totals, an empty text) -- so that a file's reader can name
+ * the line and column. */
+#define TOPOLOGY_NO_OFFSET ((size_t)-1)
+int topology_parse_at(const char *text, struct topology *t, char *err, size_t errlen, size_t *at);
 
 /* Canonical text of t (sizes in the largest exact unit, distances always
  * written).  Returns the length, as snprintf. */
