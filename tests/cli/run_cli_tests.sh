@@ -35,6 +35,17 @@ usage unknown-command "claimset: unknown command 'frob' (see claimset --help)" f
 usage unknown-top-option "claimset: unknown option '--frob' (see claimset --help)" --frob
 usage help-unknown "claimset help: unknown command 'frob'" help frob
 usage help-extra "claimset help: unexpected argument 'more'" help run more
+usage help-first-unknown "claimset help: unknown command 'frob'" --help frob
+usage help-first-extra "claimset help: unexpected argument 'more'" -h run more
+# Over-long input is quoted shortened, and the message keeps its reason.
+long=$(printf '%0100000d' 0 | tr 0 a)
+usage long-command "claimset: unknown command 'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa...' (100000 characters) (see claimset --help)" \
+    "$long"
+usage long-size "claimset place: --size: '111111111111111111111111111111111111111111111...' (100000 characters) is too large" \
+    place --size "$(printf '%0100000d' 0 | tr 0 1)"
+printf 'create %s\n' "$(printf '%01000000d' 0 | tr 0 a)" >"$work/longname.scn"
+usage long-domain-name "claimset run: $work/longname.scn:1: 'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa...' (1000000 characters) is too long for a domain name (at most 31 characters)" \
+    run "$work/longname.scn"
 
 # The command list grows with the subcommands, so no golden file: the
 # usage line, every command of this suite, and the same text for all
@@ -61,6 +72,10 @@ fi
 
 for cmd in info place run; do
     golden "$cmd-help" "$cmd-help.out" "$cmd" --help
+    # claimset --help CMD is claimset CMD --help.
+    run --help "$cmd"
+    expect_rc "help-first-$cmd" 0
+    compare_golden "help-first-$cmd" "$cmd-help.out"
     run "$cmd" -h
     compare_golden "$cmd-h" "$cmd-help.out"
     run help "$cmd"
@@ -130,8 +145,34 @@ usage info-json-value "claimset info: --json takes no value" info --json=yes
 usage info-threads "claimset info: unknown option '--threads' (see --help)" info --threads 2
 scenario bad.topo "# a broken file
 4G, 4G ;distances=10,20,20"
-usage info-bad-file "claimset info: --topology: '$work/bad.topo': distances: expected 4 values for 2 nodes, got 3" \
+usage info-bad-file "claimset info: --topology: $work/bad.topo:2:19: distances: expected 4 values for 2 nodes, got 3" \
     info --topology "$work/bad.topo"
+# The error names the line and column, here of the size after the comma
+# that was left out, however the file is commented.
+scenario comma.topo "# three nodes
+16M,    # node 0
+16M     # node 1
+16M     # node 2"
+usage info-missing-comma "claimset info: --topology: $work/comma.topo:4:1: node 1: a ',' is missing before '16M'" \
+    info --topology "$work/comma.topo"
+# Sizes are whole pages, in the grammar as everywhere.
+usage info-not-whole-pages "claimset info: --topology: node 0: '16.3M' is not a whole number of 4 KiB pages" \
+    info --topology 16.3M,16M
+# The grammar comes before a file of that name; a path names the file.
+scenario 16M "8M,8M"
+(cd "$work" && "$bin" info --topology 16M >out 2>err)
+rc=$?
+expect_rc info-grammar-first 0
+contains info-grammar-first "$work/out" "topology               : 16MiB;distances=10"
+(cd "$work" && "$bin" info --topology ./16M >out 2>err)
+rc=$?
+expect_rc info-file-as-path 0
+contains info-file-as-path "$work/out" "topology               : 8MiB,8MiB;distances=10,20,20,10"
+# Set but empty is unset.
+run_env CLAIMSET_TOPOLOGY= info
+expect_rc info-empty-env 0
+expect_empty_err info-empty-env
+compare_golden info-empty-env info-default.out
 run_env CLAIMSET_TOPOLOGY=bad info
 expect_rc info-bad-env 2
 expect_err_line info-bad-env "claimset info: CLAIMSET_TOPOLOGY: node 0: 'bad' is not a number"

@@ -82,10 +82,18 @@ for cmd in storm evacuate; do
     usage "$cmd-window-big" "$p: --window: '257' is out of range (1..256)" "$cmd" --window 257
     usage "$cmd-window-threads" "$p: --window: only for single-threaded runs (with --threads M, M builds are in flight)" \
         "$cmd" --threads 2 --window 4
-    usage "$cmd-policy" "$p: --policies: unknown policy 'frob' (none, legacy, single-node, claim-sets, claim-sets+global, all)" \
+    usage "$cmd-policy" "$p: --policies: unknown policy 'frob' (none, legacy, single-node, claim-sets, claim-sets+global, or all alone)" \
         "$cmd" --policies none,frob
     usage "$cmd-policy-twice" "$p: --policies: 'none' given twice" "$cmd" --policies none,legacy,none
-    usage "$cmd-policy-empty" "$p: --policies: '': empty or overlong name" "$cmd" --policies ""
+    usage "$cmd-policy-empty" "$p: --policies: no policy given (none, legacy, single-node, claim-sets, claim-sets+global, or all alone)" \
+        "$cmd" --policies ""
+    usage "$cmd-policy-comma" "$p: --policies: 'none,' has an empty name (none, legacy, single-node, claim-sets, claim-sets+global, or all alone)" \
+        "$cmd" --policies none,
+    # 'all' is not both a valid and an unknown policy.
+    usage "$cmd-policy-all-in-list" "$p: --policies: 'all' runs every policy and stands alone, not in a list" \
+        "$cmd" --policies all,none
+    usage "$cmd-policy-long" "$p: --policies: unknown policy 'xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx...' (100 characters) (none, legacy, single-node, claim-sets, claim-sets+global, or all alone)" \
+        "$cmd" --policies "none,$(printf '%0100d' 0 | tr 0 x)"
     usage "$cmd-threads" "$p: --threads: '0' is not a positive integer" "$cmd" --threads 0
     usage "$cmd-seed" "$p: --seed: 'x' is not an integer" "$cmd" --seed x
     usage "$cmd-json-csv" "$p: --csv: only one of --json and --csv may be given" "$cmd" --json --csv
@@ -113,6 +121,17 @@ usage evacuate-fill "claimset evacuate: --fill: '96' is out of range (0..95)" ev
 usage evacuate-fragment "claimset evacuate: --fragment: '101' is out of range (0..100)" \
     evacuate --fragment 101
 usage evacuate-fill-missing "claimset evacuate: --fill: missing value" evacuate --fill
+
+# One VM, one guest, one frame: singular.
+run storm --topology $SMALL --vms 1 --balloon 1 --offline 1 --policies none
+expect_rc storm-one-vm 0
+contains storm-one-vm "$work/out" "workload:  1 VM of 4 MiB, 4 MiB = "
+contains storm-one-vm "$work/out" "1 ballooning guest of 4 MiB; 1 frame offlined half-way"
+contains storm-one-vm "$work/out" "none built 1 of 1 VM ("
+run evacuate --topology $SMALL --vms 1 --policies none --report -
+expect_rc evacuate-one-vm 0
+contains evacuate-one-vm "$work/out" "; 1 incoming VM ("
+contains evacuate-one-vm "$work/out" "none: 1 VM</summary>"
 
 # ---------------------------------------------------------------------
 echo "# deterministic runs"

@@ -474,6 +474,95 @@ TEST(cli_topology_sources)
     free(ct);
 }
 
+/* Grammar first, a file when the text is no topology or looks like a
+ * path: a file named "16M" does not turn --topology 16M into a file. */
+TEST(cli_topology_grammar_before_a_file_of_that_name)
+{
+    struct cli_topology *ct = malloc(sizeof(*ct));
+    char dir[] = "/tmp/cli-topo-XXXXXX", path[256], err[CLI_ERR_LEN];
+
+    ASSERT_TRUE(ct != NULL);
+    ASSERT_TRUE(mkdtemp(dir) != NULL);
+    snprintf(path, sizeof(path), "%s/16M", dir);
+    write_file(path, "4M,4M\n");
+    snprintf(path, sizeof(path), "%s/two", dir);
+    write_file(path, "8M,8M\n");
+
+    ASSERT_EQ(cli_topology_resolve("16M", dir, ct, err, sizeof(err)), 0);
+    EXPECT_STREQ(ct->text, "16MiB;distances=10");
+    EXPECT_STREQ(ct->source, "as given");
+    /* Named as a path, it is the file. */
+    ASSERT_EQ(cli_topology_resolve("./16M", dir, ct, err, sizeof(err)), 0);
+    EXPECT_STREQ(ct->text, "4MiB,4MiB;distances=10,20,20,10");
+    snprintf(path, sizeof(path), "%s/16M", dir);
+    ASSERT_EQ(cli_topology_resolve(path, NULL, ct, err, sizeof(err)), 0);
+    EXPECT_STREQ(ct->text, "4MiB,4MiB;distances=10,20,20,10");
+    /* No topology: the file. */
+    ASSERT_EQ(cli_topology_resolve("two", dir, ct, err, sizeof(err)), 0);
+    EXPECT_STREQ(ct->text, "8MiB,8MiB;distances=10,20,20,10");
+    free(ct);
+}
+
+/* A topology file's error names the file, line and column of the token
+ * at fault; comments do not move them. */
+TEST(cli_topology_file_errors_name_line_and_column)
+{
+    struct cli_topology *ct = malloc(sizeof(*ct));
+    char dir[] = "/tmp/cli-topo-XXXXXX", path[256], want[512], err[CLI_ERR_LEN];
+
+    ASSERT_TRUE(ct != NULL);
+    ASSERT_TRUE(mkdtemp(dir) != NULL);
+    snprintf(path, sizeof(path), "%s/bad.topo", dir);
+    /* The comma after the second node is missing. */
+    write_file(path, "# three nodes\n16M,   # zero\n16M     # one\n16M\n");
+    EXPECT_EQ(cli_topology_resolve(path, NULL, ct, err, sizeof(err)), -1);
+    snprintf(want, sizeof(want), "%s:4:1: node 1: a ',' is missing before '16M'", path);
+    EXPECT_STREQ(err, want);
+
+    write_file(path, "1G,1G\n;distances=\n10, 20,\n20, 1O\n");
+    EXPECT_EQ(cli_topology_resolve(path, NULL, ct, err, sizeof(err)), -1);
+    snprintf(want, sizeof(want),
+             "%s:4:5: distances: value '1O' at position 4 (row 1 column 1) is not a number", path);
+    EXPECT_STREQ(err, want);
+    /* No one token to point at: the file alone. */
+    write_file(path, "# nothing\n");
+    EXPECT_EQ(cli_topology_resolve(path, NULL, ct, err, sizeof(err)), -1);
+    snprintf(want, sizeof(want), "%s: empty topology", path);
+    EXPECT_CONTAINS(err, want);
+    free(ct);
+}
+
+/* Input is quoted shortened, so the message reaches its reason. */
+TEST(cli_quotes_are_bounded)
+{
+    char big[100001], buf[CLI_QUOTE_LEN], err[CLI_ERR_LEN];
+    uint64_t v;
+
+    EXPECT_STREQ(cli_quote("abc", buf, sizeof(buf)), "'abc'");
+    EXPECT_STREQ(cli_quote("a\tb\x7f", buf, sizeof(buf)), "'a?b?'");
+    EXPECT_STREQ(cli_quote("", buf, sizeof(buf)), "''");
+    memset(big, 'a', sizeof(big) - 1);
+    big[sizeof(big) - 1] = '\0';
+    EXPECT_STREQ(cli_quote(big, buf, sizeof(buf)),
+                 "'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa...' (100000 characters)");
+    /* Never half a UTF-8 character: "é" is two bytes. */
+    for (size_t i = 0; i + 1 < 60; i += 2)
+        memcpy(big + i, "\xc3\xa9", 2);
+    big[60] = '\0';
+    EXPECT_STREQ(cli_quote(big, buf, sizeof(buf)),
+                 "'\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9"
+                 "\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9"
+                 "\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9...' (60 characters)");
+    /* A value parser's message keeps its reason whatever the input. */
+    memset(big, '1', sizeof(big) - 1);
+    big[sizeof(big) - 1] = '\0';
+    EXPECT_EQ(cli_parse_u64(big, &v, err, sizeof(err)), -1);
+    EXPECT_STREQ(err, "'111111111111111111111111111111111111111111111...' (100000 characters) "
+                      "is too large");
+    EXPECT_EQ(cli_parse_size(big, &v, err, sizeof(err)), -1);
+    EXPECT_CONTAINS(err, "(100000 characters) is too large");
+}
+
 TEST(cli_topology_refusals)
 {
     struct cli_topology *ct = malloc(sizeof(*ct));
@@ -509,6 +598,11 @@ TEST(cli_topology_from_environment)
     setenv("CLAIMSET_TOPOLOGY", "2X", 1);
     EXPECT_EQ(cli_topology_from_env(ct, err, sizeof(err)), -1);
     EXPECT_CONTAINS(err, "'X'");
+    /* Set but empty: unset, as the library takes it. */
+    setenv("CLAIMSET_TOPOLOGY", "", 1);
+    ASSERT_EQ(cli_topology_from_env(ct, err, sizeof(err)), 0);
+    EXPECT_STREQ(ct->text, TOPOLOGY_DEFAULT_TEXT);
+    EXPECT_STREQ(ct->source, "built-in default");
     free(ct);
 }
 
@@ -517,7 +611,8 @@ TEST(cli_topology_comment_stripping)
     char text[] = "1G,#x\n2G # y\n#z";
 
     cli_topology_strip_comments(text);
-    EXPECT_STREQ(text, "1G,\n2G \n");
+    /* Blanked, not removed: lines and columns stay where they were. */
+    EXPECT_STREQ(text, "1G,  \n2G    \n  ");
 }
 
 /* ------------------------------------------------------------------ */
@@ -794,7 +889,7 @@ TEST(scenario_run_passes_and_counts)
     EXPECT_EQ(r.sum.failures, 0);
     EXPECT_STREQ(r.err, "");
     EXPECT_CONTAINS(r.out, "t.scn:3: claim a node1=2M -> ok\n");
-    EXPECT_CONTAINS(r.out, "t.scn:5: populate a count=1 order=9 node=1 exact -> 1 of 1 extents "
+    EXPECT_CONTAINS(r.out, "t.scn:5: populate a count=1 order=9 node=1 exact -> 1 of 1 extent "
                            "done (rc=1)\n");
     EXPECT_CONTAINS(r.out, "t.scn:9: expect invariants -> pass\n");
     run_free(&r);

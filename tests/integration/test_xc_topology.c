@@ -111,6 +111,8 @@ TEST(topology_from_the_environment)
 
 /* ---- the default ---- */
 
+static const char *default_value; /* NULL: unset */
+
 static int child_default_topology(void)
 {
     xc_interface *xch;
@@ -119,7 +121,10 @@ static int child_default_topology(void)
     unsigned int n = 4;
     static const uint32_t row0[4] = {10, 12, 21, 21};
 
-    unsetenv("CLAIMSET_TOPOLOGY");
+    if (default_value)
+        setenv("CLAIMSET_TOPOLOGY", default_value, 1);
+    else
+        unsetenv("CLAIMSET_TOPOLOGY");
     xch = xc_interface_open(NULL, NULL, 0);
     CHILD_CHECK(xch != NULL);
     CHILD_CHECK(xc_get_max_nodes(xch) == 4);
@@ -137,6 +142,11 @@ TEST(topology_default_without_the_variable)
 {
     char out[4096];
 
+    default_value = NULL;
+    EXPECT_CHILD_OK(child_default_topology, out);
+    EXPECT_STREQ(out, "");
+    /* Set but empty ("CLAIMSET_TOPOLOGY= prog") is unset, not an error. */
+    default_value = "";
     EXPECT_CHILD_OK(child_default_topology, out);
 }
 
@@ -188,12 +198,18 @@ static void expect_malformed(const char *value, const char *problem, const char 
 TEST(topology_malformed_values_fail_the_open_with_a_message)
 {
     expect_malformed("4GB", "unknown unit 'GB'", __FILE__, __LINE__);
-    expect_malformed("", "empty topology", __FILE__, __LINE__);
+    expect_malformed(" \t", "empty topology", __FILE__, __LINE__);
     expect_malformed("4G,", "node 1: empty size", __FILE__, __LINE__);
     expect_malformed("-4G", "is negative", __FILE__, __LINE__);
     expect_malformed("17T", "exceeds the 16 TiB limit", __FILE__, __LINE__);
     expect_malformed("1G,1G;distances=10,20", "expected 4 values for 2 nodes, got 2", __FILE__,
                      __LINE__);
+    /* A long value is repeated only in part: the message reaches its
+     * reason on one line. */
+    expect_malformed("1G,1G,1G,1G,1G,1G,1G,1G,1G,1G,1G,1G,1G,1G,1G,1G,1G,1G,1G,1G,1G,1GB",
+                     "1G,1G,1G,1G,1G,1G,1G,1G,1G,1G,1G,1G,1G,1G,1G,1G,1G,1G,1G,1G,...\": node "
+                     "21: unknown unit 'GB'",
+                     __FILE__, __LINE__);
 }
 
 /* ---- read once, at the first open ---- */

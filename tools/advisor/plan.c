@@ -313,7 +313,8 @@ static int plan_global(const struct xa_host_state *s, const struct xa_request *r
     }
     lay_out(p, share, node, m, m, req->pages - space);
     if (m)
-        reason(p, "no node set holds %s: %s on nodes %s + %s host-wide", want, have, nodes, rest);
+        reason(p, "no node set holds %s: %s on node%s %s + %s host-wide", want, have,
+               m == 1 ? "" : "s", nodes, rest);
     else
         reason(p, "no node set holds %s: no node has memory, %s host-wide", want, rest);
     return 0;

@@ -100,7 +100,7 @@ int cli_next(struct cli_parser *p, const struct cli_opt *opts, const char **val)
     if (!strcmp(arg, "-h") || !strcmp(arg, "--help"))
         return CLI_HELP;
     if (arg[1] != '-') {
-        cli_usage_error(p->prog, "unknown option '%s' (see --help)", arg);
+        cli_usage_error(p->prog, "unknown option %s (see --help)", CLI_Q(arg));
         return CLI_ERROR;
     }
     name = arg + 2;
@@ -108,7 +108,8 @@ int cli_next(struct cli_parser *p, const struct cli_opt *opts, const char **val)
     len = eq ? (size_t)(eq - name) : strlen(name);
     o = find_opt(opts, name, len);
     if (!o) {
-        cli_usage_error(p->prog, "unknown option '%.*s' (see --help)", (int)(len + 2), arg);
+        cli_usage_error(p->prog, "unknown option %s (see --help)",
+                        cli_quote_n(arg, len + 2, (char[CLI_QUOTE_LEN]){0}, CLI_QUOTE_LEN));
         return CLI_ERROR;
     }
     if (o->arg == CLI_NO_ARG) {

@@ -34,7 +34,10 @@
 #define CLI_EXIT_USAGE 2
 
 #define CLI_PAGE_SHIFT 12
-#define CLI_ERR_LEN    256
+
+/* The plural "s" of a count: "1 VM", "2 VMs". */
+#define CLI_S(n)    ((n) == 1 ? "" : "s")
+#define CLI_ERR_LEN 256
 
 /* ---------------------------------------------------------------------
  * Subcommands
@@ -120,6 +123,30 @@ int cli_next(struct cli_parser *p, const struct cli_opt *opts, const char **val)
 /* The parsers' failure: the message into err (when it has room, cut to
  * fit) and -1, so that `return cli_err(err, errlen, ...);` fails a parse. */
 int cli_err(char *err, size_t errlen, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+/*
+ * Input quoted in a message.  A message must always reach its reason, so
+ * what the user typed is shortened: at most CLI_QUOTE_MAX characters of a
+ * token, CLI_PATH_SHOWN of a path, a longer one cut at a character
+ * boundary and ending in "..."; control characters become '?'.
+ *
+ *   cli_quote()  'TOKEN', or 'TOKE...' (1000000 characters) when cut
+ *   cli_path()   the path itself, unquoted, cut the same way
+ *
+ * Both return buf.  CLI_Q(s) and CLI_PATH(s) give them a buffer of their
+ * own that lives until the end of the enclosing block, for use right in a
+ * message's arguments.
+ */
+#define CLI_QUOTE_MAX  48
+#define CLI_QUOTE_LEN  (CLI_QUOTE_MAX + 40)
+#define CLI_PATH_SHOWN 160
+#define CLI_PATH_LEN   (CLI_PATH_SHOWN + 8)
+const char *cli_quote(const char *s, char *buf, size_t len);
+const char *cli_path(const char *s, char *buf, size_t len);
+/* cli_quote() of the first n characters of s (n <= strlen(s)). */
+const char *cli_quote_n(const char *s, size_t n, char *buf, size_t len);
+#define CLI_Q(s)    cli_quote((s), (char[CLI_QUOTE_LEN]){0}, CLI_QUOTE_LEN)
+#define CLI_PATH(s) cli_path((s), (char[CLI_PATH_LEN]){0}, CLI_PATH_LEN)
 
 /* A decimal or 0x-hexadecimal integer, nothing else (no sign, no space). */
 int cli_parse_u64(const char *s, uint64_t *v, char *err, size_t errlen);

@@ -8,6 +8,7 @@
  */
 #include <errno.h>
 #include <limits.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -18,17 +19,17 @@
 
 void cli_topology_strip_comments(char *text)
 {
-    char *hash;
+    bool comment = false;
 
-    while ((hash = strchr(text, '#')) != NULL) {
-        char *eol = strchr(hash, '\n');
-
-        if (!eol) {
-            *hash = '\0';
-            return;
-        }
-        memmove(hash, eol, strlen(eol) + 1);
-        text = hash + 1;
+    /* Blanked, not removed: every other character keeps its line and
+     * column, for messages that point at it. */
+    for (; *text; text++) {
+        if (*text == '\n')
+            comment = false;
+        else if (*text == '#')
+            comment = true;
+        if (comment)
+            *text = ' ';
     }
 }
 
@@ -53,17 +54,41 @@ static int from_text(const char *text, const char *source, struct cli_topology *
     return finish(ct, err, errlen);
 }
 
+/* Line and column (from 1) of offset at in text. */
+static void line_column(const char *text, size_t at, unsigned int *line, unsigned int *col)
+{
+    *line = 1;
+    *col = 1;
+    for (size_t i = 0; i < at && text[i]; i++) {
+        if (text[i] == '\n') {
+            ++*line;
+            *col = 1;
+        } else {
+            ++*col;
+        }
+    }
+}
+
 static int from_file(const char *path, struct cli_topology *ct, char *err, size_t errlen)
 {
     char why[CLI_ERR_LEN];
+    unsigned int line, col;
+    size_t at;
     char *text;
 
     if (cli_read_file(path, CLI_TOPOLOGY_FILE_MAX, &text, why, sizeof(why)))
         return cli_err(err, errlen, "%s", why);
     cli_topology_strip_comments(text);
-    if (topology_parse(text, &ct->t, why, sizeof(why))) {
+    if (topology_parse_at(text, &ct->t, why, sizeof(why), &at)) {
+        /* FILE:LINE:COLUMN: as compilers write it, where the token is. */
+        if (at != TOPOLOGY_NO_OFFSET) {
+            line_column(text, at, &line, &col);
+            cli_err(err, errlen, "%s:%u:%u: %s", CLI_PATH(path), line, col, why);
+        } else {
+            cli_err(err, errlen, "%s: %s", CLI_PATH(path), why);
+        }
         free(text);
-        return cli_err(err, errlen, "'%s': %s", path, why);
+        return -1;
     }
     free(text);
     snprintf(ct->source, sizeof(ct->source), "file '%.140s'", path);
@@ -90,10 +115,16 @@ static bool is_regular_file(const char *path)
     return stat(path, &st) == 0 && S_ISREG(st.st_mode);
 }
 
+/*
+ * X names a file when it looks like a path (it has a '/': "./16M",
+ * "dir/host.topo"); otherwise the grammar comes first, so that "16M" is
+ * 16 MiB even where a file of that name exists, and a word that is no
+ * topology ("two-socket.topo") is a file when one exists.
+ */
 int cli_topology_resolve(const char *x, const char *base_dir, struct cli_topology *ct, char *err,
                          size_t errlen)
 {
-    char path[PATH_MAX];
+    char path[PATH_MAX], why[CLI_ERR_LEN];
 
     memset(ct, 0, sizeof(*ct));
     if (!x || !*x)
@@ -111,18 +142,23 @@ int cli_topology_resolve(const char *x, const char *base_dir, struct cli_topolog
 
     if (base_dir && *base_dir && x[0] != '/') {
         if ((size_t)snprintf(path, sizeof(path), "%s/%s", base_dir, x) >= sizeof(path))
-            return cli_err(err, errlen, "path too long: '%.60s...'", x);
-    } else {
-        snprintf(path, sizeof(path), "%s", x);
+            return cli_err(err, errlen, "path too long: %s", CLI_PATH(x));
+    } else if ((size_t)snprintf(path, sizeof(path), "%s", x) >= sizeof(path)) {
+        return cli_err(err, errlen, "path too long: %s", CLI_PATH(x));
     }
-    if (strchr(x, '/') || is_regular_file(path))
+    if (strchr(x, '/'))
+        return from_file(path, ct, err, errlen);
+    if (!topology_parse(x, &ct->t, why, sizeof(why))) {
+        snprintf(ct->source, sizeof(ct->source), "as given");
+        return finish(ct, err, errlen);
+    }
+    if (is_regular_file(path))
         return from_file(path, ct, err, errlen);
     if (!strpbrk(x, "0123456789"))
         return cli_err(err, errlen,
-                       "'%.60s' is not a file, 'host', 'default' or a topology such as "
-                       "'4GiB,4GiB'",
-                       x);
-    return from_text(x, "as given", ct, err, errlen);
+                       "%s is not a file, 'host', 'default' or a topology such as '4GiB,4GiB'",
+                       CLI_Q(x));
+    return cli_err(err, errlen, "%s", why);
 }
 
 int cli_topology_from_env(struct cli_topology *ct, char *err, size_t errlen)
@@ -130,7 +166,9 @@ int cli_topology_from_env(struct cli_topology *ct, char *err, size_t errlen)
     const char *env = getenv("CLAIMSET_TOPOLOGY");
 
     memset(ct, 0, sizeof(*ct));
-    if (!env) {
+    /* Set but empty ("CLAIMSET_TOPOLOGY= claimset ...") is unset, as the
+     * library takes it. */
+    if (!env || !*env) {
         topology_default(&ct->t);
         snprintf(ct->source, sizeof(ct->source), "built-in default");
         return finish(ct, err, errlen);

@@ -26,6 +26,55 @@ int cli_err(char *err, size_t errlen, const char *fmt, ...)
     return -1;
 }
 
+/* Copy at most max of the n characters of s for a message (cli.h). */
+static const char *shorten(const char *s, size_t n, size_t max, char *buf, size_t len)
+{
+    size_t keep = n, o = 0;
+
+    if (!len)
+        return buf;
+    if (max > len - 1)
+        max = len - 1;
+    if (n > max) {
+        /* Room for "...", and never half a UTF-8 character. */
+        keep = max > 3 ? max - 3 : 0;
+        while (keep && ((unsigned char)s[keep] & 0xc0) == 0x80)
+            keep--;
+    }
+    for (size_t i = 0; i < keep; i++) {
+        unsigned char c = (unsigned char)s[i];
+
+        buf[o++] = c < 0x20 || c == 0x7f ? '?' : (char)c;
+    }
+    if (keep < n)
+        for (size_t i = 0; i < 3 && o < len - 1; i++)
+            buf[o++] = '.';
+    buf[o] = '\0';
+    return buf;
+}
+
+const char *cli_quote_n(const char *s, size_t n, char *buf, size_t len)
+{
+    char text[CLI_QUOTE_MAX + 1];
+
+    shorten(s, n, CLI_QUOTE_MAX, text, sizeof(text));
+    if (n > CLI_QUOTE_MAX)
+        snprintf(buf, len, "'%s' (%zu characters)", text, n);
+    else
+        snprintf(buf, len, "'%s'", text);
+    return buf;
+}
+
+const char *cli_quote(const char *s, char *buf, size_t len)
+{
+    return cli_quote_n(s, s ? strlen(s) : 0, buf, len);
+}
+
+const char *cli_path(const char *s, char *buf, size_t len)
+{
+    return shorten(s, s ? strlen(s) : 0, CLI_PATH_SHOWN, buf, len);
+}
+
 static bool is_digit(char c)
 {
     return c >= '0' && c <= '9';
@@ -55,14 +104,14 @@ int cli_parse_u64(const char *s, uint64_t *v, char *err, size_t errlen)
         base = 16;
         p += 2;
         if (!*p)
-            return cli_err(err, errlen, "'%s' is not an integer", s);
+            return cli_err(err, errlen, "%s is not an integer", CLI_Q(s));
     }
     for (; *p; p++) {
         d = base == 16 ? hex_value(*p) : (is_digit(*p) ? *p - '0' : -1);
         if (d < 0)
-            return cli_err(err, errlen, "'%s' is not an integer", s);
+            return cli_err(err, errlen, "%s is not an integer", CLI_Q(s));
         if (x > (UINT64_MAX - (uint64_t)d) / base)
-            return cli_err(err, errlen, "'%s' is too large", s);
+            return cli_err(err, errlen, "%s is too large", CLI_Q(s));
         x = x * base + (uint64_t)d;
     }
     *v = x;
@@ -77,11 +126,11 @@ int cli_parse_range(const char *s, uint64_t min, uint64_t max, uint64_t *v, char
 
     if (rc || x < min || x > max) {
         if (min == 1 && (rc || x == 0))
-            return cli_err(err, errlen, "'%s' is not a positive integer", s ? s : "");
+            return cli_err(err, errlen, "%s is not a positive integer", CLI_Q(s));
         if (rc)
-            return cli_err(err, errlen, "'%s' is not an integer", s ? s : "");
-        return cli_err(err, errlen, "'%s' is out of range (%llu..%llu)", s, (unsigned long long)min,
-                       (unsigned long long)max);
+            return cli_err(err, errlen, "%s is not an integer", CLI_Q(s));
+        return cli_err(err, errlen, "%s is out of range (%llu..%llu)", CLI_Q(s),
+                       (unsigned long long)min, (unsigned long long)max);
     }
     *v = x;
     return 0;
@@ -130,7 +179,7 @@ int cli_parse_size(const char *s, uint64_t *pages, char *err, size_t errlen)
     for (; is_digit(*p); p++, ndigits++) {
         bytes = bytes * 10 + (unsigned)(*p - '0');
         if (bytes >> 64)
-            return cli_err(err, errlen, "'%s' is too large", s);
+            return cli_err(err, errlen, "%s is too large", CLI_Q(s));
     }
     if (*p == '.') {
         dot = true;
@@ -142,32 +191,32 @@ int cli_parse_size(const char *s, uint64_t *pages, char *err, size_t errlen)
                 scale *= 10;
                 nfrac++;
             } else if (*p != '0') {
-                return cli_err(err, errlen, "'%s' is not a whole number of 4 KiB pages", s);
+                return cli_err(err, errlen, "%s is not a whole number of 4 KiB pages", CLI_Q(s));
             }
         }
     }
     if (ndigits == 0 || (dot && nfrac == 0))
-        return cli_err(err, errlen, "'%s' is not a size (examples: 4GiB, 512M, 1024pages, 8192)",
-                       s);
+        return cli_err(err, errlen, "%s is not a size (examples: 4GiB, 512M, 1024pages, 8192)",
+                       CLI_Q(s));
     while (*p == ' ')
         p++;
     ustart = p;
     u = find_unit(ustart, strlen(ustart));
     if (!u)
-        return cli_err(err, errlen, "'%s': unknown unit '%s' (K, M, G, T, KiB..TiB, pages)", s,
-                       ustart);
+        return cli_err(err, errlen, "%s: unknown unit %s (K, M, G, T, KiB..TiB, pages)", CLI_Q(s),
+                       CLI_Q(ustart));
     if (u->pages && frac)
-        return cli_err(err, errlen, "'%s': a page count has no fraction", s);
+        return cli_err(err, errlen, "%s: a page count has no fraction", CLI_Q(s));
     bytes <<= u->shift;
     frac <<= u->shift;
     if (frac % scale)
-        return cli_err(err, errlen, "'%s' is not a whole number of 4 KiB pages", s);
+        return cli_err(err, errlen, "%s is not a whole number of 4 KiB pages", CLI_Q(s));
     bytes += frac / scale;
     if (bytes & ((1U << CLI_PAGE_SHIFT) - 1))
-        return cli_err(err, errlen, "'%s' is not a whole number of 4 KiB pages", s);
+        return cli_err(err, errlen, "%s is not a whole number of 4 KiB pages", CLI_Q(s));
     bytes >>= CLI_PAGE_SHIFT;
     if (bytes >> 64)
-        return cli_err(err, errlen, "'%s' is too large", s);
+        return cli_err(err, errlen, "%s is too large", CLI_Q(s));
     *pages = (uint64_t)bytes;
     return 0;
 }
@@ -235,7 +284,7 @@ int cli_read_file(const char *path, size_t max, char **text, char *err, size_t e
 
     if (!f) {
         e = errno;
-        cli_err(err, errlen, "cannot open '%s': %s", path, strerror(e));
+        cli_err(err, errlen, "cannot open '%s': %s", CLI_PATH(path), strerror(e));
         errno = e;
         return -1;
     }
@@ -263,13 +312,13 @@ int cli_read_file(const char *path, size_t max, char **text, char *err, size_t e
         fclose(f);
     if (e) {
         free(buf);
-        cli_err(err, errlen, "cannot read '%s': %s", path, strerror(e));
+        cli_err(err, errlen, "cannot read '%s': %s", CLI_PATH(path), strerror(e));
         errno = e;
         return -1;
     }
     if (len > max || memchr(buf, '\0', len)) {
         free(buf);
-        cli_err(err, errlen, "'%s' is not a text file of at most %zu bytes", path, max);
+        cli_err(err, errlen, "'%s' is not a text file of at most %zu bytes", CLI_PATH(path), max);
         errno = EINVAL;
         return -1;
     }

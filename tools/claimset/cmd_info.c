@@ -80,8 +80,8 @@ static void print_table(const struct cli_topology *ct, const struct info *in)
     const xc_physinfo_t *p = &in->phys;
     char a[32], b[32], c[32], d[32], e[32];
 
-    printf("host                   : %u node%s, %u CPUs\n", in->nr_nodes,
-           in->nr_nodes == 1 ? "" : "s", in->nr_cpus);
+    printf("host                   : %u node%s, %u CPU%s\n", in->nr_nodes, CLI_S(in->nr_nodes),
+           in->nr_cpus, CLI_S(in->nr_cpus));
     printf("topology               : %s\n", ct->text);
     printf("topology_source        : %s\n", ct->source);
     printf("total_memory           : %" PRIu64 "\n", (uint64_t)p->total_pages / MIB_PAGES);
@@ -165,7 +165,7 @@ static int info_run(const struct cli_command *cmd, int argc, char **argv)
         if (id == CLI_ERROR)
             return CLI_EXIT_USAGE;
         if (id == CLI_POSITIONAL)
-            return cli_usage_error(prog, "unexpected argument '%s'", val);
+            return cli_usage_error(prog, "unexpected argument %s", CLI_Q(val));
         if (cli_common_option(&p, id, val, &common))
             return CLI_EXIT_USAGE;
     }

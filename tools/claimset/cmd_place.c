@@ -79,7 +79,7 @@ static int parse_node_item(const char *prog, const char *opt, char *item, bool a
     uint64_t n, pages;
 
     if (!eq)
-        return cli_usage_error(prog, "--%s: '%s' is not NODE=SIZE", opt, item), -1;
+        return cli_usage_error(prog, "--%s: %s is not NODE=SIZE", opt, CLI_Q(item)), -1;
     *eq = '\0';
     if (allow_global && !strcmp(node, "global")) {
         n = GLOBAL_SLOT;
@@ -87,14 +87,14 @@ static int parse_node_item(const char *prog, const char *opt, char *item, bool a
         if (!strncmp(node, "node", 4))
             node += 4;
         if (cli_parse_range(node, 0, CLAIMSET_MAX_NODES - 1, &n, NULL, 0))
-            return cli_usage_error(prog, "--%s: '%s' is not a node%s", opt, item,
+            return cli_usage_error(prog, "--%s: %s is not a node%s", opt, CLI_Q(item),
                                    allow_global ? " or global" : ""),
                    -1;
     }
     if (cli_parse_size(eq + 1, &pages, err, sizeof(err)))
         return cli_usage_error(prog, "--%s: %s", opt, err), -1;
     if (amounts[n] + pages < pages)
-        return cli_usage_error(prog, "--%s: '%s' is too large", opt, eq + 1), -1;
+        return cli_usage_error(prog, "--%s: %s is too large", opt, CLI_Q(eq + 1)), -1;
     amounts[n] += pages;
     return 0;
 }
@@ -110,7 +110,7 @@ static int parse_node_list(const char *prog, const char *opt, const char *list, 
     if (!copy)
         return cli_fail(prog, "out of memory"), -1;
     if (!*copy || *copy == ',' || copy[strlen(copy) - 1] == ',' || strstr(copy, ",,")) {
-        cli_usage_error(prog, "--%s: '%s' is not a list NODE=SIZE,...", opt, list);
+        cli_usage_error(prog, "--%s: %s is not a list NODE=SIZE,...", opt, CLI_Q(list));
         rc = -1;
     }
     for (item = strtok_r(copy, ",", &save); item && !rc; item = strtok_r(NULL, ",", &save))
@@ -139,12 +139,12 @@ static int parse_args(struct cli_parser *p, struct place_args *a)
         case CLI_ERROR:
             return -1;
         case CLI_POSITIONAL:
-            return cli_usage_error(prog, "unexpected argument '%s'", val), -1;
+            return cli_usage_error(prog, "unexpected argument %s", CLI_Q(val)), -1;
         case OPT_SIZE:
             if (cli_parse_size(val, &a->pages, err, sizeof(err)))
                 return cli_usage_error(prog, "--size: %s", err), -1;
             if (!a->pages)
-                return cli_usage_error(prog, "--size: '%s' is no memory at all", val), -1;
+                return cli_usage_error(prog, "--size: %s is no memory at all", CLI_Q(val)), -1;
             have_size = true;
             break;
         case OPT_VCPUS:
@@ -235,6 +235,9 @@ static int build_state(const char *prog, xc_interface *xch, unsigned int nr_node
     if (xc_numa_meminfo(xch, &nr, mem))
         return cli_fail(prog, "cannot read the host: %s", strerror(errno));
     for (unsigned int n = 0; n < CLAIMSET_MAX_NODES; n++) {
+        if ((a->used[n] || a->claimed[n]) && n >= nr_nodes && nr_nodes == 1)
+            return cli_usage_error(prog, "--%s: the host has no node %u (only node 0)",
+                                   a->used[n] ? "used" : "claimed", n);
         if ((a->used[n] || a->claimed[n]) && n >= nr_nodes)
             return cli_usage_error(prog, "--%s: the host has no node %u (nodes 0-%u)",
                                    a->used[n] ? "used" : "claimed", n, nr_nodes - 1);

@@ -75,11 +75,12 @@ static int run_one(const char *prog, const struct scenario *s, const struct cli_
     if (scenario_run(s, ct, &opts, &sum, err, sizeof(err)))
         return cli_fail(prog, "%s: cannot run: %s", s->file, err);
     if (sum.failures) {
-        printf("%s: FAILED: %u of %u checks failed (%u statements)\n", s->file, sum.failures,
-               sum.checks, sum.statements);
+        printf("%s: FAILED: %u of %u check%s failed (%u statement%s)\n", s->file, sum.failures,
+               sum.checks, CLI_S(sum.checks), sum.statements, CLI_S(sum.statements));
         return CLI_EXIT_FAIL;
     }
-    printf("%s: passed (%u statements, %u checks)\n", s->file, sum.statements, sum.checks);
+    printf("%s: passed (%u statement%s, %u check%s)\n", s->file, sum.statements,
+           CLI_S(sum.statements), sum.checks, CLI_S(sum.checks));
     return CLI_EXIT_OK;
 }
 

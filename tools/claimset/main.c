@@ -63,27 +63,26 @@ static int dispatch(int argc, char **argv, const struct cli_command **cmd_out)
     if (argc < 2)
         return cli_usage_error("claimset", "no command given (see claimset --help)");
     name = argv[1];
-    if (!strcmp(name, "--help") || !strcmp(name, "-h"))
-        return usage();
     if (!strcmp(name, "--version")) {
         printf("claimset %s\n", CLAIMSET_VERSION_TEXT);
         return CLI_EXIT_OK;
     }
-    if (!strcmp(name, "help")) {
+    /* "claimset --help CMD" is "claimset help CMD", as git does it. */
+    if (!strcmp(name, "help") || !strcmp(name, "--help") || !strcmp(name, "-h")) {
         if (argc == 2)
             return usage();
         if (argc > 3)
-            return cli_usage_error("claimset help", "unexpected argument '%s'", argv[3]);
+            return cli_usage_error("claimset help", "unexpected argument %s", CLI_Q(argv[3]));
         cmd = find_command(argv[2]);
         if (!cmd)
-            return cli_usage_error("claimset help", "unknown command '%s'", argv[2]);
+            return cli_usage_error("claimset help", "unknown command %s", CLI_Q(argv[2]));
         return cli_help(cmd);
     }
     if (name[0] == '-')
-        return cli_usage_error("claimset", "unknown option '%s' (see claimset --help)", name);
+        return cli_usage_error("claimset", "unknown option %s (see claimset --help)", CLI_Q(name));
     cmd = find_command(name);
     if (!cmd)
-        return cli_usage_error("claimset", "unknown command '%s' (see claimset --help)", name);
+        return cli_usage_error("claimset", "unknown command %s (see claimset --help)", CLI_Q(name));
     *cmd_out = cmd;
     return cmd->run(cmd, argc - 1, argv + 1);
 }

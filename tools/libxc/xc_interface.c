@@ -17,6 +17,9 @@
 
 #include "xc_private.h"
 
+/* Characters of a malformed CLAIMSET_TOPOLOGY repeated in its message. */
+#define ENV_QUOTE_MAX 60
+
 static pthread_mutex_t process_host_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct claimset_host *_Atomic process_host;
 
@@ -33,14 +36,19 @@ claimset_host *claimset_process_host(void)
     pthread_mutex_lock(&process_host_lock);
     host = atomic_load(&process_host);
     if (!host) {
+        /* Set but empty ("CLAIMSET_TOPOLOGY= prog") counts as unset. */
         text = getenv("CLAIMSET_TOPOLOGY");
+        if (text && !*text)
+            text = NULL;
         host = cs_host_new(text, NULL, err, sizeof(err));
         saved = errno;
         if (host) {
             host->process_wide = true;
             atomic_store(&process_host, host);
         } else if (saved == EINVAL) {
-            fprintf(stderr, "claimset: CLAIMSET_TOPOLOGY=\"%s\": %s\n", text ? text : "", err);
+            /* The value is quoted, but not without bound. */
+            fprintf(stderr, "claimset: CLAIMSET_TOPOLOGY=\"%.*s%s\": %s\n", ENV_QUOTE_MAX, text,
+                    strlen(text) > ENV_QUOTE_MAX ? "..." : "", err);
         }
     }
     pthread_mutex_unlock(&process_host_lock);

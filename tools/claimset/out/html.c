@@ -211,7 +211,7 @@ static void write_vm_table(FILE *f, const struct sim_run *run, const struct sim_
     HTML_TEXT(f, p->name);
     fputs("\"><summary>", f);
     HTML_TEXT(f, p->name);
-    fprintf(f, ": %zu VMs</summary>\n", p->nr_vms);
+    fprintf(f, ": %zu VM%s</summary>\n", p->nr_vms, p->nr_vms == 1 ? "" : "s");
     if (rows < p->nr_vms)
         fprintf(f,
                 "<p class=\"note\">The first %zu of %zu VMs; the JSON and CSV outputs have "

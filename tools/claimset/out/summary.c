@@ -80,13 +80,15 @@ static void sentence_built(const struct sim_run *run, struct out_summary *s)
 
     if (run->nr_policies == 1) {
         sb_printf(&b,
-                  "%.*s built %u of %u VMs (%u refused at claim time, %u failed during "
+                  "%.*s built %u of %u VM%s (%u refused at claim time, %u failed during "
                   "population).",
-                  PNAME(p), p->vms_built, p->vms_total, p->vms_refused_claim,
-                  p->vms_failed_populate);
+                  PNAME(p), p->vms_built, p->vms_total, p->vms_total == 1 ? "" : "s",
+                  p->vms_refused_claim, p->vms_failed_populate);
     } else if (best_mask == worst_mask) {
         if (same_total && total == 0)
             sb_printf(&b, "The workload has no VMs.");
+        else if (same_total && p[0].vms_built == total && total == 1)
+            sb_printf(&b, "Every policy built the VM.");
         else if (same_total && p[0].vms_built == total)
             sb_printf(&b, "Every policy built all %u VMs.", total);
         else

@@ -55,10 +55,10 @@ const char *scn_fmt_result(const struct scn_stmt *action, const struct scn_resul
     if (r->rc == -1)
         snprintf(buf, len, "errno=%s (rc=-1)", errname(r->err, e, sizeof(e)));
     else if (action->kind == SCN_POPULATE || action->kind == SCN_DECREASE)
-        snprintf(buf, len, "%" PRIu64 " of %" PRIu64 " extents done (rc=%lld)", r->done, r->want,
-                 r->rc);
+        snprintf(buf, len, "%" PRIu64 " of %" PRIu64 " extent%s done (rc=%lld)", r->done, r->want,
+                 CLI_S(r->want), r->rc);
     else if (action->kind == SCN_SCRUB)
-        snprintf(buf, len, "%" PRIu64 " pages scrubbed (rc=%lld)", r->done, r->rc);
+        snprintf(buf, len, "%" PRIu64 " page%s scrubbed (rc=%lld)", r->done, CLI_S(r->done), r->rc);
     else if (r->rc == 0)
         snprintf(buf, len, "ok");
     else

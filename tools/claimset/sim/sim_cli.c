@@ -59,28 +59,41 @@ struct args {
     bool vms_set, overcommit_set, window_set;
 };
 
+/* "none,claim-sets": policies in the order given, or "all" alone. */
 static int parse_policies(const struct cli_parser *p, const char *val, struct sim_config *cfg)
 {
+    static const char known[] = "none, legacy, single-node, claim-sets, claim-sets+global, or all "
+                                "alone";
     const char *s = val;
 
     cfg->nr_policies = 0;
     if (!strcmp(val, "all"))
         return 0;
+    if (!*val)
+        return cli_usage_error(p->prog, "--policies: no policy given (%s)", known), -1;
     for (;;) {
         size_t len = strcspn(s, ",");
         char name[SIM_NAME_LEN];
-        int id;
+        int id = -1;
 
-        if (!len || len >= sizeof(name))
-            return cli_usage_error(p->prog, "--policies: '%s': empty or overlong name", val), -1;
-        memcpy(name, s, len);
-        name[len] = '\0';
-        id = sim_policy_lookup(name);
+        if (!len)
+            return cli_usage_error(p->prog, "--policies: %s has an empty name (%s)", CLI_Q(val),
+                                   known),
+                   -1;
+        if (len < sizeof(name)) {
+            memcpy(name, s, len);
+            name[len] = '\0';
+            id = sim_policy_lookup(name);
+            if (!strcmp(name, "all"))
+                return cli_usage_error(p->prog,
+                                       "--policies: 'all' runs every policy and stands alone, "
+                                       "not in a list"),
+                       -1;
+        }
         if (id < 0)
-            return cli_usage_error(p->prog,
-                                   "--policies: unknown policy '%s' (none, legacy, "
-                                   "single-node, claim-sets, claim-sets+global, all)",
-                                   name),
+            return cli_usage_error(p->prog, "--policies: unknown policy %s (%s)",
+                                   cli_quote_n(s, len, (char[CLI_QUOTE_LEN]){0}, CLI_QUOTE_LEN),
+                                   known),
                    -1;
         for (unsigned int i = 0; i < cfg->nr_policies; i++)
             if (cfg->policies[i] == (enum sim_policy_id)id)
@@ -128,7 +141,7 @@ static int option(const struct cli_parser *p, int id, const char *val, struct ar
         if (cli_parse_size(val, &cfg->balloon_pages, err, sizeof(err)))
             return cli_usage_error(p->prog, "--balloon-size: %s", err), -1;
         if (cfg->balloon_pages < 1024)
-            return cli_usage_error(p->prog, "--balloon-size: '%s' is below 4 MiB", val), -1;
+            return cli_usage_error(p->prog, "--balloon-size: %s is below 4 MiB", CLI_Q(val)), -1;
         return 0;
     case OPT_OFFLINE:
         return range(p, "offline", val, 0, SIM_MAX_OFFLINE, &cfg->offline_frames);
@@ -202,7 +215,7 @@ int sim_cli_main(const struct cli_command *cmd, enum sim_kind kind, int argc, ch
         if (id == CLI_ERROR)
             return CLI_EXIT_USAGE;
         if (id == CLI_POSITIONAL)
-            return cli_usage_error(prog, "unexpected argument '%s'", val);
+            return cli_usage_error(prog, "unexpected argument %s", CLI_Q(val));
         if (option(&p, id, val, &a))
             return CLI_EXIT_USAGE;
     }
@@ -219,7 +232,7 @@ int sim_cli_main(const struct cli_command *cmd, enum sim_kind kind, int argc, ch
         FILE *f = fopen(a.report, "w");
 
         if (!f)
-            return cli_usage_error(prog, "--report: cannot write '%s': %s", a.report,
+            return cli_usage_error(prog, "--report: cannot write '%s': %s", CLI_PATH(a.report),
                                    strerror(errno));
         fclose(f);
     }

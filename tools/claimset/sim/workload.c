@@ -80,6 +80,7 @@ int sim_parse_size_mix(const char *text, struct sim_size_class *classes, unsigne
     for (;;) {
         size_t len = strcspn(p, ","), f1 = strcspn(p, ":");
         struct sim_size_class c = {.weight = 1};
+        char q[CLI_QUOTE_LEN];
         const char *colon2;
 
         if (n == SIM_MAX_SIZE_CLASSES) {
@@ -89,8 +90,8 @@ int sim_parse_size_mix(const char *text, struct sim_size_class *classes, unsigne
         if (f1 > len)
             f1 = len;
         if (parse_size(p, f1, &c.pages)) {
-            snprintf(err, errlen, "'%.*s': not a size of 4 KiB to 1 TiB in whole pages", (int)len,
-                     p);
+            snprintf(err, errlen, "%s: not a size of 4 KiB to 1 TiB in whole pages",
+                     cli_quote_n(p, len, q, sizeof(q)));
             return -1;
         }
         c.vcpus = (unsigned int)(c.pages / (2 * SIM_GiB));
@@ -102,13 +103,13 @@ int sim_parse_size_mix(const char *text, struct sim_size_class *classes, unsigne
 
             colon2 = memchr(w, ':', wlen);
             if (parse_uint(w, colon2 ? (size_t)(colon2 - w) : wlen, 1000000, &c.weight)) {
-                snprintf(err, errlen, "'%.*s': the weight must be an integer from 1 to 1000000",
-                         (int)len, p);
+                snprintf(err, errlen, "%s: the weight must be an integer from 1 to 1000000",
+                         cli_quote_n(p, len, q, sizeof(q)));
                 return -1;
             }
             if (colon2 && parse_uint(colon2 + 1, (size_t)(p + len - colon2 - 1), 512, &c.vcpus)) {
-                snprintf(err, errlen, "'%.*s': the vCPU count must be an integer from 1 to 512",
-                         (int)len, p);
+                snprintf(err, errlen, "%s: the vCPU count must be an integer from 1 to 512",
+                         cli_quote_n(p, len, q, sizeof(q)));
                 return -1;
             }
         }
@@ -219,10 +220,10 @@ static int make_balloons(const struct sim_config *cfg, struct sim_workload *w, c
         size = 2 * SIM_PAGES_2M;
     if (size < 2 * SIM_PAGES_2M || (uint64_t)cfg->balloons * size > w->free_at_start / 2) {
         snprintf(err, errlen,
-                 "--balloon-size: %u ballooning guests of %s need more than half of the free "
+                 "--balloon-size: %u ballooning guest%s of %s need%s more than half of the free "
                  "memory (%s); use fewer (--balloon) or smaller ones",
-                 cfg->balloons, cs_human_size(size, a, sizeof(a)),
-                 cs_human_size(w->free_at_start, b, sizeof(b)));
+                 cfg->balloons, CLI_S(cfg->balloons), cs_human_size(size, a, sizeof(a)),
+                 cfg->balloons == 1 ? "s" : "", cs_human_size(w->free_at_start, b, sizeof(b)));
         return -1;
     }
     for (unsigned int n = 0; n < h->nr_nodes; n++)
@@ -378,7 +379,7 @@ static int make_offline(const struct sim_config *cfg, struct sim_workload *w, ch
 static void describe(const struct sim_config *cfg, struct sim_workload *w)
 {
     uint64_t lo = UINT64_MAX, hi = 0;
-    char a[32], b[32], c[32], d[32];
+    char a[2 * HUMAN_SIZE_LEN], c[HUMAN_SIZE_LEN], d[HUMAN_SIZE_LEN];
     size_t n = 0, len = sizeof(w->text);
     unsigned int two = 0;
 
@@ -389,13 +390,18 @@ static void describe(const struct sim_config *cfg, struct sim_workload *w)
     }
     if (w->kind == SIM_EVACUATE)
         n += (size_t)snprintf(w->text + n, len - n,
-                              "host %u%% full and fragmented; %zu incoming VMs (%u with 2 "
+                              "host %u%% full and fragmented; %zu incoming VM%s (%u with 2 "
                               "vnodes) ",
-                              cfg->fill_pct, w->nr_vms, two);
+                              cfg->fill_pct, w->nr_vms, CLI_S(w->nr_vms), two);
     else
-        n += (size_t)snprintf(w->text + n, len - n, "%zu VMs ", w->nr_vms);
-    n += (size_t)snprintf(w->text + n, len - n, "of %s-%s, %s = %.0f%% of free memory (%s)",
-                          cs_human_size(lo, a, sizeof(a)), cs_human_size(hi, b, sizeof(b)),
+        n += (size_t)snprintf(w->text + n, len - n, "%zu VM%s ", w->nr_vms, CLI_S(w->nr_vms));
+    /* "of 2 GiB-48 GiB", or "of 4 MiB" when they are all one size. */
+    cs_human_size(lo, a, sizeof(a));
+    if (hi != lo) {
+        strcat(a, "-");
+        cs_human_size(hi, a + strlen(a), sizeof(a) - strlen(a));
+    }
+    n += (size_t)snprintf(w->text + n, len - n, "of %s, %s = %.0f%% of free memory (%s)", a,
                           cs_human_size(w->vm_pages, c, sizeof(c)),
                           w->free_at_start ? 100.0 * (double)w->vm_pages / (double)w->free_at_start
                                            : 0.0,
