@@ -52,6 +52,8 @@ for cmd in storm evacuate; do
     if cmp -s "$work/out" "$work/$cmd-help"; then ok; else bad "$cmd -h differs from --help"; fi
     run help "$cmd"
     if cmp -s "$work/out" "$work/$cmd-help"; then ok; else bad "help $cmd differs from --help"; fi
+    run --help "$cmd"
+    if cmp -s "$work/out" "$work/$cmd-help"; then ok; else bad "--help $cmd differs from $cmd --help"; fi
     contains "main-help-lists-$cmd" "$work/main-help" "  $cmd "
 done
 

@@ -24,7 +24,7 @@
     "Output:\n"                                                                                    \
     "  --json, --csv        machine-readable results instead of the table\n"                       \
     "  --report FILE        also write a self-contained HTML report with charts\n"                 \
-    "                       (FILE -: the report on stdout, instead of the table)\n"                 \
+    "                       (FILE -: the report on stdout, instead of the table)\n"                \
     "  -h, --help           this help\n"                                                           \
     "\n"
 
