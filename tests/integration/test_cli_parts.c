@@ -500,6 +500,10 @@ TEST(cli_topology_grammar_before_a_file_of_that_name)
     /* No topology: the file. */
     ASSERT_EQ(cli_topology_resolve("two", dir, ct, err, sizeof(err)), 0);
     EXPECT_STREQ(ct->text, "8MiB,8MiB;distances=10,20,20,10");
+    unlink(path);
+    snprintf(path, sizeof(path), "%s/two", dir);
+    unlink(path);
+    rmdir(dir);
     free(ct);
 }
 
@@ -529,6 +533,8 @@ TEST(cli_topology_file_errors_name_line_and_column)
     EXPECT_EQ(cli_topology_resolve(path, NULL, ct, err, sizeof(err)), -1);
     snprintf(want, sizeof(want), "%s: empty topology", path);
     EXPECT_CONTAINS(err, want);
+    unlink(path);
+    rmdir(dir);
     free(ct);
 }
 
