@@ -12,9 +12,10 @@
  *
  * The design requires page_alloc_lock before heap_lock and never the other
  * way round; the witness turns any inversion into an immediate report
- * instead of a rare deadlock.  The witness keeps a small per-thread record
- * of held locks (debug builds only); it is the one piece of thread-local
- * state on this side and holds nothing but diagnostics.
+ * instead of a rare deadlock.  The witness keeps a per-thread record of
+ * held locks (debug builds only; no fixed capacity, since the deep checker
+ * holds every domain's page_alloc_lock); it is the one piece of
+ * thread-local state on this side and holds nothing but diagnostics.
  */
 #ifndef HV_LOCK_H
 #define HV_LOCK_H
@@ -59,7 +60,8 @@ void hv_write_unlock(struct hv_rwlock *l);
 /*
  * True when the calling thread holds the lock (debug builds).  Release
  * builds do not track ownership and answer true, so the function is only
- * meaningful inside ASSERT().
+ * meaningful inside ASSERT().  Cost: the number of locks the thread took
+ * after this one.
  */
 bool hv_lock_is_held(const void *lock);
 
