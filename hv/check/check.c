@@ -120,7 +120,7 @@ static struct domain **lock_everything(struct host *h, unsigned int *nr)
     hv_read_lock(&h->domlist_lock);
     doms = malloc((h->nr_domains + 1) * sizeof(*doms));
     if (doms) {
-        for (unsigned int id = 0; id < DOMID_FIRST_RESERVED; id++)
+        for (unsigned int id = 0; id < DOMID_FIRST_RESERVED && n < h->nr_domains; id++)
             if (h->domains[id])
                 doms[n++] = h->domains[id];
         for (unsigned int i = 0; i < n; i++)

@@ -3,6 +3,7 @@
  * enforces them: each invariant holds after real operations, and each
  * deliberate corruption is caught and named by the checker.
  */
+#include <stdio.h>
 #include <string.h>
 
 #include "hvtest.h"
@@ -174,6 +175,33 @@ TEST(checker_catches_frame_owned_by_wrong_domain)
     mfn_t mfn = domain_gfn_to_mfn(d, 3);
 
     EXPECT_CAUGHT(h, CHECK_DEEP, h->frame_owner[mfn], OWNER_DOM(d->domain_id + 1), "owned by");
+    domain_put(d);
+    host_destroy(h);
+}
+
+/* Frame 0 is the hypervisor's and in nobody's runs: hand it to a domain. */
+TEST(checker_catches_frame_of_missing_domain)
+{
+    struct domain *d;
+    struct host *h = busy_host(&d);
+
+    ASSERT_EQ(h->frame_owner[0], OWNER_XEN);
+    EXPECT_CAUGHT(h, CHECK_DEEP, h->frame_owner[0], OWNER_DOM(d->domain_id + 7),
+                  "frame 0 is owned by d");
+    EXPECT_CAUGHT(h, CHECK_DEEP, h->frame_owner[0], OWNER_DOM(d->domain_id + 7),
+                  "which does not exist");
+    domain_put(d);
+    host_destroy(h);
+}
+
+TEST(checker_catches_frame_outside_its_owners_runs)
+{
+    struct domain *d;
+    struct host *h = busy_host(&d);
+    char want[96];
+
+    snprintf(want, sizeof(want), "frame 0 is owned by d%u but in none of its runs", d->domain_id);
+    EXPECT_CAUGHT(h, CHECK_DEEP, h->frame_owner[0], OWNER_DOM(d->domain_id), want);
     domain_put(d);
     host_destroy(h);
 }
