@@ -1,15 +1,17 @@
 /*
  * Test runner: runs every registered case (or those named on the command
- * line) in a child process with a timeout and reports one line per case.
+ * line) in a child process and reports one line per case.  No case is
+ * timed: how long a case takes depends on how busy the machine is, so no
+ * verdict may (the cases bound their work in steps; CTest's generous
+ * TIMEOUT is the safety net against a hang).
  */
 #include "test.h"
 
 #include <errno.h>
-#include <signal.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <sys/time.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -141,18 +143,22 @@ bool test_check_contains(const char *hay, const char *needle, const char *ehay, 
 uint64_t test_seed(void)
 {
     const char *env = getenv("CS_SEED");
-    uint64_t seed;
+    uint64_t seed = TEST_DEFAULT_SEED;
 
-    if (env && *env) {
+    if (env && *env)
         seed = strtoull(env, NULL, 0);
-    } else {
-        struct timespec ts;
-
-        clock_gettime(CLOCK_REALTIME, &ts);
-        seed = (uint64_t)ts.tv_sec * 1000003u ^ (uint64_t)ts.tv_nsec ^ (uint64_t)getpid() << 32;
-    }
     fprintf(stderr, "  # seed %" PRIu64 " (replay with CS_SEED=%" PRIu64 ")\n", seed, seed);
     return seed;
+}
+
+unsigned long test_scaled(unsigned long steps)
+{
+    const char *env = getenv("CS_SCALE");
+    unsigned long scale = env && *env ? strtoul(env, NULL, 0) : 1;
+
+    if (scale == 0)
+        scale = 1;
+    return steps > ULONG_MAX / scale ? ULONG_MAX : steps * scale;
 }
 
 void test_rng_init(struct test_rng *r, uint64_t seed)
@@ -203,7 +209,7 @@ static bool selected(const struct test_case *t, int argc, char **argv)
 }
 
 /* Run one case in a child; returns true when it passed. */
-static bool run_forked(const struct test_case *t, unsigned int timeout)
+static bool run_forked(const struct test_case *t)
 {
     int status;
     pid_t pid;
@@ -216,7 +222,6 @@ static bool run_forked(const struct test_case *t, unsigned int timeout)
         return false;
     }
     if (pid == 0) {
-        alarm(timeout);
         t->fn();
         fflush(stdout);
         _exit(test_failed() ? 1 : 0);
@@ -226,15 +231,13 @@ static bool run_forked(const struct test_case *t, unsigned int timeout)
     if (WIFEXITED(status))
         return WEXITSTATUS(status) == 0;
     if (WIFSIGNALED(status))
-        fprintf(stderr, "  %s: killed by signal %d%s\n", t->name, WTERMSIG(status),
-                WTERMSIG(status) == SIGALRM ? " (timeout)" : "");
+        fprintf(stderr, "  %s: killed by signal %d (%s)\n", t->name, WTERMSIG(status),
+                strsignal(WTERMSIG(status)));
     return false;
 }
 
 int main(int argc, char **argv)
 {
-    const char *env = getenv("CS_TEST_TIMEOUT");
-    unsigned int timeout = env ? (unsigned int)strtoul(env, NULL, 10) : 300;
     bool fork_each = true;
     unsigned int run = 0, failed = 0;
 
@@ -258,7 +261,7 @@ int main(int argc, char **argv)
         run++;
         start = now_ms();
         if (fork_each) {
-            ok = run_forked(t, timeout);
+            ok = run_forked(t);
         } else {
             unsigned int before = nr_failures;
 
