@@ -1,19 +1,21 @@
 # Convenience front end over CMake.  The two commands of the README:
 #   make run     build (Release) and run the main job: claimset storm
 #   make check   the whole test suite (what CI runs)
+# and: make soak (long randomised runs with fresh seeds, SOAK_ROUNDS and
+# SOAK_SCALE set the step budget), make install (the Release library).
 # Build trees live under build/ (one per configuration).
 
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 CMAKE ?= cmake
 
-.PHONY: run release debug check format format-check install bench clean
+.PHONY: run release debug check soak format format-check install bench clean
 
 release:
-	$(CMAKE) -S . -B build/release -DCMAKE_BUILD_TYPE=Release >/dev/null
+	$(CMAKE) -S . -B build/release -DCMAKE_BUILD_TYPE=Release -DCLAIMSET_CHECKS=OFF >/dev/null
 	$(CMAKE) --build build/release -j $(JOBS)
 
 debug:
-	$(CMAKE) -S . -B build/debug -DCMAKE_BUILD_TYPE=Debug >/dev/null
+	$(CMAKE) -S . -B build/debug -DCMAKE_BUILD_TYPE=Debug -DCLAIMSET_CHECKS=ON >/dev/null
 	$(CMAKE) --build build/debug -j $(JOBS)
 
 run: release
@@ -21,6 +23,9 @@ run: release
 
 check:
 	./scripts/check.sh
+
+soak:
+	./scripts/soak.sh
 
 format:
 	clang-format -i $$(git ls-files '*.c' '*.h')

@@ -1,19 +1,38 @@
 #!/usr/bin/env bash
 # The whole test suite, as CI runs it:
 #   1. formatting (clang-format 14, the committed .clang-format)
-#   2. Debug build (lock witness + invariant checker after every mutating
-#      call) and every test
-#   3. ASan + UBSan build and every test
-#   4. TSan build and the threaded tests (label "stress")
-#   5. Release build, install into a scratch prefix, and the contract
-#      programs compiled against the installed headers and pkg-config
-# Stops at the first failure.  JOBS sets build parallelism (default: nproc).
+#   2. Debug build with the debug checks on (lock witness + invariant
+#      checker after every mutating call) and every test
+#   3. ASan + UBSan build (checks on) and every test
+#   4. TSan build (checks on) and the threaded tests (label "stress")
+#   5. Release build (checks off, the library `make install` installs):
+#      benchmark smoke test, CLI, build-type and installed-symbol tests,
+#      then install into a scratch prefix and the contract programs
+#      compiled against the installed headers and pkg-config
+# Every randomised test runs with its fixed, printed seed and step budget;
+# `make soak` is the place for fresh seeds and long runs.  Each stage
+# prints its wall time.  Stops at the first failure.  JOBS sets build and
+# test parallelism (default: nproc).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 JOBS=${JOBS:-$(nproc 2>/dev/null || echo 2)}
 B=${BUILD_ROOT:-build}
 
-step() { printf '\n=== %s\n' "$*"; }
+stage=
+stage_start=$SECONDS
+all_start=$SECONDS
+elapsed() { # seconds
+    printf '%d:%02d' $(($1 / 60)) $(($1 % 60))
+}
+end_stage() {
+    [ -z "$stage" ] || printf '=== %s: %s\n' "$stage" "$(elapsed $((SECONDS - stage_start)))"
+}
+step() {
+    end_stage
+    stage=$*
+    stage_start=$SECONDS
+    printf '\n=== %s\n' "$stage"
+}
 
 configure_build() { # dir, cmake args...
     local dir=$1
@@ -26,21 +45,23 @@ step "format check"
 clang-format --dry-run --Werror $(git ls-files '*.c' '*.h')
 
 step "debug build and tests"
-configure_build "$B/debug" -DCMAKE_BUILD_TYPE=Debug
+configure_build "$B/debug" -DCMAKE_BUILD_TYPE=Debug -DCLAIMSET_CHECKS=ON
 ctest --test-dir "$B/debug" -j "$JOBS" --output-on-failure
 
 step "ASan+UBSan build and tests"
-configure_build "$B/asan" -DCMAKE_BUILD_TYPE=Debug -DCLAIMSET_SANITIZE=address,undefined
+configure_build "$B/asan" -DCMAKE_BUILD_TYPE=Debug -DCLAIMSET_CHECKS=ON \
+    -DCLAIMSET_SANITIZE=address,undefined
 ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
     ctest --test-dir "$B/asan" -j "$JOBS" --output-on-failure
 
 step "TSan build and threaded tests"
-configure_build "$B/tsan" -DCMAKE_BUILD_TYPE=Debug -DCLAIMSET_SANITIZE=thread
+configure_build "$B/tsan" -DCMAKE_BUILD_TYPE=Debug -DCLAIMSET_CHECKS=ON \
+    -DCLAIMSET_SANITIZE=thread
 TSAN_OPTIONS=halt_on_error=1 ctest --test-dir "$B/tsan" -L stress -j "$JOBS" --output-on-failure
 
 step "release build, install, contract programs"
-configure_build "$B/release" -DCMAKE_BUILD_TYPE=Release
-ctest --test-dir "$B/release" -j "$JOBS" --output-on-failure -L 'bench|cli'
+configure_build "$B/release" -DCMAKE_BUILD_TYPE=Release -DCLAIMSET_CHECKS=OFF
+ctest --test-dir "$B/release" -j "$JOBS" --output-on-failure -L 'bench|cli|install'
 prefix=$(mktemp -d)
 trap 'rm -rf "$prefix"' EXIT
 cmake --install "$B/release" --prefix "$prefix" >/dev/null
@@ -48,4 +69,6 @@ if [ -x tests/contract/run.sh ]; then
     tests/contract/run.sh "$prefix"
 fi
 
-step "all checks passed"
+end_stage
+stage=
+printf '\n=== all checks passed in %s\n' "$(elapsed $((SECONDS - all_start)))"

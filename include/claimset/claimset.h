@@ -46,8 +46,9 @@ typedef struct claimset_host claimset_host;
  * defaults. */
 struct claimset_host_opts {
     /* Invariant checking after every mutating call, CLAIMSET_CHECK_*.
-     * The default: debug builds deep up to 2^20 frames, else counters;
-     * release builds off; the CLAIMSET_CHECK environment variable (0, 1,
+     * The default: a library built with the debug checks (CLAIMSET_CHECKS,
+     * Debug builds) deep up to 2^20 frames, else counters; otherwise off
+     * (the installed library); the CLAIMSET_CHECK environment variable (0, 1,
      * 2) overrides the default. */
     int check_level;
     /* Hypervisor pages each domain creation takes outside its tot_pages

@@ -3,8 +3,9 @@
  *
  * Debug code is written as `if (config_debug)` on a constant, so it is
  * compiled (and kept warning-free) in every build and removed by the
- * optimiser when off.  CS_DEBUG comes from the build system: on in the
- * Debug and sanitizer builds that the test suite uses, off in Release.
+ * optimiser when off.  CS_DEBUG comes from the build system's
+ * CLAIMSET_CHECKS: on in Debug builds unless turned off, and in every build
+ * of the test suite; off in the library that is installed.
  */
 #ifndef HV_CONFIG_H
 #define HV_CONFIG_H

@@ -94,9 +94,10 @@ struct heap_stats {
 struct host_config {
     /* Invariant checking after every mutating call: 0 off, 1 accounting
      * (counters; O(nodes x domains)), 2 deep (also frames, free lists and
-     * physmaps; O(frames)).  Default: debug builds 2 on hosts up to
-     * HOST_DEEP_CHECK_PAGES frames, else 1; release builds 0.  The
-     * CLAIMSET_CHECK environment variable overrides the default. */
+     * physmaps; O(frames + domains)).  Default: builds with the debug
+     * checks (CLAIMSET_CHECKS) 2 on hosts up to HOST_DEEP_CHECK_PAGES
+     * frames, else 1; other builds 0.  The CLAIMSET_CHECK environment
+     * variable overrides the default. */
     unsigned int check_level;
     /* Frames of hypervisor memory each domain creation takes (Xen 4.17
      * was observed to take about 16); not counted in tot_pages. */
