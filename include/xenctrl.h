@@ -37,6 +37,11 @@
 extern "C" {
 #endif
 
+/* The library is built with hidden visibility; its API is exported. */
+#if defined(__GNUC__)
+#pragma GCC visibility push(default)
+#endif
+
 #define XC_PAGE_SHIFT 12
 #define XC_PAGE_SIZE  (1UL << XC_PAGE_SHIFT)
 #define XC_PAGE_MASK  (~(XC_PAGE_SIZE - 1))
@@ -234,6 +239,10 @@ int xc_mark_page_online(xc_interface *xch, unsigned long start, unsigned long en
                         uint32_t *status);
 int xc_query_page_offline_status(xc_interface *xch, unsigned long start, unsigned long end,
                                  uint32_t *status);
+
+#if defined(__GNUC__)
+#pragma GCC visibility pop
+#endif
 
 #ifdef __cplusplus
 }

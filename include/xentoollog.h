@@ -17,6 +17,11 @@
 extern "C" {
 #endif
 
+/* The library is built with hidden visibility; its API is exported. */
+#if defined(__GNUC__)
+#pragma GCC visibility push(default)
+#endif
+
 /* Severity, least severe first; XTL_NONE is below every real level. */
 typedef enum xentoollog_level {
     XTL_NONE,
@@ -77,6 +82,10 @@ xentoollog_logger_stdiostream *xtl_createlogger_stdiostream(FILE *f, xentoollog_
 void xtl_stdiostream_set_minlevel(xentoollog_logger_stdiostream *lg, xentoollog_level min_level);
 void xtl_stdiostream_adjust_flags(xentoollog_logger_stdiostream *lg, unsigned set_flags,
                                   unsigned clear_flags);
+
+#if defined(__GNUC__)
+#pragma GCC visibility pop
+#endif
 
 #ifdef __cplusplus
 }

@@ -34,6 +34,11 @@
 extern "C" {
 #endif
 
+/* The library is built with hidden visibility; its API is exported. */
+#if defined(__GNUC__)
+#pragma GCC visibility push(default)
+#endif
+
 #define XA_REASON_LEN 256
 
 /*
@@ -100,6 +105,10 @@ int xa_place_and_claim(xc_interface *xch, uint32_t domid, const struct xa_reques
  */
 int xa_explain_refusal(xc_interface *xch, uint32_t domid, const memory_claim_t *claims,
                        unsigned int nr_claims, char *buf, size_t len);
+
+#if defined(__GNUC__)
+#pragma GCC visibility pop
+#endif
 
 #ifdef __cplusplus
 }

@@ -25,6 +25,11 @@
 extern "C" {
 #endif
 
+/* The library is built with hidden visibility; its API is exported. */
+#if defined(__GNUC__)
+#pragma GCC visibility push(default)
+#endif
+
 #define CLAIMSET_MAX_NODES 64
 /* "No particular node" for claimset_host_scrub(). */
 #define CLAIMSET_ANY_NODE 0xFFU
@@ -168,6 +173,10 @@ int claimset_xc_set_preempt_budget(xc_interface *xch, unsigned long budget);
  */
 int claimset_domain_get_node_pages(xc_interface *xch, uint32_t domid, unsigned *nr_nodes,
                                    uint64_t *pages);
+
+#if defined(__GNUC__)
+#pragma GCC visibility pop
+#endif
 
 #ifdef __cplusplus
 }

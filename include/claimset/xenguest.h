@@ -20,6 +20,11 @@
 extern "C" {
 #endif
 
+/* The library is built with hidden visibility; its API is exported. */
+#if defined(__GNUC__)
+#pragma GCC visibility push(default)
+#endif
+
 #define XG_MAX_VNODES 64
 #define XG_ANY_NODE   0xFFFFFFFFU /* a vnode with no physical node */
 
@@ -91,6 +96,10 @@ struct xg_build_report {
  */
 int xg_build_meminit(xc_interface *xch, uint32_t domid, const struct xg_build_spec *spec,
                      struct xg_build_report *report);
+
+#if defined(__GNUC__)
+#pragma GCC visibility pop
+#endif
 
 #ifdef __cplusplus
 }
