@@ -36,15 +36,21 @@ static bool check_domain_accounting(struct check_ctx *c, const struct domain *d)
     const struct host *h = c->h;
     unsigned long node_sum = 0, pages_sum = 0, claims = domain_claims_total(d);
 
-    for (unsigned int n = 0; n < MAX_NUMNODES; n++) {
+    /* The host's nodes are 0 .. nr_nodes-1 (memory-less ones included). */
+    for (unsigned int n = 0; n < h->nr_nodes; n++) {
         node_sum += d->claims[n];
         pages_sum += d->node_pages[n];
-        if (d->claims[n] && !host_node_valid(h, n))
-            return check_fail(c, "d%u holds a claim of %lu on node %u, which does not exist",
-                              d->domain_id, d->claims[n], n);
         if (d->claims[n] > h->node_avail_pages[n])
             return check_fail(c, "d%u claims[%u] = %lu > node_avail_pages[%u] = %lu", d->domain_id,
                               n, d->claims[n], n, h->node_avail_pages[n]);
+    }
+    for (unsigned int n = h->nr_nodes; n < MAX_NUMNODES; n++) {
+        if (d->claims[n])
+            return check_fail(c, "d%u holds a claim of %lu on node %u, which does not exist",
+                              d->domain_id, d->claims[n], n);
+        if (d->node_pages[n])
+            return check_fail(c, "d%u has %lu pages on node %u, which does not exist", d->domain_id,
+                              d->node_pages[n], n);
     }
     if (node_sum != d->node_claims)
         return check_fail(c, "d%u node_claims = %lu but its claims[] sum to %lu", d->domain_id,
@@ -71,7 +77,7 @@ static bool check_accounting(struct check_ctx *c)
     for (const struct domain *d = h->heap_domains; d; d = d->heap_next) {
         if (!check_domain_accounting(c, d))
             return false;
-        for (unsigned int n = 0; n < MAX_NUMNODES; n++)
+        for (unsigned int n = 0; n < h->nr_nodes; n++)
             node_claims[n] += d->claims[n];
         outstanding += domain_claims_total(d);
     }
@@ -82,7 +88,14 @@ static bool check_accounting(struct check_ctx *c)
         return check_fail(c, "outstanding_claims = %lu > total_avail_pages = %lu",
                           h->outstanding_claims, h->total_avail_pages);
 
-    for (unsigned int n = 0; n < MAX_NUMNODES; n++) {
+    for (unsigned int n = h->nr_nodes; n < MAX_NUMNODES; n++)
+        if (h->node_outstanding_claims[n] || h->node_avail_pages[n] || h->node[n].allocated ||
+            h->node[n].offlined || h->node_need_scrub[n])
+            return check_fail(c,
+                              "node %u does not exist but has claims, free, allocated, "
+                              "offlined or dirty frames",
+                              n);
+    for (unsigned int n = 0; n < h->nr_nodes; n++) {
         const struct heap_node *hn = &h->node[n];
         unsigned long zone_sum = 0, frames = hn->end - hn->start;
 

@@ -22,17 +22,22 @@ static bool marks_init(struct frame_marks *m, mfn_t nr_frames)
     return m->w != NULL;
 }
 
-/* Mark [mfn, mfn + nr); false if any frame was already marked. */
+/* Mark [mfn, mfn + nr); false if any frame was already marked.  A word
+ * at a time: runs are up to 2^18 frames. */
 static bool marks_claim(struct frame_marks *m, mfn_t mfn, unsigned long nr)
 {
     bool fresh = true;
 
-    for (unsigned long i = 0; i < nr; i++) {
-        uint64_t bit = (uint64_t)1 << ((mfn + i) & 63);
-        uint64_t *w = &m->w[(mfn + i) >> 6];
+    while (nr) {
+        unsigned int shift = (unsigned int)(mfn & 63);
+        unsigned long n = MIN(nr, 64UL - shift);
+        uint64_t bits = (n == 64 ? ~(uint64_t)0 : ((uint64_t)1 << n) - 1) << shift;
+        uint64_t *w = &m->w[mfn >> 6];
 
-        fresh &= !(*w & bit);
-        *w |= bit;
+        fresh &= !(*w & bits);
+        *w |= bits;
+        mfn += n;
+        nr -= n;
     }
     return fresh;
 }
