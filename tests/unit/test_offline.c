@@ -225,29 +225,34 @@ TEST(offline_node_recall_can_repair_host_level_too)
     host_destroy(h);
 }
 
+/* Every frame of the host offlined one by one, then onlined again: the
+ * claims are recalled down to nothing on the way.  A small host (two nodes
+ * of 1024 frames): each step is checked deeply. */
 TEST(offline_mass_offlining_never_wraps_counters)
 {
-    struct host *h = hvt_host(TOPO);
+    struct host *h = hvt_host("4M,4M");
     struct domain *a = hvt_domain(h, 100000), *b = hvt_domain(h, 100000);
-    memory_claim_t sa[] = {hvt_claim(2000, 0), hvt_claim(2000, 1), hvt_claim(100, GLOBAL)};
-    memory_claim_t sb[] = {hvt_claim(hvt_unclaimed(h) - 4100, GLOBAL)};
+    memory_claim_t sa[] = {hvt_claim(500, 0), hvt_claim(500, 1), hvt_claim(25, GLOBAL)};
+    memory_claim_t sb[] = {hvt_claim(hvt_unclaimed(h) - 1025, GLOBAL)};
     struct host_counters c;
 
     ASSERT_EQ(domain_set_node_claims(a, 3, sa), 0);
     ASSERT_EQ(domain_set_node_claims(b, 1, sb), 0);
-    for (mfn_t mfn = 1; mfn < 2 * 4096; mfn++)
+    for (mfn_t mfn = 1; mfn < 2 * 1024; mfn++)
         offline(h, mfn, 0);
     host_get_counters(h, &c);
     EXPECT_EQ(c.total_avail_pages, 0UL);
     EXPECT_EQ(c.outstanding_claims, 0UL);
+    EXPECT_EQ(domain_claims_total(a), 0UL);
+    EXPECT_EQ(domain_claims_total(b), 0UL);
     hvt_expect_invariants(h);
-    for (mfn_t mfn = 1; mfn < 2 * 4096; mfn++) {
+    for (mfn_t mfn = 1; mfn < 2 * 1024; mfn++) {
         uint32_t st;
 
         EXPECT_EQ(online_page(h, mfn, &st), 0);
     }
     host_get_counters(h, &c);
-    EXPECT_EQ(c.total_avail_pages, 2 * 4096UL - 1);
+    EXPECT_EQ(c.total_avail_pages, 2 * 1024UL - 1);
     hvt_expect_invariants(h);
     domain_put(a);
     domain_put(b);

@@ -36,7 +36,7 @@ static unsigned long env_ul(const char *name, unsigned long dflt)
 TEST(random_model_differential)
 {
     uint64_t base = test_seed();
-    unsigned long runs = env_ul("CS_MODEL_RUNS", DEFAULT_RUNS);
+    unsigned long runs = env_ul("CS_MODEL_RUNS", test_scaled(DEFAULT_RUNS));
     unsigned long steps = env_ul("CS_MODEL_STEPS", DEFAULT_STEPS);
     unsigned long total[MS_NR_ST] = {0};
 

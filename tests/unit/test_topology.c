@@ -616,7 +616,7 @@ TEST(topology_round_trips_random)
     int n;
 
     test_rng_init(&r, test_seed());
-    for (iter = 0; iter < 2000; iter++) {
+    for (iter = 0; iter < test_scaled(2000); iter++) {
         random_topology(&r, &t);
         n = topology_format(&t, buf, sizeof(buf));
         ASSERT_TRUE(n > 0 && (size_t)n < sizeof(buf));
@@ -695,7 +695,7 @@ TEST(topology_parse_fuzz_never_crashes)
     int rc;
 
     test_rng_init(&r, test_seed());
-    for (iter = 0; iter < 20000; iter++) {
+    for (iter = 0; iter < test_scaled(20000); iter++) {
         fuzz_string(&r, text, sizeof(text));
         err[0] = '#';
         rc = topology_parse(text, &t, err, sizeof(err));
