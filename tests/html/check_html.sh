@@ -77,7 +77,9 @@ abs=$(cd "$(dirname "$file")" && pwd)/$(basename "$file")
 # --enable-logging=stderr --v=0 puts every console message on stderr as
 # "...:CONSOLE(line)] "message", source: ..." (the INFO level includes
 # console.log, .warn and .error alike).
-timeout 120 "$browser" --headless --no-sandbox --disable-gpu --disable-quic --no-first-run \
+# The timeout only guards against a hung browser; generous, so that a busy
+# machine does not fail the check.
+timeout 900 "$browser" --headless --no-sandbox --disable-gpu --disable-quic --no-first-run \
     --disable-background-networking --disable-component-update --disable-sync \
     --disable-extensions --user-data-dir="$work/profile" --enable-logging=stderr --v=0 \
     --dump-dom "file://$abs#selftest" >"$work/dom.html" 2>"$work/log.txt"

@@ -85,9 +85,8 @@ unsigned long sk_max_node_unclaimed(struct host *h)
 void sk_wait_for_full_host(struct sk_stress *s)
 {
     const struct timespec nap = {0, 20 * 1000};
-    double until = sk_now_s() + PACING;
 
-    while (sk_now_s() < until && sk_max_node_unclaimed(s->h) >= PIECE)
+    for (unsigned int i = 0; i < PACING_NAPS && sk_max_node_unclaimed(s->h) >= PIECE; i++)
         nanosleep(&nap, NULL);
 }
 

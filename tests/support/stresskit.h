@@ -76,9 +76,9 @@
 #define PIECE            512UL /* pages of an order-9 extent */
 #define BUDGET_PIECES    16
 #define BUDGET           (BUDGET_PIECES * PIECE)
-#define CASE_SECONDS     3.0 /* builders build for this long... */
-#define MIN_BUILDS       4   /* ...but at least this many builds each */
-#define PACING           0.1 /* longest wait for the noise to fill the host, s */
+#define MIN_BUILDS       16   /* builds per builder at least (times CS_SCALE)... */
+#define MAX_BUILDS       64   /* ...and at most, until the case's goal is met */
+#define PACING_NAPS      5000 /* longest wait for the noise to fill the host, in naps */
 #define NOISE_SLOTS      1024
 #define NOISE_SMALL_MAX  64
 #define NOISE_CAP        16384UL
@@ -115,13 +115,13 @@ struct sk_worker {
 struct sk_stress {
     struct host *h;
     enum sk_mode mode;
-    double deadline;
-    atomic_uint installing;      /* builders inside the install gate */
-    atomic_ulong noise_held;     /* pages the noise holds or is about to take */
-    atomic_uint noise_small;     /* noise chunks below order 9, likewise */
-    unsigned int small_max;      /* ...at most this many */
-    unsigned int noise_free_pct; /* how often the noise gives memory back */
-    atomic_ulong pressed;        /* all builders' order-9 requests that only claims could serve */
+    unsigned long min_builds, max_builds; /* per builder */
+    atomic_uint installing;               /* builders inside the install gate */
+    atomic_ulong noise_held;              /* pages the noise holds or is about to take */
+    atomic_uint noise_small;              /* noise chunks below order 9, likewise */
+    unsigned int small_max;               /* ...at most this many */
+    unsigned int noise_free_pct;          /* how often the noise gives memory back */
+    atomic_ulong pressed; /* all builders' order-9 requests that only claims could serve */
     atomic_bool stop;
     struct sk_worker builder[NR_BUILDERS], noise_heap, noise_dom, scrubber, offliner;
 };
@@ -153,7 +153,8 @@ void sk_gate_exit(struct sk_stress *s);
 
 /* The most unclaimed memory any node has. */
 unsigned long sk_max_node_unclaimed(struct host *h);
-/* Pacing: wait (at most PACING s) until no node has a piece unclaimed. */
+/* Pacing: wait (at most PACING_NAPS short sleeps) until no node has a
+ * piece unclaimed. */
 void sk_wait_for_full_host(struct sk_stress *s);
 
 /* Thread bodies (arg: the struct sk_worker); all but the builders run
@@ -165,8 +166,8 @@ void *sk_offliner_main(void *arg);
 
 /* ---- stresskit_build.c: the builders ---- */
 
-/* Build domains until the deadline (and MIN_BUILDS), then on (up to twice
- * as long again) until the case's goal is met; stops at a failure. */
+/* Build s->min_builds domains, then on (up to s->max_builds) until the
+ * case's goal is met; stops at a failure. */
 void *sk_builder_main(void *arg);
 
 #endif /* CS_TESTS_STRESSKIT_H */
