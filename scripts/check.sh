@@ -2,8 +2,9 @@
 # The whole test suite, as CI runs it:
 #   1. formatting (clang-format 14, the committed .clang-format)
 #   2. Debug build with the debug checks on (lock witness + invariant
-#      checker after every mutating call) and every test
-#   3. ASan + UBSan build (checks on) and every test
+#      checker after every mutating call) and every test but the install
+#      tests (label "install": stage 5 runs them on the library shipped)
+#   3. ASan + UBSan build (checks on) and every test but those
 #   4. TSan build (checks on) and the threaded tests (label "stress")
 #   5. Release build (checks off, the library `make install` installs):
 #      benchmark smoke test, CLI, build-type and installed-symbol tests,
@@ -46,13 +47,13 @@ clang-format --dry-run --Werror $(git ls-files '*.c' '*.h')
 
 step "debug build and tests"
 configure_build "$B/debug" -DCMAKE_BUILD_TYPE=Debug -DCLAIMSET_CHECKS=ON
-ctest --test-dir "$B/debug" -j "$JOBS" --output-on-failure
+ctest --test-dir "$B/debug" -j "$JOBS" --output-on-failure -LE install
 
 step "ASan+UBSan build and tests"
 configure_build "$B/asan" -DCMAKE_BUILD_TYPE=Debug -DCLAIMSET_CHECKS=ON \
     -DCLAIMSET_SANITIZE=address,undefined
 ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
-    ctest --test-dir "$B/asan" -j "$JOBS" --output-on-failure
+    ctest --test-dir "$B/asan" -j "$JOBS" --output-on-failure -LE install
 
 step "TSan build and threaded tests"
 configure_build "$B/tsan" -DCMAKE_BUILD_TYPE=Debug -DCLAIMSET_CHECKS=ON \
