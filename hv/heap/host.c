@@ -79,7 +79,9 @@ static int init_node(struct host *h, nodeid_t node, mfn_t start, uint64_t pages)
 
 static void free_host_memory(struct host *h)
 {
-    for (unsigned int n = 0; n < MAX_NUMNODES; n++)
+    /* Only the nodes that exist ever get memory; the others' structures
+     * are never touched, so small hosts cost only the pages they use. */
+    for (unsigned int n = 0; n < h->nr_nodes; n++)
         for (unsigned int order = 0; order <= MAX_ORDER; order++)
             hbitmap_destroy(&h->node[n].free[order]);
     hbitmap_destroy(&h->dirty);

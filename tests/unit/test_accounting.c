@@ -265,3 +265,15 @@ TEST(checker_catches_claim_of_dying_domain)
     domain_put(d);
     host_destroy(h);
 }
+
+/* Nodes past nr_nodes are not walked, but their counters are checked. */
+TEST(checker_catches_memory_on_a_node_that_does_not_exist)
+{
+    struct domain *d;
+    struct host *h = busy_host(&d);
+
+    EXPECT_CAUGHT(h, CHECK_ACCOUNTING, h->node_avail_pages[h->nr_nodes], 5UL, "does not exist");
+    EXPECT_CAUGHT(h, CHECK_ACCOUNTING, h->node_need_scrub[MAX_NUMNODES - 1], 1UL, "does not exist");
+    domain_put(d);
+    host_destroy(h);
+}
