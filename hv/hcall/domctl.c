@@ -33,6 +33,12 @@ static long createdomain(struct hcall_ctx *ctx, struct xen_domctl *op, struct xe
     /* Hardware-assisted paging only exists for HVM guests. */
     if ((c->flags & XEN_DOMCTL_CDF_hap) && !(c->flags & XEN_DOMCTL_CDF_hvm))
         return -EINVAL;
+    /* The caller must learn the new id: refuse a domctl that cannot be
+     * written back before creating anything (as Xen checks a guest
+     * handle before using it).  Undoing a creation would not leave the
+     * host as it was: the new domain's hypervisor frames go back dirty. */
+    if (!guest_array_ok(ctx, u_domctl, 0, 1, sizeof(*u_domctl), true))
+        return -EFAULT;
     memcpy(cfg.handle, c->handle, sizeof(cfg.handle));
     rc = domain_create(ctx->host, &domid, &cfg);
     if (rc)
@@ -40,7 +46,8 @@ static long createdomain(struct hcall_ctx *ctx, struct xen_domctl *op, struct xe
 
     op->domain = domid;
     if (copy_to_guest(ctx, u_domctl, op, sizeof(*op))) {
-        /* The caller cannot learn the id: take the domain back. */
+        /* Only an injected fault gets here (the buffer was checked): the
+         * caller cannot learn the id, so take the domain back. */
         domain_destroy(ctx->host, domid);
         return -EFAULT;
     }

@@ -242,6 +242,39 @@ TEST(createdomain_bad_arguments)
     host_destroy(h);
 }
 
+/*
+ * Found by the do_domctl fuzzer: on a host where each new domain takes
+ * hypervisor frames, a createdomain whose domctl could not be written back
+ * created the domain, destroyed it again and so left its frames dirty --
+ * a refused call that changed the host (scrub_pages went up).
+ */
+TEST(createdomain_unwritable_domctl_leaves_no_dirty_frames)
+{
+    struct host_config cfg = {.check_level = CHECK_DEEP, .xen_pages_per_domain = 2};
+    struct host *h = hvt_host_cfg(TOPO, &cfg);
+    struct xen_domctl op;
+    struct hcall_ctx ctx;
+    struct hct_snap s;
+
+    ASSERT_TRUE(h != NULL);
+    hct_snap_take(h, &s);
+    hcall_ctx_init(&ctx, h, 0);
+    domctl_init(&op, XEN_DOMCTL_createdomain, 0);
+    op.u.createdomain.max_vcpus = 1;
+    /* Read-only, or writable but one byte short of the copy-back. */
+    ASSERT_EQ(hcall_ctx_add_region(&ctx, &op, sizeof(op), 0), 0);
+    EXPECT_EQ(hypercall_domctl(&ctx, &op), -EFAULT);
+    HCT_EXPECT_UNCHANGED(h, &s);
+    hcall_ctx_clear_regions(&ctx);
+    ASSERT_EQ(hcall_ctx_add_region(&ctx, &op, sizeof(op), 0), 0);
+    ASSERT_EQ(hcall_ctx_add_region(&ctx, &op, sizeof(op) - 1, 1), 0);
+    EXPECT_EQ(hypercall_domctl(&ctx, &op), -EFAULT);
+    HCT_EXPECT_UNCHANGED(h, &s);
+    EXPECT_EQ(op.domain, 0);
+    EXPECT_EQ(s.c.scrub_pages, 0UL);
+    host_destroy(h);
+}
+
 TEST(destroydomain_and_its_refusals)
 {
     struct host *h = hvt_host(TOPO);
