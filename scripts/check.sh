@@ -3,10 +3,13 @@
 #   1. formatting (clang-format 14, the committed .clang-format)
 #   2. Debug build with the debug checks on (lock witness + invariant
 #      checker after every mutating call) and every test but the install
-#      tests (label "install": stage 5 runs them on the library shipped)
+#      tests (label "install": stage 6 runs them on the library shipped)
 #   3. ASan + UBSan build (checks on) and every test but those
-#   4. TSan build (checks on) and the threaded tests (label "stress")
-#   5. Release build (checks off, the library `make install` installs):
+#   4. libFuzzer targets (clang 14, checks on, ASan + UBSan), each for a
+#      fixed number of executions from the committed corpus
+#      (fuzz/run.sh check)
+#   5. TSan build (checks on) and the threaded tests (label "stress")
+#   6. Release build (checks off, the library `make install` installs):
 #      benchmark smoke test, CLI, build-type and installed-symbol tests,
 #      then install into a scratch prefix and the contract programs
 #      compiled against the installed headers and pkg-config
@@ -54,6 +57,9 @@ configure_build "$B/asan" -DCMAKE_BUILD_TYPE=Debug -DCLAIMSET_CHECKS=ON \
     -DCLAIMSET_SANITIZE=address,undefined
 ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
     ctest --test-dir "$B/asan" -j "$JOBS" --output-on-failure -LE install
+
+step "fuzz targets, bounded executions"
+FUZZ_BUILD="$B/fuzz" JOBS="$JOBS" fuzz/run.sh check
 
 step "TSan build and threaded tests"
 configure_build "$B/tsan" -DCMAKE_BUILD_TYPE=Debug -DCLAIMSET_CHECKS=ON \
