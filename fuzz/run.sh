@@ -23,7 +23,8 @@ shift || true
 B=${FUZZ_BUILD:-build/fuzz}
 JOBS=${JOBS:-2}
 CC_FUZZ=clang-14
-ALL="fuzz_topology fuzz_topology_file fuzz_scenario fuzz_domctl fuzz_memory_op fuzz_sysctl"
+# Longest soak first, so that two at a time finish together.
+ALL="fuzz_scenario fuzz_topology fuzz_topology_file fuzz_domctl fuzz_memory_op fuzz_sysctl"
 
 # Per target: executions in check, executions in soak, -max_len,
 # dictionary, -len_control (0 for inputs that are programs of several
@@ -31,12 +32,12 @@ ALL="fuzz_topology fuzz_topology_file fuzz_scenario fuzz_domctl fuzz_memory_op f
 # one step for a long time).
 params() {
     case $1 in
-    fuzz_topology) echo "30000 4000000 512 topology 100" ;;
-    fuzz_topology_file) echo "20000 2500000 1024 topology 100" ;;
-    fuzz_scenario) echo "6000 2000000 2048 scenario 0" ;;
-    fuzz_domctl) echo "1500 600000 4096 - 0" ;;
-    fuzz_memory_op) echo "1500 600000 4096 - 0" ;;
-    fuzz_sysctl) echo "1500 600000 4096 - 0" ;;
+    fuzz_topology) echo "30000 5000000 512 topology 100" ;;
+    fuzz_topology_file) echo "20000 4000000 1024 topology 100" ;;
+    fuzz_scenario) echo "6000 900000 2048 scenario 0" ;;
+    fuzz_domctl) echo "1500 60000 4096 - 0" ;;
+    fuzz_memory_op) echo "1500 60000 4096 - 0" ;;
+    fuzz_sysctl) echo "1500 60000 4096 - 0" ;;
     *)
         echo "unknown target '$1' (targets: $ALL)" >&2
         exit 2
@@ -64,11 +65,11 @@ build() {
     cmake --build "$B" -j "${BUILD_JOBS:-$JOBS}" --target fuzz_all
 }
 
-# run MODE TARGET: one libFuzzer run; its log in $B/logs/TARGET.log.
+# run MODE TARGET: one libFuzzer run; its log in $B/logs/MODE/TARGET.log.
 run_one() {
     local mode=$1 t=$2 runs max_len dict len_control work seed args
     read -r check_runs soak_runs max_len dict len_control <<<"$(params "$t")"
-    mkdir -p "$B/logs" "$B/artifacts"
+    mkdir -p "$B/logs/$mode" "$B/artifacts"
     if [ "$mode" = check ]; then
         runs=$check_runs
         seed=1
@@ -88,15 +89,15 @@ run_one() {
         "$B/fuzz/$t" -runs="$runs" -seed="$seed" -max_len="$max_len" -len_control="$len_control" \
         -rss_limit_mb=2048 \
         -print_final_stats=1 -artifact_prefix="$B/artifacts/$t-" "${args[@]}" \
-        "$work" "fuzz/corpus/$t" >"$B/logs/$t.log" 2>&1
+        "$work" "fuzz/corpus/$t" >"$B/logs/$mode/$t.log" 2>&1
     local rc=$?
     [ "$mode" = check ] && rm -rf "$work"
     return $rc
 }
 
 # One summary line per target from its log.
-summary() {
-    local t=$1 log=$B/logs/$1.log
+summary() { # mode, target
+    local t=$2 log=$B/logs/$1/$2.log
     local done execs speed
     done=$(grep -E '^#[0-9]+[[:space:]]+DONE' "$log" | tail -1 || true)
     execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log")
@@ -116,22 +117,24 @@ run_all() {
     export B SOAK_SEED
     # Side by side, JOBS at a time; each run's verdict is its own.
     if ! printf '%s\n' "${targets[@]}" |
-        xargs -P "$JOBS" -I{} bash -c 'run_one "$0" "$1" || { echo "FAILED: $1"; exit 255; }' \
+        xargs -P "$JOBS" -I{} bash -c 'run_one "$0" "$1" || { echo "FAILED: $1"; exit 1; }' \
             "$mode" {}; then
         failed=1
     fi
     echo "target               executions    speed   coverage (edges, features, corpus)"
     for t in "${targets[@]}"; do
-        summary "$t"
-        total=$((total + $(sed -n 's/^stat::number_of_executed_units: *//p' "$B/logs/$t.log" || echo 0)))
+        summary "$mode" "$t"
+        total=$((total + $(sed -n 's/^stat::number_of_executed_units: *//p' \
+            "$B/logs/$mode/$t.log" || echo 0)))
     done
     echo "total: $total executions in $(($(date +%s) - start)) s"
     if [ $failed = 1 ]; then
         for t in "${targets[@]}"; do
-            if grep -qE 'ERROR|fuzz property broken|deadly signal|runtime error' "$B/logs/$t.log"; then
-                echo "--- $t (full log: $B/logs/$t.log)"
+            local log=$B/logs/$mode/$t.log
+            if grep -qE 'ERROR|fuzz property broken|deadly signal|runtime error' "$log"; then
+                echo "--- $t (full log: $log)"
                 grep -E 'fuzz property broken|ERROR|SUMMARY|runtime error|Test unit written' \
-                    "$B/logs/$t.log" | head -20
+                    "$log" | head -20
             fi
         done
         return 1
