@@ -130,7 +130,10 @@ void fh_step_domctl(struct fh_world *w, uint8_t place)
     fh_register(w);
     fh_snap_take(w->h, w->before);
 
-    rc = do_domctl(&w->ctx, w->arg_null ? NULL : (struct xen_domctl *)w->arg.mem);
+    if (w->ctx_flags & FH_CTX_WRAPPER)
+        rc = hypercall_domctl(&w->ctx, w->arg_null ? NULL : (struct xen_domctl *)w->arg.mem);
+    else
+        rc = do_domctl(&w->ctx, w->arg_null ? NULL : (struct xen_domctl *)w->arg.mem);
 
     fh_check_invariants(w->h, "do_domctl");
     fh_bufs_verify(w, "do_domctl");

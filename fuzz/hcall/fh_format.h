@@ -48,6 +48,7 @@
 #define FH_CTX_PREEMPT     0x08 /* preempt_budget = 1 + budget % 8 */
 #define FH_CTX_ABANDON     0x10 /* give up at the first -ERESTART */
 #define FH_CTX_RESUME      0x20 /* ctx->continuation = resume before the first call */
+#define FH_CTX_WRAPPER     0x40 /* call through hypercall_*(), which re-issues */
 
 /* buffer registration, content and the argument's placement */
 #define FH_REG_RW       0

@@ -99,32 +99,45 @@ static void check_reservation(struct fh_world *w, unsigned int op, unsigned long
                 extents, r->extent_order, a->tot_pages, b->tot_pages);
 }
 
+/*
+ * Call as the privcmd driver does, re-issuing continuations (each must
+ * move the start index forward), or through hypercall_memory_op().
+ * *done_to: where an abandoned call would go on.
+ */
+static long call(struct fh_world *w, unsigned int op, unsigned long start, void *arg,
+                 unsigned long *done_to)
+{
+    unsigned long cmd = op | (start << MEMOP_EXTENT_SHIFT);
+    long rc;
+
+    *done_to = start;
+    if (w->ctx_flags & FH_CTX_WRAPPER)
+        return hypercall_memory_op(&w->ctx, cmd, arg);
+    while ((rc = do_memory_op(&w->ctx, cmd, arg)) == -ERESTART) {
+        unsigned long next = w->ctx.continuation;
+
+        if ((next & MEMOP_CMD_MASK) != op || (next >> MEMOP_EXTENT_SHIFT) <= *done_to)
+            fz_fail("memory op %u continued from %lu with %#lx", op, *done_to, next);
+        *done_to = next >> MEMOP_EXTENT_SHIFT;
+        if (w->ctx_flags & FH_CTX_ABANDON)
+            break;
+        cmd = next;
+    }
+    return rc;
+}
+
 void fh_step_memory_op(struct fh_world *w, uint8_t place)
 {
     struct xen_memory_reservation r;
-    unsigned long start, cmd, done_to;
+    unsigned long start, done_to;
     unsigned int op;
-    void *arg;
     long rc;
 
     decode(w, &op, &start, &r);
     fh_arg_place(w, &r, sizeof(r), place);
     fh_register(w);
     fh_snap_take(w->h, w->before);
-    arg = w->arg_null ? NULL : w->arg.mem;
-
-    cmd = op | (start << MEMOP_EXTENT_SHIFT);
-    done_to = start;
-    while ((rc = do_memory_op(&w->ctx, cmd, arg)) == -ERESTART) {
-        unsigned long next = w->ctx.continuation;
-
-        if ((next & MEMOP_CMD_MASK) != op || (next >> MEMOP_EXTENT_SHIFT) <= done_to)
-            fz_fail("memory op %u continued from %lu with %#lx", op, done_to, next);
-        done_to = next >> MEMOP_EXTENT_SHIFT;
-        if (w->ctx_flags & FH_CTX_ABANDON)
-            break;
-        cmd = next;
-    }
+    rc = call(w, op, start, w->arg_null ? NULL : w->arg.mem, &done_to);
 
     fh_check_invariants(w->h, "do_memory_op");
     fh_bufs_verify(w, "do_memory_op");

@@ -166,9 +166,36 @@ static void check_result(struct fh_world *w, const struct xen_sysctl *op, unsign
         check_page_offline(w, po, first, MIN(f + 1, (uint64_t)po->end + 1), false);
 }
 
+/*
+ * Call, re-issuing a preempted call (each continuation must move on), or
+ * through hypercall_sysctl(), which starts a new operation and so ignores
+ * a resume value (*resume becomes 0).  *done: the frames done when a
+ * preempted call was abandoned.
+ */
+static long call(struct fh_world *w, const struct xen_sysctl *op, unsigned long *resume,
+                 unsigned long *done)
+{
+    struct xen_sysctl *arg = w->arg_null ? NULL : (struct xen_sysctl *)w->arg.mem;
+    long rc;
+
+    *done = *resume;
+    if (w->ctx_flags & FH_CTX_WRAPPER) {
+        *resume = *done = 0;
+        return hypercall_sysctl(&w->ctx, arg);
+    }
+    while ((rc = do_sysctl(&w->ctx, arg)) == -ERESTART) {
+        if (w->ctx.continuation <= *done)
+            fz_fail("sysctl %u continued from %lu with %lu", op->cmd, *done, w->ctx.continuation);
+        *done = w->ctx.continuation;
+        if (w->ctx_flags & FH_CTX_ABANDON)
+            break;
+    }
+    return rc;
+}
+
 void fh_step_sysctl(struct fh_world *w, uint8_t place)
 {
-    unsigned long resume = w->ctx.continuation, done = resume;
+    unsigned long resume = w->ctx.continuation, done;
     struct xen_sysctl op;
     long rc;
 
@@ -176,15 +203,7 @@ void fh_step_sysctl(struct fh_world *w, uint8_t place)
     fh_arg_place(w, &op, sizeof(op), place);
     fh_register(w);
     fh_snap_take(w->h, w->before);
-
-    while ((rc = do_sysctl(&w->ctx, w->arg_null ? NULL : (struct xen_sysctl *)w->arg.mem)) ==
-           -ERESTART) {
-        if (w->ctx.continuation <= done)
-            fz_fail("sysctl %u continued from %lu with %lu", op.cmd, done, w->ctx.continuation);
-        done = w->ctx.continuation;
-        if (w->ctx_flags & FH_CTX_ABANDON)
-            break;
-    }
+    rc = call(w, &op, &resume, &done);
     if (rc != -ERESTART && w->ctx.continuation)
         fz_fail("sysctl %u returned %ld leaving continuation %lu", op.cmd, rc, w->ctx.continuation);
 
