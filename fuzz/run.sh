@@ -74,20 +74,22 @@ run_one() {
         runs=$check_runs
         seed=1
         work=$(mktemp -d "$B/check-XXXXXX") # new finds are thrown away
-        args=(-timeout=0)
+        # Nothing that looks at the clock: no per-input time limit, no
+        # re-reading of the corpus every second, no thread watching the
+        # memory use (the limit on single allocations stays).
+        args=(-timeout=0 -reload=0 -rss_limit_mb=0 -malloc_limit_mb=2048)
     else
         runs=$((soak_runs * ${SOAK_SCALE:-1}))
         seed=$SOAK_SEED
         work="$B/soak/$t"
         mkdir -p "$work"
-        args=(-timeout=120)
+        args=(-timeout=120 -rss_limit_mb=2048)
     fi
     [ "$dict" = - ] || args+=(-dict="fuzz/dict/$dict.dict")
     # CLAIMSET_CHECK would change the checker's level; the targets set it.
     env -u CLAIMSET_CHECK ASAN_OPTIONS=detect_leaks=1 \
         UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
         "$B/fuzz/$t" -runs="$runs" -seed="$seed" -max_len="$max_len" -len_control="$len_control" \
-        -rss_limit_mb=2048 \
         -print_final_stats=1 -artifact_prefix="$B/artifacts/$t-" "${args[@]}" \
         "$work" "fuzz/corpus/$t" >"$B/logs/$mode/$t.log" 2>&1
     local rc=$?
