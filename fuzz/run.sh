@@ -60,7 +60,7 @@ build() {
     # Debug checks on (lock witness, invariant checker) at -O1, with
     # ASan and UBSan, as every fuzz target runs.
     cmake -S . -B "$B" -DCMAKE_C_COMPILER="$CC_FUZZ" -DCMAKE_BUILD_TYPE=Debug \
-        "-DCMAKE_C_FLAGS_DEBUG=-O1 -g" -DCLAIMSET_DEBUG=ON -DCLAIMSET_FUZZ=ON \
+        "-DCMAKE_C_FLAGS_DEBUG=-O1 -g" -DCLAIMSET_CHECKS=ON -DCLAIMSET_FUZZ=ON \
         -DCLAIMSET_SANITIZE=address,undefined >/dev/null
     cmake --build "$B" -j "${BUILD_JOBS:-$JOBS}" --target fuzz_all
 }

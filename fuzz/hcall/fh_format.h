@@ -26,7 +26,7 @@
 #ifndef CS_FUZZ_FH_FORMAT_H
 #define CS_FUZZ_FH_FORMAT_H
 
-#define FH_MAX_STEPS 48   /* keeps domains well below the lock witness's capacity */
+#define FH_MAX_STEPS 48   /* calls per input: enough for a domain's life */
 #define FH_BUF_MAX   1024 /* bytes of one guest buffer */
 #define FH_MAX_BUFS  3    /* guest buffers besides the argument */
 
