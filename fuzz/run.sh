@@ -14,7 +14,7 @@
 # machine is; a crash, sanitizer report or broken property fails the run
 # and leaves the input in build/fuzz/artifacts/.  Environment: JOBS
 # (targets run side by side; default 2), FUZZ_BUILD (default build/fuzz),
-# SOAK_SCALE (multiplies the soak's executions; default 1), FUZZ_SEED
+# FUZZ_SCALE (multiplies the soak's executions; default 1), FUZZ_SEED
 # (the soak's seed; default from the clock, printed).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -79,7 +79,7 @@ run_one() {
         # memory use (the limit on single allocations stays).
         args=(-timeout=0 -reload=0 -rss_limit_mb=0 -malloc_limit_mb=2048)
     else
-        runs=$((soak_runs * ${SOAK_SCALE:-1}))
+        runs=$((soak_runs * ${FUZZ_SCALE:-1}))
         seed=$SOAK_SEED
         work="$B/soak/$t"
         mkdir -p "$work"
