@@ -50,7 +50,9 @@ clang-format --dry-run --Werror $(git ls-files '*.c' '*.h')
 
 step "debug build and tests"
 configure_build "$B/debug" -DCMAKE_BUILD_TYPE=Debug -DCLAIMSET_CHECKS=ON
-ctest --test-dir "$B/debug" -j "$JOBS" --output-on-failure -LE install
+# The browser check of the HTML report runs once, in the ASan stage, where
+# the page's generator also runs sanitized.
+ctest --test-dir "$B/debug" -j "$JOBS" --output-on-failure -LE 'install|html'
 
 step "ASan+UBSan build and tests"
 configure_build "$B/asan" -DCMAKE_BUILD_TYPE=Debug -DCLAIMSET_CHECKS=ON \
