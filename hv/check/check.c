@@ -5,7 +5,6 @@
  * domain's page_alloc_lock (ascending domid, as the witness demands) and
  * heap_lock, which freezes the host for the duration.
  */
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,18 +17,6 @@
 
 #include "../heap/freelist.h"
 #include "check_internal.h"
-
-bool check_fail(struct check_ctx *c, const char *fmt, ...)
-{
-    va_list ap;
-
-    if (c->len) {
-        va_start(ap, fmt);
-        vsnprintf(c->report, c->len, fmt, ap);
-        va_end(ap);
-    }
-    return false;
-}
 
 /* nr counters all zero: one library call, cheap in every build (this
  * runs for every domain after every call in test builds). */

@@ -8,7 +8,6 @@
  */
 #include <errno.h>
 
-#include <hv/check.h>
 #include <hv/claims.h>
 #include <hv/config.h>
 #include <hv/domain.h>
@@ -135,7 +134,7 @@ int domain_set_node_claims(struct domain *d, unsigned int nr_claims, const memor
     }
     hv_unlock(&h->heap_lock);
     hv_unlock(&d->page_alloc_lock);
-    host_debug_check(h);
+    host_call_done(h);
     return rc;
 }
 
@@ -168,7 +167,7 @@ int domain_set_outstanding_pages(struct domain *d, unsigned long pages)
     }
     hv_unlock(&h->heap_lock);
     hv_unlock(&d->page_alloc_lock);
-    host_debug_check(h);
+    host_call_done(h);
     return rc;
 }
 

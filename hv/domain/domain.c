@@ -7,7 +7,6 @@
 
 #include <xen/domctl.h>
 
-#include <hv/check.h>
 #include <hv/claims.h>
 #include <hv/config.h>
 #include <hv/domain.h>
@@ -152,7 +151,7 @@ out_unlock:
         free(d);
     }
     if (!rc)
-        host_debug_check(h);
+        host_call_done(h);
     return rc;
 }
 
@@ -234,7 +233,7 @@ int domain_destroy(struct host *h, domid_t domid)
         domain_put(d); /* the table's reference */
     }
     domain_put(d);
-    host_debug_check(h);
+    host_call_done(h);
     return 0;
 }
 
@@ -266,7 +265,7 @@ int domain_set_max_pages(struct domain *d, unsigned long max_pages)
     claims_trim_to_max_pages(d);
     hv_unlock(&h->heap_lock);
     hv_unlock(&d->page_alloc_lock);
-    host_debug_check(h);
+    host_call_done(h);
     return 0;
 }
 
@@ -283,7 +282,7 @@ int domain_set_node_affinity(struct domain *d, nodemask_t mask)
     d->node_affinity = d->auto_node_affinity ? h->node_online_map : mask;
     hv_unlock(&h->heap_lock);
     hv_unlock(&d->page_alloc_lock);
-    host_debug_check(h);
+    host_call_done(h);
     return 0;
 }
 
@@ -341,6 +340,6 @@ int domain_alloc_extra_pages(struct domain *d, unsigned int order, unsigned int 
         rc = -ENOMEM;
     }
     hv_unlock(&d->page_alloc_lock);
-    host_debug_check(d->host);
+    host_call_done(d->host);
     return rc;
 }

@@ -6,7 +6,6 @@
  */
 #include <errno.h>
 
-#include <hv/check.h>
 #include <hv/config.h>
 #include <hv/domain.h>
 #include <hv/heap.h>
@@ -80,7 +79,7 @@ int domain_populate_extent(struct domain *d, gfn_t gfn, unsigned int order, unsi
     }
 out:
     hv_unlock(&d->page_alloc_lock);
-    host_debug_check(d->host);
+    host_call_done(d->host);
     return rc;
 }
 
@@ -104,7 +103,7 @@ int domain_decrease_extent(struct domain *d, gfn_t gfn, unsigned int order)
     else
         rc = p2m_remove(&d->p2m, gfn, ORDER_PAGES(order), free_removed, d);
     hv_unlock(&d->page_alloc_lock);
-    host_debug_check(d->host);
+    host_call_done(d->host);
     return rc;
 }
 

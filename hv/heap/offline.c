@@ -8,7 +8,6 @@
 
 #include <xen/sysctl.h>
 
-#include <hv/check.h>
 #include <hv/claims.h>
 #include <hv/config.h>
 #include <hv/heap.h>
@@ -95,7 +94,7 @@ int offline_page(struct host *h, mfn_t mfn, bool broken, uint32_t *status)
     else if (broken)
         *status |= PG_OFFLINE_BROKEN;
     hv_unlock(&h->heap_lock);
-    host_debug_check(h);
+    host_call_done(h);
     return rc;
 }
 
@@ -125,7 +124,7 @@ int online_page(struct host *h, mfn_t mfn, uint32_t *status)
         *status = PG_ONLINE_ONLINED;
     }
     hv_unlock(&h->heap_lock);
-    host_debug_check(h);
+    host_call_done(h);
     return rc;
 }
 

@@ -5,7 +5,6 @@
  * without MEMF_no_scrub), or a builder that took dirty frames and scrubs
  * them itself (scrub_allocated_range()).
  */
-#include <hv/check.h>
 #include <hv/config.h>
 #include <hv/heap.h>
 
@@ -53,7 +52,7 @@ unsigned long scrub_free_pages(struct host *h, nodeid_t node, unsigned long max_
             done += scrub_node_locked(h, (nodeid_t)n, max_pages - done);
     h->stats.pages_scrubbed_idle += done;
     hv_unlock(&h->heap_lock);
-    host_debug_check(h);
+    host_call_done(h);
     return done;
 }
 

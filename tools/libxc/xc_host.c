@@ -22,6 +22,14 @@ static void set_err(char *err, size_t errlen, const char *msg)
         snprintf(err, errlen, "%s", msg);
 }
 
+static void env_check_level(struct host_config *cfg)
+{
+    const char *env = getenv("CLAIMSET_CHECK");
+
+    if (env && env[0] >= '0' && env[0] <= '2' && env[1] == '\0')
+        cfg->check_level = (unsigned int)(env[0] - '0');
+}
+
 struct claimset_host *cs_host_new(const char *topology, const struct claimset_host_opts *opts,
                                   char *err, size_t errlen)
 {
@@ -51,6 +59,9 @@ struct claimset_host *cs_host_new(const char *topology, const struct claimset_ho
     }
 
     host_config_default(&cfg, topology_total_pages(&topo));
+    /* The core reads no environment; the toolstack lets CLAIMSET_CHECK
+     * override the default level, as the hypervisor's command line would. */
+    env_check_level(&cfg);
     if (opts && opts->check_level != CLAIMSET_CHECK_DEFAULT)
         cfg.check_level = (unsigned int)(opts->check_level - CLAIMSET_CHECK_OFF);
     if (opts)

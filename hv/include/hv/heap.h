@@ -37,6 +37,15 @@ static inline unsigned int bits_to_zone(unsigned int bits)
 }
 
 /*
+ * Lay the host's frames out node after node (node_pages[] frames each,
+ * h->nr_nodes and h->nr_frames already set) and seed the free lists with
+ * every frame but frame 0.  0 or -ENOMEM; heap_fini() undoes a partial
+ * initialisation too.  Before any lock exists: no locking.
+ */
+int heap_init(struct host *h, const uint64_t *node_pages);
+void heap_fini(struct host *h);
+
+/*
  * Allocate 2^order contiguous frames from zones [zone_lo, zone_hi] for d
  * (NULL: for the hypervisor itself).  Returns the first frame or
  * INVALID_MFN.

@@ -112,6 +112,10 @@ struct host {
     nodemask_t node_online_map; /* nodes that exist (memory-less ones too) */
     mfn_t nr_frames;            /* frames 0 .. nr_frames-1 exist */
     struct host_config cfg;
+    /* Run by every mutating entry point of the core as it returns,
+     * holding no lock: the host module installs the invariant checker
+     * here, so that heap, domain and claims code never call up into it. */
+    void (*after_call)(struct host *h);
 
     struct hv_lock heap_lock;
     struct heap_node node[MAX_NUMNODES];
@@ -146,6 +150,13 @@ void host_destroy(struct host *h);
 
 /* The default configuration for a host of nr_frames frames. */
 void host_config_default(struct host_config *cfg, mfn_t nr_frames);
+
+/* The end of a mutating entry point (one that takes its own locks). */
+static inline void host_call_done(struct host *h)
+{
+    if (h->after_call)
+        h->after_call(h);
+}
 
 /* Node of a frame (frames are laid out node after node).  [I] */
 nodeid_t host_mfn_to_node(const struct host *h, mfn_t mfn);

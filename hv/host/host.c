@@ -1,0 +1,98 @@
+/*
+ * The host module: creation, configuration, teardown and the host-wide
+ * counters.  It sits above the heap, the domains, the claims and the
+ * checker: creating a host sets up the heap and wires the invariant
+ * checker in as the host's after-call hook, and destroying one destroys
+ * its domains first.  Nothing below calls up into this file.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <hv/check.h>
+#include <hv/config.h>
+#include <hv/domain.h>
+#include <hv/heap.h>
+
+void host_config_default(struct host_config *cfg, mfn_t nr_frames)
+{
+    /* No environment here: a caller that wants CLAIMSET_CHECK to count
+     * (the toolstack) reads it and sets check_level itself. */
+    memset(cfg, 0, sizeof(*cfg));
+    if (config_debug)
+        cfg->check_level = nr_frames <= HOST_DEEP_CHECK_PAGES ? CHECK_DEEP : CHECK_ACCOUNTING;
+}
+
+static void free_host(struct host *h)
+{
+    heap_fini(h);
+    free(h);
+}
+
+int host_create(const struct topology *topo, const struct host_config *cfg, struct host **out)
+{
+    uint64_t total = topology_total_pages(topo);
+    struct host *h;
+
+    if (!topo->nr_nodes || topo->nr_nodes > MAX_NUMNODES || total < 2 ||
+        total > (TOPOLOGY_MAX_BYTES >> PAGE_SHIFT))
+        return -EINVAL;
+
+    h = calloc(1, sizeof(*h));
+    if (!h)
+        return -ENOMEM;
+    h->topo = *topo;
+    h->nr_nodes = topo->nr_nodes;
+    h->node_online_map =
+        topo->nr_nodes == MAX_NUMNODES ? ~NODEMASK_NONE : node_bit(topo->nr_nodes) - 1;
+    h->nr_frames = total;
+    if (cfg)
+        h->cfg = *cfg;
+    else
+        host_config_default(&h->cfg, total);
+    /* Always installed: the checker reads cfg.check_level on each call,
+     * so a test may raise or lower the level of a live host. */
+    h->after_call = host_debug_check;
+
+    if (heap_init(h, topo->node_pages)) {
+        free_host(h);
+        return -ENOMEM;
+    }
+    hv_lock_init(&h->heap_lock, "heap_lock", LOCK_RANK_HEAP, 0, false);
+    hv_rwlock_init(&h->domlist_lock, "domlist_lock", LOCK_RANK_DOMLIST);
+    h->next_domid = 1;
+    *out = h;
+    host_debug_check(h);
+    return 0;
+}
+
+void host_destroy(struct host *h)
+{
+    if (!h)
+        return;
+    for (unsigned int id = 0; id < DOMID_FIRST_RESERVED; id++)
+        if (h->domains[id])
+            domain_destroy(h, (domid_t)id);
+    hv_lock_destroy(&h->heap_lock);
+    hv_rwlock_destroy(&h->domlist_lock);
+    free_host(h);
+}
+
+void host_get_counters(struct host *h, struct host_counters *c)
+{
+    memset(c, 0, sizeof(*c));
+    hv_lock(&h->heap_lock);
+    c->total_pages = h->nr_frames;
+    c->total_avail_pages = h->total_avail_pages;
+    c->outstanding_claims = h->outstanding_claims;
+    for (unsigned int n = 0; n < h->nr_nodes; n++) {
+        c->node_pages[n] = h->node[n].end - h->node[n].start;
+        c->node_avail_pages[n] = h->node_avail_pages[n];
+        c->node_outstanding_claims[n] = h->node_outstanding_claims[n];
+        c->node_need_scrub[n] = h->node_need_scrub[n];
+        c->node_offlined[n] = h->node[n].offlined;
+        c->scrub_pages += h->node_need_scrub[n];
+    }
+    c->stats = h->stats;
+    hv_unlock(&h->heap_lock);
+}
