@@ -28,6 +28,7 @@
 #include <hv/heap.h>
 #include <hv/host.h>
 #include <hv/topology.h>
+#include "hvlayout.h"
 
 #define MAX_REPS 9
 
@@ -95,6 +96,7 @@ static void die(const char *what, int rc)
 static struct host *make_host(unsigned int nr_nodes, unsigned long node_mib)
 {
     struct host_config cfg = {.check_level = CHECK_NONE};
+    struct hvctl_layout layout;
     struct topology t;
     struct host *h;
     char text[1024], err[256];
@@ -108,7 +110,8 @@ static struct host *make_host(unsigned int nr_nodes, unsigned long node_mib)
         fprintf(stderr, "bench_heap: topology '%s': %s\n", text, err);
         exit(1);
     }
-    rc = host_create(&t, &cfg, &h);
+    hv_layout_of(&t, &layout);
+    rc = host_create(&layout, &cfg, &h);
     if (rc)
         die("host_create", rc);
     return h;

@@ -4,6 +4,7 @@
 
 #include <hv/check.h>
 #include <hv/host.h>
+#include "hvlayout.h"
 
 #include "fz_fail.h"
 #include "fz_topology.h"
@@ -53,7 +54,11 @@ void fz_check_topology(const struct topology *t, const char *text)
     if (total <= HOST_BUILD_MAX_PAGES) {
         struct host_config cfg = {.check_level = CHECK_DEEP};
         struct host *h = NULL;
-        int rc = host_create(t, &cfg, &h);
+        struct hvctl_layout layout;
+        int rc;
+
+        hv_layout_of(t, &layout);
+        rc = host_create(&layout, &cfg, &h);
 
         if (rc)
             fz_fail("'%s' parsed but host_create() refused it: %d", canon, rc);

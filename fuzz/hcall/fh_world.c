@@ -15,6 +15,7 @@
 #include <hv/check.h>
 #include <hv/claims.h>
 #include <hv/topology.h>
+#include "hvlayout.h"
 
 #include "fh.h"
 
@@ -52,6 +53,7 @@ int fh_world_setup(struct fh_world *w)
 {
     uint8_t topo = fz_u8(&w->in), flags = fz_u8(&w->in);
     struct host_config cfg = {.check_level = CHECK_ACCOUNTING};
+    struct hvctl_layout layout;
     struct topology t;
     char err[256];
 
@@ -60,7 +62,8 @@ int fh_world_setup(struct fh_world *w)
     if (topology_total_pages(&t) > FH_MAX_FRAMES)
         fz_fail("harness topology larger than FH_MAX_FRAMES");
     cfg.xen_pages_per_domain = FH_SETUP_XENPAGES(flags);
-    if (host_create(&t, &cfg, &w->h))
+    hv_layout_of(&t, &layout);
+    if (host_create(&layout, &cfg, &w->h))
         return -1;
     if (flags & FH_SETUP_DOM0) {
         struct domain_config dc = {.control = true, .max_vcpus = 1};

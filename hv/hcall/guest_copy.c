@@ -14,6 +14,7 @@
 #include <stdint.h>
 #include <string.h>
 
+#include <hv/config.h>
 #include <hv/domain.h>
 
 #include "hcall_private.h"
@@ -179,6 +180,9 @@ bool hypercall_preempt_check(struct hcall_ctx *ctx, unsigned long work_done)
 
 void hcall_enter(struct hcall_ctx *ctx)
 {
+    /* The boundary: a caller never enters the hypervisor holding one of
+     * its locks (it could not know the lock order inside). */
+    ASSERT(hv_holds_no_lock());
     ctx->stats.hypercalls++;
     ctx->work = 0;
 }

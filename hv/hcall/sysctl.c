@@ -32,9 +32,9 @@ static void physinfo(struct host *h, struct xen_sysctl_physinfo *pi)
 
     host_get_counters(h, &c);
     for (unsigned int n = 0; n < h->nr_nodes; n++) {
-        cpus += h->topo.node_cpus[n];
+        cpus += h->layout.node_cpus[n];
         if (!per_node)
-            per_node = h->topo.node_cpus[n];
+            per_node = h->layout.node_cpus[n];
     }
     memset(pi, 0, sizeof(*pi));
     /* One thread per core, one socket per node. */
@@ -86,7 +86,7 @@ static long numainfo(struct hcall_ctx *ctx, struct xen_sysctl_numainfo *ni)
             uint32_t row[MAX_NUMNODES];
 
             for (unsigned int j = 0; j < num; j++)
-                row[j] = h->topo.distance[i][j];
+                row[j] = h->layout.distance[i][j];
             if (copy_to_guest_array(ctx, ni->distance.p, (uint64_t)i * num, row, num,
                                     sizeof(row[0])))
                 return -EFAULT;

@@ -6,6 +6,7 @@
  * its domains first.  Nothing below calls up into this file.
  */
 #include <errno.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -29,22 +30,35 @@ static void free_host(struct host *h)
     free(h);
 }
 
-int host_create(const struct topology *topo, const struct host_config *cfg, struct host **out)
+_Static_assert(HVCTL_MAX_NODES == MAX_NUMNODES, "the layout has one entry per node");
+
+uint64_t layout_total_pages(const struct hvctl_layout *layout)
 {
-    uint64_t total = topology_total_pages(topo);
+    uint64_t total = 0;
+
+    /* Saturating: a caller's absurd sizes must not wrap to a small host. */
+    for (unsigned int n = 0; n < layout->nr_nodes && n < MAX_NUMNODES; n++)
+        total =
+            layout->node_pages[n] > UINT64_MAX - total ? UINT64_MAX : total + layout->node_pages[n];
+    return total;
+}
+
+int host_create(const struct hvctl_layout *layout, const struct host_config *cfg, struct host **out)
+{
+    uint64_t total = layout_total_pages(layout);
     struct host *h;
 
-    if (!topo->nr_nodes || topo->nr_nodes > MAX_NUMNODES || total < 2 ||
-        total > (TOPOLOGY_MAX_BYTES >> PAGE_SHIFT))
+    if (!layout->nr_nodes || layout->nr_nodes > MAX_NUMNODES || total < 2 ||
+        total > HVCTL_MAX_HOST_PAGES)
         return -EINVAL;
 
     h = calloc(1, sizeof(*h));
     if (!h)
         return -ENOMEM;
-    h->topo = *topo;
-    h->nr_nodes = topo->nr_nodes;
+    h->layout = *layout;
+    h->nr_nodes = layout->nr_nodes;
     h->node_online_map =
-        topo->nr_nodes == MAX_NUMNODES ? ~NODEMASK_NONE : node_bit(topo->nr_nodes) - 1;
+        layout->nr_nodes == MAX_NUMNODES ? ~NODEMASK_NONE : node_bit(layout->nr_nodes) - 1;
     h->nr_frames = total;
     if (cfg)
         h->cfg = *cfg;
@@ -54,7 +68,7 @@ int host_create(const struct topology *topo, const struct host_config *cfg, stru
      * so a test may raise or lower the level of a live host. */
     h->after_call = host_debug_check;
 
-    if (heap_init(h, topo->node_pages)) {
+    if (heap_init(h, layout->node_pages)) {
         free_host(h);
         return -ENOMEM;
     }

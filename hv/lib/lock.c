@@ -161,3 +161,8 @@ void hv_witness_set_handler(hv_witness_handler_t handler)
     if (config_debug)
         witness_set_handler(handler);
 }
+
+bool hv_holds_no_lock(void)
+{
+    return !config_debug || witness_holds_none();
+}

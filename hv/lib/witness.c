@@ -285,6 +285,11 @@ void witness_destroy(const struct lock_ref *r)
 
 /* Callers pass only the lock, not its key: a scan from the top, where the
  * locks an ASSERT_LOCKED() asks about usually are. */
+bool witness_holds_none(void)
+{
+    return nr_held == 0;
+}
+
 bool witness_holds(const void *lock)
 {
     const struct held_lock *rec = record();

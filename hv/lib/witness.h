@@ -32,6 +32,9 @@ bool witness_release(const struct lock_ref *r);
 void witness_destroy(const struct lock_ref *r);
 /* Does the calling thread hold the lock (or may it, after an overflow)? */
 bool witness_holds(const void *lock);
+/* Does the calling thread hold no lock at all?  (After an overflow of the
+ * record the answer is "yes", so that an ASSERT never fails on it.) */
+bool witness_holds_none(void);
 void witness_set_handler(void (*handler)(const char *report));
 
 #endif /* HV_LIB_WITNESS_H */

@@ -5,6 +5,7 @@
 
 struct host *hvt_host_cfg(const char *topology, const struct host_config *cfg)
 {
+    struct hvctl_layout layout;
     struct topology t;
     struct host *h = NULL;
     char err[256];
@@ -14,7 +15,8 @@ struct host *hvt_host_cfg(const char *topology, const struct host_config *cfg)
         test_fail(__FILE__, __LINE__, "bad test topology '%s': %s", topology, err);
         return NULL;
     }
-    rc = host_create(&t, cfg, &h);
+    hv_layout_of(&t, &layout);
+    rc = host_create(&layout, cfg, &h);
     if (rc) {
         test_fail(__FILE__, __LINE__, "host_create('%s') = %d", topology, rc);
         return NULL;

@@ -13,6 +13,8 @@
 #include <hv/host.h>
 #include <hv/topology.h>
 
+#include "hvlayout.h"
+
 #include "test.h"
 
 #define MiB_PAGES(n) ((unsigned long)(n) << (20 - PAGE_SHIFT))

@@ -9,11 +9,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <hv/check.h>
-#include <hv/domain.h>
-#include <hv/heap.h>
-#include <hv/topology.h>
-
 #include "xc_private.h"
 
 static void set_err(char *err, size_t errlen, const char *msg)
@@ -22,23 +17,35 @@ static void set_err(char *err, size_t errlen, const char *msg)
         snprintf(err, errlen, "%s", msg);
 }
 
-static void env_check_level(struct host_config *cfg)
+static void env_check_level(struct hvctl_config *cfg)
 {
     const char *env = getenv("CLAIMSET_CHECK");
 
     if (env && env[0] >= '0' && env[0] <= '2' && env[1] == '\0')
-        cfg->check_level = (unsigned int)(env[0] - '0');
+        cfg->check_level = (enum hvctl_check)(env[0] - '0');
+}
+
+/* The plain layout the hypervisor side takes. */
+static void layout_of(const struct topology *t, struct hvctl_layout *l)
+{
+    memset(l, 0, sizeof(*l));
+    l->nr_nodes = t->nr_nodes;
+    for (unsigned int i = 0; i < t->nr_nodes && i < HVCTL_MAX_NODES; i++) {
+        l->node_pages[i] = t->node_pages[i];
+        l->node_cpus[i] = t->node_cpus[i];
+        for (unsigned int j = 0; j < t->nr_nodes && j < HVCTL_MAX_NODES; j++)
+            l->distance[i][j] = t->distance[i][j];
+    }
 }
 
 struct claimset_host *cs_host_new(const char *topology, const struct claimset_host_opts *opts,
                                   char *err, size_t errlen)
 {
-    struct domain_config control = {.control = true, .max_vcpus = 1};
     struct claimset_host *host;
-    struct host_config cfg;
+    struct hvctl_layout layout;
+    struct hvctl_config cfg;
     struct topology topo;
     char msg[256] = "";
-    domid_t domid = 0;
     int rc;
 
     set_err(err, errlen, "");
@@ -58,12 +65,13 @@ struct claimset_host *cs_host_new(const char *topology, const struct claimset_ho
         topology_default(&topo);
     }
 
-    host_config_default(&cfg, topology_total_pages(&topo));
+    layout_of(&topo, &layout);
+    hvctl_config_default(&layout, &cfg);
     /* The core reads no environment; the toolstack lets CLAIMSET_CHECK
      * override the default level, as the hypervisor's command line would. */
     env_check_level(&cfg);
     if (opts && opts->check_level != CLAIMSET_CHECK_DEFAULT)
-        cfg.check_level = (unsigned int)(opts->check_level - CLAIMSET_CHECK_OFF);
+        cfg.check_level = (enum hvctl_check)(opts->check_level - CLAIMSET_CHECK_OFF);
     if (opts)
         cfg.xen_pages_per_domain = opts->xen_pages_per_domain;
 
@@ -73,12 +81,8 @@ struct claimset_host *cs_host_new(const char *topology, const struct claimset_ho
         return NULL;
     }
     atomic_init(&host->handles, 0);
-    rc = host_create(&topo, &cfg, &host->h);
-    if (!rc) {
-        rc = domain_create(host->h, &domid, &control);
-        if (rc)
-            host_destroy(host->h);
-    }
+    host->topo = topo;
+    rc = hvctl_host_create(&layout, &cfg, &host->h);
     if (rc) {
         set_err(err, errlen, rc == -ENOMEM ? "out of memory" : "host creation failed");
         free(host);
@@ -90,7 +94,7 @@ struct claimset_host *cs_host_new(const char *topology, const struct claimset_ho
 
 void cs_host_free(struct claimset_host *host)
 {
-    host_destroy(host->h);
+    hvctl_host_destroy(host->h);
     free(host);
 }
 
@@ -128,22 +132,23 @@ int claimset_host_topology(claimset_host *host, char *buf, size_t len)
         errno = EINVAL;
         return -1;
     }
-    return topology_format(&host->h->topo, buf, len);
+    return topology_format(&host->topo, buf, len);
 }
 
 int claimset_host_check_level(claimset_host *host, int level, char *report, size_t len)
 {
     char local[512];
-    enum check_level lv;
+    enum hvctl_check lv;
+    int rc;
 
     if (!host || (!report && len)) {
         errno = EINVAL;
         return -1;
     }
     if (level == CLAIMSET_CHECK_COUNTERS)
-        lv = CHECK_ACCOUNTING;
+        lv = HVCTL_CHECK_COUNTERS;
     else if (level == CLAIMSET_CHECK_DEEP)
-        lv = CHECK_DEEP;
+        lv = HVCTL_CHECK_DEEP;
     else {
         errno = EINVAL;
         return -1;
@@ -153,8 +158,9 @@ int claimset_host_check_level(claimset_host *host, int level, char *report, size
         len = sizeof(local);
     }
     report[0] = '\0';
-    if (!host_check(host->h, lv, report, len)) {
-        errno = EIO;
+    rc = hvctl_host_check(host->h, lv, report, len);
+    if (rc) {
+        errno = -rc;
         return -1;
     }
     return 0;
@@ -167,28 +173,32 @@ int claimset_host_check(claimset_host *host, char *report, size_t len)
 
 long claimset_host_scrub(claimset_host *host, unsigned int node, unsigned long max_pages)
 {
-    unsigned long done;
+    long done;
 
-    if (!host || (node != CLAIMSET_ANY_NODE && !host_node_valid(host->h, node))) {
+    /* HVCTL_ANY_NODE is not a node number a caller may pass. */
+    if (!host || (node != CLAIMSET_ANY_NODE && node >= HVCTL_MAX_NODES)) {
         errno = EINVAL;
         return -1;
     }
-    done = scrub_free_pages(host->h, node == CLAIMSET_ANY_NODE ? NUMA_NO_NODE : (nodeid_t)node,
-                            max_pages);
-    return done > (unsigned long)LONG_MAX ? LONG_MAX : (long)done;
+    done = hvctl_host_scrub(host->h, node == CLAIMSET_ANY_NODE ? HVCTL_ANY_NODE : node, max_pages);
+    if (done < 0) {
+        errno = (int)-done;
+        return -1;
+    }
+    return done;
 }
 
 int claimset_host_counters(claimset_host *host, struct claimset_counters *c)
 {
-    struct host_counters hc;
+    struct hvctl_counters hc;
 
     if (!host || !c) {
         errno = EINVAL;
         return -1;
     }
-    host_get_counters(host->h, &hc);
+    hvctl_host_counters(host->h, &hc);
     memset(c, 0, sizeof(*c));
-    c->nr_nodes = host->h->nr_nodes;
+    c->nr_nodes = hc.nr_nodes;
     c->total_pages = hc.total_pages;
     c->free_pages = hc.total_avail_pages;
     c->scrub_pages = hc.scrub_pages;
@@ -200,14 +210,14 @@ int claimset_host_counters(claimset_host *host, struct claimset_counters *c)
         c->node[n].scrub_pages = hc.node_need_scrub[n];
         c->node[n].offlined_pages = hc.node_offlined[n];
     }
-    c->allocs = hc.stats.allocs;
-    c->frees = hc.stats.frees;
-    c->alloc_failures = hc.stats.alloc_failures;
-    c->refused_global_check = hc.stats.refused_global_check;
-    c->refused_node_check = hc.stats.refused_node_check;
-    c->pages_scrubbed_sync = hc.stats.pages_scrubbed_sync;
-    c->pages_scrubbed_idle = hc.stats.pages_scrubbed_idle;
-    c->claims_retired = hc.stats.claims_retired;
-    c->claims_recalled = hc.stats.claims_recalled;
+    c->allocs = hc.allocs;
+    c->frees = hc.frees;
+    c->alloc_failures = hc.alloc_failures;
+    c->refused_global_check = hc.refused_global_check;
+    c->refused_node_check = hc.refused_node_check;
+    c->pages_scrubbed_sync = hc.pages_scrubbed_sync;
+    c->pages_scrubbed_idle = hc.pages_scrubbed_idle;
+    c->claims_retired = hc.claims_retired;
+    c->claims_recalled = hc.claims_recalled;
     return 0;
 }

@@ -36,13 +36,17 @@
 #include <claimset/claimset.h>
 #include <xenctrl.h>
 
-#include <hv/hcall.h>
-#include <hv/host.h>
+/* The one hypervisor header the toolstack may include (the layer rule of
+ * docs/architecture.md): hosts, hypercalls and read-outs, nothing else. */
+#include <hvctl.h>
+/* Transitional: the topology parser still lives in hv/ (see xc_host.c). */
+#include <hv/topology.h>
 
 struct claimset_host {
-    struct host *h;      /* [I] */
-    atomic_uint handles; /* [A] */
-    bool process_wide;   /* [I] */
+    struct host *h;       /* [I] opaque: reached through hvctl.h only */
+    struct topology topo; /* [I] as created, for claimset_host_topology() */
+    atomic_uint handles;  /* [A] */
+    bool process_wide;    /* [I] */
 };
 
 struct xc_interface_core {

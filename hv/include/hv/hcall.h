@@ -36,57 +36,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include <xen/domctl.h>
-#include <xen/memory.h>
-#include <xen/sysctl.h>
+#include <hvctl.h> /* the call context and the looping entry points */
 
 #include "host.h"
-
-#ifndef ERESTART
-#define ERESTART 85
-#endif
-
-#define HCALL_MAX_REGIONS 8
-
-struct hcall_region {
-    const void *start;
-    size_t len;
-    int writable;
-};
-
-struct hcall_stats {
-    unsigned long hypercalls;    /* entries, continuations included */
-    unsigned long continuations; /* times an operation was preempted */
-};
-
-struct hcall_ctx {
-    struct host *host;
-    domid_t caller; /* 0: the control domain; otherwise a guest */
-
-    /* Buffers the hypervisor may copy from/to during this call. */
-    struct hcall_region regions[HCALL_MAX_REGIONS];
-    unsigned int nr_regions;
-
-    /* Preemption: after this many units of work (one extent, 512 frames
-     * scrubbed, one frame offlined), an operation yields; 0 never. */
-    unsigned long preempt_budget;
-    unsigned long work;
-    unsigned long continuation; /* set with -ERESTART */
-
-    /* Fault injection for tests: the Nth copy (1-based) fails; 0 never. */
-    unsigned long fail_copy_at;
-    unsigned long copies;
-
-    struct hcall_stats stats;
-};
-
-/* A context for `caller` on host h, with no regions registered. */
-void hcall_ctx_init(struct hcall_ctx *ctx, struct host *h, domid_t caller);
-/* Let the hypervisor read (and, if writable, write) [p, p + len).
- * len 0 registers nothing and succeeds; NULL with len > 0 or a range that
- * wraps the address space: -EINVAL.  -E2BIG when all slots are taken. */
-int hcall_ctx_add_region(struct hcall_ctx *ctx, const void *p, size_t len, int writable);
-void hcall_ctx_clear_regions(struct hcall_ctx *ctx);
 
 /*
  * Copy layer: 0 or -EFAULT (nothing copied).  [ptr, ptr + n) must lie in
@@ -116,10 +68,7 @@ long do_memory_op(struct hcall_ctx *ctx, unsigned long cmd, void *arg);
 long do_domctl(struct hcall_ctx *ctx, struct xen_domctl *u_domctl);
 long do_sysctl(struct hcall_ctx *ctx, struct xen_sysctl *u_sysctl);
 
-/* The same, re-issuing continuations until the operation completes
- * (what the kernel's privcmd driver and the hypercall page do). */
-long hypercall_memory_op(struct hcall_ctx *ctx, unsigned long cmd, void *arg);
-long hypercall_domctl(struct hcall_ctx *ctx, struct xen_domctl *u_domctl);
-long hypercall_sysctl(struct hcall_ctx *ctx, struct xen_sysctl *u_sysctl);
+/* hypercall_memory_op() and friends, which loop on these, are declared
+ * in hvctl.h: they are what the toolstack calls. */
 
 #endif /* HV_HCALL_H */

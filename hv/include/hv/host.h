@@ -6,7 +6,7 @@
  * Map of the structures
  * ---------------------
  *   struct host
- *     topo, nodes          immutable after host_create()
+ *     layout, nodes        immutable after host_create()
  *     heap_lock            protects everything marked [H]:
  *       node[n]            per-node buddy heap (struct heap_node)
  *       frame_owner[]      one owner code per machine frame
@@ -29,9 +29,11 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <hvctl.h>
+
+#include "config.h"
 #include "hbitmap.h"
 #include "lock.h"
-#include "topology.h"
 #include "types.h"
 
 struct domain;
@@ -107,7 +109,7 @@ struct host_config {
 
 struct host {
     /* [I] */
-    struct topology topo;
+    struct hvctl_layout layout;
     unsigned int nr_nodes;
     nodemask_t node_online_map; /* nodes that exist (memory-less ones too) */
     mfn_t nr_frames;            /* frames 0 .. nr_frames-1 exist */
@@ -140,11 +142,14 @@ struct host {
 };
 
 /*
- * Make a host from a topology; every frame but frame 0 starts free and
- * clean.  Returns 0 or -errno (-ENOMEM, -EINVAL for an unusable topology);
+ * Make a host from a layout; every frame but frame 0 starts free and
+ * clean.  Returns 0 or -errno (-ENOMEM, -EINVAL for an unusable layout);
  * *out is set on success.  cfg may be NULL for the defaults.
  */
-int host_create(const struct topology *topo, const struct host_config *cfg, struct host **out);
+int host_create(const struct hvctl_layout *layout, const struct host_config *cfg,
+                struct host **out);
+/* Frames over all nodes of a layout. */
+uint64_t layout_total_pages(const struct hvctl_layout *layout);
 /* Destroys every domain, then the host. */
 void host_destroy(struct host *h);
 
@@ -154,6 +159,7 @@ void host_config_default(struct host_config *cfg, mfn_t nr_frames);
 /* The end of a mutating entry point (one that takes its own locks). */
 static inline void host_call_done(struct host *h)
 {
+    ASSERT(hv_holds_no_lock());
     if (h->after_call)
         h->after_call(h);
 }

@@ -66,6 +66,14 @@ void hv_write_unlock(struct hv_rwlock *l);
 bool hv_lock_is_held(const void *lock);
 
 /*
+ * True when the calling thread holds no hypervisor lock (debug builds;
+ * release builds answer true).  Asserted where a caller enters the core
+ * (hypercalls, hvctl) and where an entry point returns (host_call_done()):
+ * no lock is ever held across the boundary.
+ */
+bool hv_holds_no_lock(void);
+
+/*
  * Witness reports.  The default handler prints the report and aborts.  A
  * test can install its own handler for the calling thread (NULL restores
  * the default) to prove that an inversion is caught; the offending

@@ -1,2 +1,0 @@
-/* Keeps the tools object library non-empty while it grows. */
-typedef int cs_tools_empty_unit;
