@@ -253,7 +253,7 @@ static double time_pairs(struct host *h, struct domain *d, unsigned int order, u
             mfn = alloc_heap_pages(h, MEMZONE_LO, NR_ZONES - 1, order, MEMF_node(0), d);
             if (mfn == INVALID_MFN)
                 die("alloc_heap_pages", -ENOMEM);
-            free_heap_pages(h, mfn, order, false, d, true);
+            free_heap_pages(h, mfn, order, d, FREE_counted);
             hv_unlock(&d->page_alloc_lock);
         }
         spent += cpu_s() - t0;

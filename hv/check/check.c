@@ -15,7 +15,6 @@
 #include <hv/domain.h>
 #include <hv/heap.h>
 
-#include "../heap/freelist.h"
 #include "check_internal.h"
 
 /* nr counters all zero: one library call, cheap in every build (this
@@ -30,7 +29,7 @@ static bool all_zero(const unsigned long *v, unsigned int nr)
 static bool check_domain_accounting(struct check_ctx *c, const struct domain *d)
 {
     const struct host *h = c->h;
-    unsigned long node_sum = 0, pages_sum = 0, claims = domain_claims_total(d);
+    unsigned long node_sum = 0, pages_sum = 0, claims = domain_claims_total_locked(d);
 
     /* The host's nodes are 0 .. nr_nodes-1 (memory-less ones included). */
     for (unsigned int n = 0; n < h->nr_nodes; n++) {
@@ -78,7 +77,7 @@ static bool check_accounting(struct check_ctx *c)
             return false;
         for (unsigned int n = 0; n < h->nr_nodes; n++)
             node_claims[n] += d->claims[n];
-        outstanding += domain_claims_total(d);
+        outstanding += domain_claims_total_locked(d);
     }
     if (outstanding != h->outstanding_claims)
         return check_fail(c, "outstanding_claims = %lu but domains' claims sum to %lu",

@@ -8,7 +8,6 @@
 #include <hv/domain.h>
 #include <hv/heap.h>
 
-#include "../heap/freelist.h"
 #include "check_internal.h"
 
 /* A plain bitmap over all frames, to spot frames counted twice. */
@@ -63,7 +62,7 @@ static bool check_free_chunk(struct check_ctx *c, nodeid_t node, mfn_t mfn, unsi
             return check_fail(c, "frame %#lx in a free chunk has owner %#x",
                               (unsigned long)(mfn + i), h->frame_owner[mfn + i]);
     if (order < MAX_ORDER && buddy >= hn->start && buddy + nr <= hn->end &&
-        freelist_has(hn, buddy, order))
+        heap_is_free_chunk_locked(h, node, buddy, order))
         return check_fail(c, "free buddies %#lx and %#lx of order %u were not merged",
                           (unsigned long)mfn, (unsigned long)buddy, order);
     *dirty += hbitmap_count_range(&h->dirty, mfn, nr);
@@ -80,15 +79,11 @@ static bool check_free_lists(struct check_ctx *c, struct frame_marks *marks)
         unsigned long dirty = 0;
 
         for (unsigned int order = 0; order <= MAX_ORDER; order++) {
-            const struct hbitmap *b = &hn->free[order];
-            uint64_t base = hn->start >> order;
-
-            if (!hbitmap_summaries_ok(b))
+            if (!heap_free_index_ok_locked(h, (nodeid_t)n, order))
                 return check_fail(c, "node %u order %u: free bitmap summaries are stale", n, order);
-            for (uint64_t i = hbitmap_find_next(b, 0, b->nbits); i < b->nbits;
-                 i = hbitmap_find_next(b, i + 1, b->nbits)) {
-                mfn_t mfn = (base + i) << order;
-
+            for (mfn_t mfn = heap_next_free_chunk_locked(h, (nodeid_t)n, order, 0);
+                 mfn != INVALID_MFN;
+                 mfn = heap_next_free_chunk_locked(h, (nodeid_t)n, order, mfn + 1)) {
                 if (!check_free_chunk(c, (nodeid_t)n, mfn, order, marks, &dirty))
                     return false;
                 chunks[mfn_zone(mfn)][order]++;

@@ -72,7 +72,7 @@ static int check_totals(const struct domain *d, const struct claim_plan *plan)
 {
     const struct host *h = d->host;
     unsigned long sum = plan->global;
-    unsigned long others = sub_sat(h->outstanding_claims, domain_claims_total(d));
+    unsigned long others = sub_sat(h->outstanding_claims, domain_claims_total_locked(d));
 
     for (unsigned int node = 0; node < MAX_NUMNODES; node++)
         if (!add_ok(sum, plan->node[node], &sum))
@@ -129,8 +129,8 @@ int domain_set_node_claims(struct domain *d, unsigned int nr_claims, const memor
     if (!rc)
         rc = check_totals(d, &plan);
     if (!rc) {
-        claims_retire_all(d);   /* phase 3 */
-        install_plan(d, &plan); /* phase 4 */
+        claims_retire_all_locked(d); /* phase 3 */
+        install_plan(d, &plan);      /* phase 4 */
     }
     hv_unlock(&h->heap_lock);
     hv_unlock(&d->page_alloc_lock);
@@ -149,8 +149,8 @@ int domain_set_outstanding_pages(struct domain *d, unsigned long pages)
     if (atomic_load(&d->is_dying)) {
         rc = -ESRCH;
     } else if (pages == 0) {
-        claims_retire_all(d);
-    } else if (domain_claims_total(d)) {
+        claims_retire_all_locked(d);
+    } else if (domain_claims_total_locked(d)) {
         /* Only one active claim per domain, as in Xen; a claim set counts. */
         rc = -EINVAL;
     } else if (pages <= d->tot_pages || pages > d->max_pages) {

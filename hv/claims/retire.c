@@ -9,12 +9,13 @@
 #include <hv/domain.h>
 #include <hv/heap.h>
 
-unsigned long domain_claims_total(const struct domain *d)
+unsigned long domain_claims_total_locked(const struct domain *d)
 {
+    ASSERT_LOCKED(&d->host->heap_lock);
     return d->global_claims + d->node_claims;
 }
 
-unsigned long claims_retire_global(struct domain *d, unsigned long pages_to_retire)
+static unsigned long retire_global(struct domain *d, unsigned long pages_to_retire)
 {
     struct host *h = d->host;
     unsigned long pages = MIN(pages_to_retire, d->global_claims);
@@ -26,7 +27,7 @@ unsigned long claims_retire_global(struct domain *d, unsigned long pages_to_reti
     return pages;
 }
 
-unsigned long claims_retire_node(struct domain *d, nodeid_t node, unsigned long pages_to_retire)
+static unsigned long retire_node(struct domain *d, nodeid_t node, unsigned long pages_to_retire)
 {
     struct host *h = d->host;
     unsigned long pages = MIN(pages_to_retire, d->claims[node]);
@@ -41,34 +42,54 @@ unsigned long claims_retire_node(struct domain *d, nodeid_t node, unsigned long 
     return pages;
 }
 
-void claims_retire_nodes(struct domain *d)
+static void retire_nodes(struct domain *d)
 {
     for (unsigned int node = 0; node < MAX_NUMNODES && d->node_claims; node++)
-        claims_retire_node(d, (nodeid_t)node, d->claims[node]);
+        retire_node(d, (nodeid_t)node, d->claims[node]);
 }
 
-void claims_retire_all(struct domain *d)
+void claims_retire_all_locked(struct domain *d)
 {
-    claims_retire_global(d, d->global_claims);
-    claims_retire_nodes(d);
+    ASSERT_LOCKED(&d->host->heap_lock);
+    retire_global(d, d->global_claims);
+    retire_nodes(d);
 }
 
-bool claims_permit_request(const struct domain *d, unsigned long avail_pages, unsigned long claims,
-                           unsigned int memflags, unsigned long request, nodeid_t node)
+/*
+ * The one rule behind both permit checks: the request fits the unclaimed
+ * part of avail_pages, or a counted domain allocation covers the shortfall
+ * with `credit`, the claims it may draw on.
+ */
+static bool permit(const struct domain *d, unsigned long avail_pages, unsigned long claims,
+                   unsigned int memflags, unsigned long request, unsigned long credit)
 {
     /* The invariants keep claims <= avail_pages; saturate anyway so that a
      * broken invariant can only refuse, never wrap into a huge "free". */
     unsigned long unclaimed = sub_sat(avail_pages, claims);
-    unsigned long credit;
 
     if (request <= unclaimed)
         return true;
     if (!d || (memflags & MEMF_no_refcount))
         return false;
-    /* The domain may use what it claimed on top of unclaimed memory
-     * (edge-cases.rst): all its claims host-wide, its own claim on a node. */
-    credit = node == NUMA_NO_NODE ? domain_claims_total(d) : d->claims[node];
     return request - unclaimed <= credit;
+}
+
+bool claims_permit_host_locked(const struct host *h, const struct domain *d, unsigned int memflags,
+                               unsigned long request)
+{
+    ASSERT_LOCKED(&h->heap_lock);
+    /* Host-wide, the domain may use all its claims (edge-cases.rst). */
+    return permit(d, h->total_avail_pages, h->outstanding_claims, memflags, request,
+                  d ? d->global_claims + d->node_claims : 0);
+}
+
+bool claims_permit_node_locked(const struct host *h, const struct domain *d, nodeid_t node,
+                               unsigned int memflags, unsigned long request)
+{
+    ASSERT_LOCKED(&h->heap_lock);
+    /* On a node, only its own claim there. */
+    return permit(d, h->node_avail_pages[node], h->node_outstanding_claims[node], memflags, request,
+                  d ? d->claims[node] : 0);
 }
 
 /* The domain's node with the largest claim (lowest id on a tie), or
@@ -83,16 +104,17 @@ static nodeid_t largest_node_claim(const struct domain *d)
     return best;
 }
 
-void claims_retire_allocation(struct domain *d, unsigned long allocation, nodeid_t alloc_node)
+void claims_retire_allocation_locked(struct domain *d, unsigned long allocation,
+                                     nodeid_t alloc_node)
 {
     unsigned long left = allocation;
 
     ASSERT_LOCKED(&d->host->heap_lock);
     /* Step 1: the allocation node's claim. */
-    left -= claims_retire_node(d, alloc_node, left);
+    left -= retire_node(d, alloc_node, left);
     /* Step 2: the global claim, the flexible fallback. */
     if (left)
-        left -= claims_retire_global(d, left);
+        left -= retire_global(d, left);
     /* Step 3: other nodes' claims, so that tot_pages + claims cannot grow
      * past max_pages (the limit itself needs page_alloc_lock, which may not
      * be taken here).  Largest claim first: it keeps the remaining claims
@@ -102,7 +124,7 @@ void claims_retire_allocation(struct domain *d, unsigned long allocation, nodeid
 
         if (node == NUMA_NO_NODE)
             break;
-        left -= claims_retire_node(d, node, left);
+        left -= retire_node(d, node, left);
     }
     d->host->stats.claims_retired += allocation - left;
 }
@@ -125,7 +147,7 @@ static struct domain *largest_claimant(struct host *h, nodeid_t node)
     return best;
 }
 
-unsigned long claims_recall(struct host *h, nodeid_t node)
+unsigned long claims_recall_locked(struct host *h, nodeid_t node)
 {
     unsigned long recalled = 0;
 
@@ -136,8 +158,8 @@ unsigned long claims_recall(struct host *h, nodeid_t node)
         struct domain *d = largest_claimant(h, node);
 
         BUG_ON(!d);
-        recalled += claims_retire_node(
-            d, node, h->node_outstanding_claims[node] - h->node_avail_pages[node]);
+        recalled +=
+            retire_node(d, node, h->node_outstanding_claims[node] - h->node_avail_pages[node]);
     }
     /* Host level: if every node is within bounds, the excess can only be
      * global claims (sum of node claims <= sum of node memory). */
@@ -145,19 +167,19 @@ unsigned long claims_recall(struct host *h, nodeid_t node)
         struct domain *d = largest_claimant(h, NUMA_NO_NODE);
 
         BUG_ON(!d);
-        recalled += claims_retire_global(d, h->outstanding_claims - h->total_avail_pages);
+        recalled += retire_global(d, h->outstanding_claims - h->total_avail_pages);
     }
     h->stats.claims_recalled += recalled;
     return recalled;
 }
 
-void claims_trim_to_max_pages(struct domain *d)
+void claims_trim_to_max_pages_locked(struct domain *d)
 {
     unsigned long allowed = sub_sat(d->max_pages, d->tot_pages);
-    unsigned long excess = sub_sat(domain_claims_total(d), allowed);
+    unsigned long excess = sub_sat(domain_claims_total_locked(d), allowed);
 
     ASSERT_LOCKED(&d->host->heap_lock);
-    excess -= claims_retire_global(d, excess);
+    excess -= retire_global(d, excess);
     for (unsigned int node = MAX_NUMNODES; node-- > 0 && excess;)
-        excess -= claims_retire_node(d, (nodeid_t)node, excess);
+        excess -= retire_node(d, (nodeid_t)node, excess);
 }

@@ -33,7 +33,8 @@ static int runs_push(struct frame_runs *r, mfn_t mfn, unsigned int order)
 static void free_xen_pages(struct domain *d)
 {
     for (size_t i = 0; i < d->xen_pages.nr; i++)
-        free_heap_pages(d->host, d->xen_pages.v[i].mfn, d->xen_pages.v[i].order, true, NULL, false);
+        free_heap_pages(d->host, d->xen_pages.v[i].mfn, d->xen_pages.v[i].order, NULL,
+                        FREE_need_scrub);
     d->xen_pages.nr = 0;
 }
 
@@ -45,7 +46,7 @@ static int alloc_xen_pages(struct domain *d)
 
         if (mfn == INVALID_MFN || runs_push(&d->xen_pages, mfn, 0)) {
             if (mfn != INVALID_MFN)
-                free_heap_pages(d->host, mfn, 0, false, NULL, false);
+                free_heap_pages(d->host, mfn, 0, NULL, 0);
             free_xen_pages(d);
             return -ENOMEM;
         }
@@ -180,7 +181,7 @@ static void free_leaf(void *ctx, gfn_t gfn, mfn_t mfn, unsigned int order)
     struct domain *d = ctx;
 
     /* A dead domain's memory is dirty: the hypervisor must scrub it. */
-    free_heap_pages(d->host, mfn, order, true, d, true);
+    free_heap_pages(d->host, mfn, order, d, FREE_need_scrub | FREE_counted);
 }
 
 /* Give back everything the domain holds.  Caller: page_alloc_lock. */
@@ -190,7 +191,7 @@ static void relinquish_memory(struct domain *d)
     p2m_destroy(&d->p2m);
     p2m_init(&d->p2m);
     for (size_t i = 0; i < d->extra.nr; i++)
-        free_heap_pages(d->host, d->extra.v[i].mfn, d->extra.v[i].order, true, d, false);
+        free_heap_pages(d->host, d->extra.v[i].mfn, d->extra.v[i].order, d, FREE_need_scrub);
     d->extra.nr = 0;
     free_xen_pages(d);
 }
@@ -208,7 +209,7 @@ int domain_destroy(struct host *h, domid_t domid)
     first = !atomic_load(&d->is_dying);
     if (first) {
         atomic_store(&d->is_dying, true);
-        claims_retire_all(d);
+        claims_retire_all_locked(d);
     }
     hv_unlock(&h->heap_lock);
     if (first)
@@ -262,7 +263,7 @@ int domain_set_max_pages(struct domain *d, unsigned long max_pages)
     hv_lock(&d->page_alloc_lock);
     hv_lock(&h->heap_lock);
     d->max_pages = max_pages;
-    claims_trim_to_max_pages(d);
+    claims_trim_to_max_pages_locked(d);
     hv_unlock(&h->heap_lock);
     hv_unlock(&d->page_alloc_lock);
     host_call_done(h);
@@ -314,7 +315,7 @@ void domain_get_info(struct domain *d, struct domain_info *info)
     info->tot_pages = d->tot_pages;
     info->max_pages = d->max_pages;
     info->extra_pages = d->extra_pages;
-    info->outstanding_pages = domain_claims_total(d);
+    info->outstanding_pages = domain_claims_total_locked(d);
     info->global_claims = d->global_claims;
     memcpy(info->claims, d->claims, sizeof(info->claims));
     memcpy(info->node_pages, d->node_pages, sizeof(info->node_pages));
@@ -336,7 +337,7 @@ int domain_alloc_extra_pages(struct domain *d, unsigned int order, unsigned int 
     hv_lock(&d->page_alloc_lock);
     rc = alloc_domheap_pages(d, order, memflags | MEMF_no_refcount, mfn);
     if (!rc && runs_push(&d->extra, *mfn, order)) {
-        free_heap_pages(d->host, *mfn, order, false, d, false);
+        free_heap_pages(d->host, *mfn, order, d, 0);
         rc = -ENOMEM;
     }
     hv_unlock(&d->page_alloc_lock);

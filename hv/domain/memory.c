@@ -68,7 +68,7 @@ int domain_populate_extent(struct domain *d, gfn_t gfn, unsigned int order, unsi
         /* Only a table allocation can fail here.  The claim retired for
          * these frames is lost, as in Xen: a build that fails this way is
          * torn down anyway. */
-        free_heap_pages(d->host, mfn, order, false, d, true);
+        free_heap_pages(d->host, mfn, order, d, FREE_counted);
         goto out;
     }
     if ((flags & MEMF_no_scrub) && !(memflags & MEMF_no_scrub)) {
@@ -88,7 +88,7 @@ static void free_removed(void *ctx, gfn_t gfn, mfn_t mfn, unsigned int order)
     struct domain *d = ctx;
 
     /* A live domain clears what it gives back if it cares (Xen's rule). */
-    free_heap_pages(d->host, mfn, order, false, d, true);
+    free_heap_pages(d->host, mfn, order, d, FREE_counted);
 }
 
 int domain_decrease_extent(struct domain *d, gfn_t gfn, unsigned int order)

@@ -92,8 +92,7 @@ static mfn_t get_free_buddy(struct host *h, unsigned int zone_lo, unsigned int z
 
     for (;;) {
         if (host_node_valid(h, node)) {
-            if (claims_permit_request(d, h->node_avail_pages[node],
-                                      h->node_outstanding_claims[node], memflags, request, node)) {
+            if (claims_permit_node_locked(h, d, (nodeid_t)node, memflags, request)) {
                 mfn_t mfn = take_from_node(&h->node[node], zone_lo, zone_hi, order, chunk_order);
 
                 if (mfn != INVALID_MFN) {
@@ -146,8 +145,7 @@ mfn_t alloc_heap_pages(struct host *h, unsigned int zone_lo, unsigned int zone_h
 
     /* Global check: unclaimed memory, plus all of the domain's claims for a
      * counted allocation, must cover the request (protection.rst). */
-    if (!claims_permit_request(d, h->total_avail_pages, h->outstanding_claims, memflags, request,
-                               NUMA_NO_NODE)) {
+    if (!claims_permit_host_locked(h, d, memflags, request)) {
         h->stats.refused_global_check++;
         goto fail;
     }
@@ -170,7 +168,7 @@ mfn_t alloc_heap_pages(struct host *h, unsigned int zone_lo, unsigned int zone_h
     h->node[node].allocated += request;
 
     if (counted) {
-        claims_retire_allocation(d, request, node);
+        claims_retire_allocation_locked(d, request, node);
         d->tot_pages += request;
         d->node_pages[node] += request;
     } else if (d) {
@@ -179,7 +177,7 @@ mfn_t alloc_heap_pages(struct host *h, unsigned int zone_lo, unsigned int zone_h
     if (d)
         d->last_alloc_node = node;
 
-    frames_set_owner(h, mfn, request, d ? OWNER_DOM(d->domain_id) : OWNER_XEN);
+    frames_set_owner_locked(h, mfn, request, d ? OWNER_DOM(d->domain_id) : OWNER_XEN);
 
     /* Frames leaving the free pool leave node_need_scrub; unless the caller
      * scrubs them itself, they are scrubbed now. */

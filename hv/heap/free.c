@@ -14,6 +14,7 @@
 static void free_with_pending_locked(struct host *h, nodeid_t node, mfn_t mfn, unsigned long nr,
                                      bool need_scrub)
 {
+    ASSERT_LOCKED(&h->heap_lock);
     for (unsigned long i = 0; i < nr; i++) {
         struct offline_entry *e = offline_find(&h->offline, mfn + i);
 
@@ -28,9 +29,10 @@ static void free_with_pending_locked(struct host *h, nodeid_t node, mfn_t mfn, u
     }
 }
 
-void free_heap_pages(struct host *h, mfn_t mfn, unsigned int order, bool need_scrub,
-                     struct domain *d, bool counted)
+void free_heap_pages(struct host *h, mfn_t mfn, unsigned int order, struct domain *d,
+                     unsigned int flags)
 {
+    bool need_scrub = flags & FREE_need_scrub;
     unsigned long nr = ORDER_PAGES(order);
     nodeid_t node = host_mfn_to_node(h, mfn);
 
@@ -48,7 +50,8 @@ void free_heap_pages(struct host *h, mfn_t mfn, unsigned int order, bool need_sc
 
     ASSERT(h->node[node].allocated >= nr);
     h->node[node].allocated -= nr;
-    if (d && counted) {
+    ASSERT(!(flags & ~(FREE_need_scrub | FREE_counted)) && (d || !(flags & FREE_counted)));
+    if (d && (flags & FREE_counted)) {
         ASSERT(d->tot_pages >= nr && d->node_pages[node] >= nr);
         d->tot_pages -= nr;
         d->node_pages[node] -= nr;

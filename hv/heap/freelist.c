@@ -85,10 +85,11 @@ int freelist_chunk_of(const struct heap_node *hn, mfn_t mfn, mfn_t *head)
  * loop, but unoptimised and sanitizer builds (the test suite) spent most
  * of a storm here; memset and doubling copies are fast in every build.
  */
-void frames_set_owner(struct host *h, mfn_t mfn, unsigned long nr, owner_t owner)
+void frames_set_owner_locked(struct host *h, mfn_t mfn, unsigned long nr, owner_t owner)
 {
     owner_t *o = &h->frame_owner[mfn];
 
+    ASSERT_LOCKED(&h->heap_lock);
     if (nr == 0)
         return;
     if (owner == OWNER_FREE) {
@@ -107,7 +108,7 @@ void heap_free_chunk_locked(struct host *h, nodeid_t node, mfn_t mfn, unsigned i
     unsigned long nr = ORDER_PAGES(order);
 
     ASSERT_LOCKED(&h->heap_lock);
-    frames_set_owner(h, mfn, nr, OWNER_FREE);
+    frames_set_owner_locked(h, mfn, nr, OWNER_FREE);
 
     /* Dirty state is per frame and survives merging and splitting, so the
      * count of dirty free frames only changes where frames enter or leave

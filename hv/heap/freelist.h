@@ -43,6 +43,6 @@ void heap_free_chunk_locked(struct host *h, nodeid_t node, mfn_t mfn, unsigned i
                             bool need_scrub);
 
 /* Set the owner code of a range of frames. */
-void frames_set_owner(struct host *h, mfn_t mfn, unsigned long nr, owner_t owner);
+void frames_set_owner_locked(struct host *h, mfn_t mfn, unsigned long nr, owner_t owner);
 
 #endif /* HV_HEAP_FREELIST_H */

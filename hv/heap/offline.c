@@ -50,7 +50,7 @@ static void reserve_offlined_page(struct host *h, nodeid_t node, mfn_t mfn)
     hn->offlined++;
     h->node_avail_pages[node]--;
     h->total_avail_pages--;
-    claims_recall(h, node);
+    claims_recall_locked(h, node);
 }
 
 int offline_page(struct host *h, mfn_t mfn, bool broken, uint32_t *status)
@@ -145,29 +145,4 @@ int query_page_offline(struct host *h, mfn_t mfn, uint32_t *status)
         *status |= PG_OFFLINE_STATUS_OFFLINED;
     hv_unlock(&h->heap_lock);
     return 0;
-}
-
-uint8_t offline_flags_locked(const struct host *h, mfn_t mfn)
-{
-    const struct offline_entry *e = offline_find(&h->offline, mfn);
-
-    return e ? e->flags : 0;
-}
-
-int free_chunk_order_locked(const struct host *h, mfn_t mfn)
-{
-    const struct heap_node *hn;
-
-    if (mfn == 0 || mfn >= h->nr_frames)
-        return -1;
-    hn = &h->node[host_mfn_to_node(h, mfn)];
-    for (unsigned int order = 0; order <= MAX_ORDER; order++) {
-        if (mfn & (ORDER_PAGES(order) - 1))
-            break;
-        if (mfn + ORDER_PAGES(order) > hn->end)
-            break;
-        if (freelist_has(hn, mfn, order))
-            return (int)order;
-    }
-    return -1;
 }

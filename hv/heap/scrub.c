@@ -16,6 +16,7 @@ static unsigned long scrub_node_locked(struct host *h, nodeid_t node, unsigned l
     unsigned long done = 0;
     mfn_t mfn = hn->start;
 
+    ASSERT_LOCKED(&h->heap_lock);
     while (done < max && h->node_need_scrub[node]) {
         mfn = hbitmap_find_next(&h->dirty, mfn, hn->end);
         if (mfn >= hn->end)

@@ -101,7 +101,7 @@ static void run(enum sk_mode mode, unsigned long node_mib, bool reserve)
     /* Deep check with few live domains (it takes every domain's lock). */
     hvt_expect_invariants(s->h);
     if (rd) {
-        EXPECT_EQ(domain_claims_total(rd), (unsigned long)NR_NODES * RESERVE);
+        EXPECT_EQ(hvt_claims_total(rd), (unsigned long)NR_NODES * RESERVE);
         EXPECT_EQ(domain_destroy(s->h, rd->domain_id), 0);
         domain_put(rd);
     }

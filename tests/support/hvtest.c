@@ -96,3 +96,13 @@ unsigned long hvt_node_unclaimed(struct host *h, nodeid_t node)
     host_get_counters(h, &c);
     return c.node_avail_pages[node] - c.node_outstanding_claims[node];
 }
+
+unsigned long hvt_claims_total(struct domain *d)
+{
+    unsigned long total;
+
+    hv_lock(&d->host->heap_lock);
+    total = domain_claims_total_locked(d);
+    hv_unlock(&d->host->heap_lock);
+    return total;
+}

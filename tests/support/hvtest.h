@@ -39,6 +39,9 @@ unsigned long hvt_populate(struct domain *d, gfn_t *next_gfn, unsigned long n, u
 /* Run the checker deeply; fails the test with the report if broken. */
 void hvt_expect_invariants(struct host *h);
 
+/* Claims the domain holds (global + nodes), read under heap_lock. */
+unsigned long hvt_claims_total(struct domain *d);
+
 /* Free (unclaimed) pages host-wide and on a node. */
 unsigned long hvt_unclaimed(struct host *h);
 unsigned long hvt_node_unclaimed(struct host *h, nodeid_t node);

@@ -310,7 +310,7 @@ bool ms_op_xen_free(struct ms_sim *s, unsigned int i)
     struct ms_xen_run r = s->xen[i];
 
     ms_describe(s, "hypervisor free %#llx order %u", (unsigned long long)r.mfn, r.order);
-    free_heap_pages(s->h, r.mfn, r.order, false, NULL, false);
+    free_heap_pages(s->h, r.mfn, r.order, NULL, 0);
     for (unsigned long k = 0; k < (1UL << r.order); k++) {
         rm_free_frame(&s->m, RM_NO_DOMAIN, r.mfn + k, false);
         s->owner[r.mfn + k] = 0;

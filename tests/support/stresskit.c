@@ -139,7 +139,7 @@ void *sk_noise_heap_main(void *arg)
         if (nr && (nr == NOISE_SLOTS || r < s->noise_free_pct || noise_must_shrink(s))) {
             unsigned int i = (unsigned int)sk_rnd(w, nr);
 
-            free_heap_pages(s->h, slot[i].mfn, slot[i].order, r & 1, NULL, false);
+            free_heap_pages(s->h, slot[i].mfn, slot[i].order, NULL, (r & 1 ? FREE_need_scrub : 0));
             noise_unreserve(s, slot[i].order);
             slot[i] = slot[--nr];
             continue;
@@ -168,7 +168,7 @@ void *sk_noise_heap_main(void *arg)
             sched_yield(); /* held back: let the builders run */
     }
     while (nr--) {
-        free_heap_pages(s->h, slot[nr].mfn, slot[nr].order, true, NULL, false);
+        free_heap_pages(s->h, slot[nr].mfn, slot[nr].order, NULL, FREE_need_scrub);
         noise_unreserve(s, slot[nr].order);
     }
     return NULL;

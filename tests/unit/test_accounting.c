@@ -213,8 +213,11 @@ TEST(checker_catches_unmerged_buddies)
     struct heap_node *hn = &h->node[1];
     mfn_t top = hn->end - ORDER_PAGES(MAX_ORDER < 11 ? MAX_ORDER : 11);
     char report[512];
-    int order = free_chunk_order_locked(h, top);
+    int order;
 
+    hv_lock(&h->heap_lock);
+    order = free_chunk_order_locked(h, top);
+    hv_unlock(&h->heap_lock);
     /* Split a free chunk into two free halves without merging them. */
     ASSERT_TRUE(order > 0);
     hbitmap_clear(&hn->free[order], (top >> order) - (hn->start >> order));

@@ -167,3 +167,59 @@ TEST(no_lock_is_held_across_the_boundary)
         EXPECT_TRUE(aborted(in_child(hypercall_holding_heap_lock, h)));
     host_destroy(h);
 }
+
+TEST(heap_inspection_walks_every_free_chunk)
+{
+    struct host *h = hvt_host("3M,5M");
+    unsigned long pages = 0, chunks = 0;
+
+    ASSERT_TRUE(h != NULL);
+    hv_lock(&h->heap_lock);
+    for (unsigned int n = 0; n < h->nr_nodes; n++)
+        for (unsigned int o = 0; o <= MAX_ORDER; o++) {
+            EXPECT_TRUE(heap_free_index_ok_locked(h, (nodeid_t)n, o));
+            for (mfn_t m = heap_next_free_chunk_locked(h, (nodeid_t)n, o, 0); m != INVALID_MFN;
+                 m = heap_next_free_chunk_locked(h, (nodeid_t)n, o, m + 1)) {
+                EXPECT_TRUE(heap_is_free_chunk_locked(h, (nodeid_t)n, m, o));
+                EXPECT_EQ(free_chunk_order_locked(h, m), (int)o);
+                pages += ORDER_PAGES(o);
+                chunks++;
+            }
+        }
+    EXPECT_EQ(pages, h->total_avail_pages);
+    hv_unlock(&h->heap_lock);
+    EXPECT_TRUE(chunks > 2); /* frame 0 and the node boundary split the heap */
+    host_destroy(h);
+}
+
+TEST(permit_functions_host_and_node_level)
+{
+    struct host *h = hvt_host("4M,4M");
+    struct domain *d;
+    unsigned long node0, unclaimed;
+    memory_claim_t c;
+
+    ASSERT_TRUE(h != NULL);
+    d = hvt_domain(h, MiB_PAGES(8));
+    ASSERT_TRUE(d != NULL);
+    node0 = hvt_node_unclaimed(h, 0);
+    c = hvt_claim(node0, 0); /* all of node 0 */
+    ASSERT_EQ(domain_set_node_claims(d, 1, &c), 0);
+    unclaimed = hvt_unclaimed(h);
+
+    hv_lock(&h->heap_lock);
+    /* Node 0 is all claimed: only d, counted, may take from it. */
+    EXPECT_TRUE(!claims_permit_node_locked(h, NULL, 0, 0, 1));
+    EXPECT_TRUE(claims_permit_node_locked(h, d, 0, 0, node0));
+    EXPECT_TRUE(!claims_permit_node_locked(h, d, 0, 0, node0 + 1));
+    EXPECT_TRUE(!claims_permit_node_locked(h, d, 0, MEMF_no_refcount, 1));
+    EXPECT_TRUE(claims_permit_node_locked(h, NULL, 1, 0, 1));
+    /* Host-wide, d may use the unclaimed memory plus all its claims. */
+    EXPECT_TRUE(claims_permit_host_locked(h, d, 0, unclaimed + node0));
+    EXPECT_TRUE(!claims_permit_host_locked(h, d, 0, unclaimed + node0 + 1));
+    EXPECT_TRUE(claims_permit_host_locked(h, NULL, 0, unclaimed));
+    EXPECT_TRUE(!claims_permit_host_locked(h, NULL, 0, unclaimed + 1));
+    hv_unlock(&h->heap_lock);
+    domain_put(d);
+    host_destroy(h);
+}

@@ -143,7 +143,7 @@ TEST(protect_allocation_for_no_domain_uses_only_unclaimed)
     }
     EXPECT_EQ(alloc_heap_pages(h, MEMZONE_LO, NR_ZONES - 1, 0, 0, NULL), INVALID_MFN);
     for (int i = 0; i < 3; i++)
-        free_heap_pages(h, m[i], 0, false, NULL, false);
+        free_heap_pages(h, m[i], 0, NULL, 0);
     hvt_expect_invariants(h);
     domain_put(a);
     host_destroy(h);

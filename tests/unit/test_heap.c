@@ -88,7 +88,7 @@ TEST(heap_split_hands_out_the_top)
     EXPECT_EQ(chunk_order(h, 1024), 9);
     EXPECT_EQ(chunk_order(h, 1536), 8);
     EXPECT_EQ(chunk_order(h, 2046), 0);
-    free_heap_pages(h, mfn, 0, false, NULL, false);
+    free_heap_pages(h, mfn, 0, NULL, 0);
     EXPECT_EQ(chunk_order(h, 1024), 10);
     host_destroy(h);
 }
@@ -126,7 +126,7 @@ TEST(heap_alloc_free_roundtrip_restores_every_chunk)
         orders[j] = o;
     }
     for (unsigned int i = 0; i < n; i++)
-        free_heap_pages(h, mfns[i], orders[i], false, NULL, false);
+        free_heap_pages(h, mfns[i], orders[i], NULL, 0);
     host_get_counters(h, &after);
     EXPECT_EQ(after.total_avail_pages, before.total_avail_pages);
     EXPECT_EQ(chunk_order(h, 512), 9);   /* node 0: frames 0..1023 */
@@ -267,7 +267,7 @@ TEST(heap_dead_domain_memory_is_dirty_until_scrubbed)
     host_get_counters(h, &c);
     EXPECT_EQ(c.stats.pages_scrubbed_sync, 512UL);
     EXPECT_EQ(c.scrub_pages, 0UL);
-    free_heap_pages(h, mfn, 9, true, NULL, false);
+    free_heap_pages(h, mfn, 9, NULL, FREE_need_scrub);
     /* ...and the scrubber cleans the rest, within its budget. */
     EXPECT_EQ(scrub_free_pages(h, NUMA_NO_NODE, 100), 100UL);
     EXPECT_EQ(scrub_free_pages(h, 0, 1000), 412UL);
@@ -283,7 +283,7 @@ TEST(heap_no_scrub_allocation_keeps_dirty_frames)
     mfn_t mfn = alloc_anon(h, 9, 0);
     struct host_counters c;
 
-    free_heap_pages(h, mfn, 9, true, NULL, false);
+    free_heap_pages(h, mfn, 9, NULL, FREE_need_scrub);
     mfn = alloc_anon(h, 9, MEMF_no_scrub);
     host_get_counters(h, &c);
     EXPECT_EQ(c.scrub_pages, 0UL);               /* left the free pool */
@@ -301,7 +301,7 @@ TEST(heap_building_domain_scrubs_its_own_frames)
     unsigned long scrubbed = 0;
     struct host_counters c;
 
-    free_heap_pages(h, mfn, 9, true, NULL, false);
+    free_heap_pages(h, mfn, 9, NULL, FREE_need_scrub);
     /* Not unpaused yet: populate takes dirty frames and scrubs them. */
     EXPECT_EQ(domain_populate_extent(d, 0, 9, 0, &scrubbed), 0);
     EXPECT_EQ(scrubbed, 512UL);

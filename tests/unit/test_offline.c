@@ -243,8 +243,8 @@ TEST(offline_mass_offlining_never_wraps_counters)
     host_get_counters(h, &c);
     EXPECT_EQ(c.total_avail_pages, 0UL);
     EXPECT_EQ(c.outstanding_claims, 0UL);
-    EXPECT_EQ(domain_claims_total(a), 0UL);
-    EXPECT_EQ(domain_claims_total(b), 0UL);
+    EXPECT_EQ(hvt_claims_total(a), 0UL);
+    EXPECT_EQ(hvt_claims_total(b), 0UL);
     hvt_expect_invariants(h);
     for (mfn_t mfn = 1; mfn < 2 * 1024; mfn++) {
         uint32_t st;
@@ -325,7 +325,7 @@ TEST(offline_hypervisor_frame_pending)
     st = offline(h, mfn, 0);
     EXPECT_EQ(st, (uint32_t)(PG_OFFLINE_XENPAGE | PG_OFFLINE_PENDING |
                              (DOMID_XEN << PG_OFFLINE_OWNER_SHIFT)));
-    free_heap_pages(h, mfn, 0, false, NULL, false);
+    free_heap_pages(h, mfn, 0, NULL, 0);
     EXPECT_EQ(query_page_offline(h, mfn, &st), 0);
     EXPECT_EQ(st, (uint32_t)PG_OFFLINE_STATUS_OFFLINED);
     hvt_expect_invariants(h);

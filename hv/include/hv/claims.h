@@ -5,8 +5,8 @@
  *
  * All claims state -- d->global_claims, d->node_claims, d->claims[],
  * host->outstanding_claims, host->node_outstanding_claims[] -- changes
- * only under heap_lock.  The functions marked [H] expect the caller to hold
- * it; the two installers take d->page_alloc_lock and then heap_lock
+ * only under heap_lock.  Functions named *_locked expect the caller to hold
+ * it and assert so on entry; the two installers take d->page_alloc_lock and then heap_lock
  * themselves, so that tot_pages and max_pages are stable while they check
  * the domain's limit.
  */
@@ -51,52 +51,48 @@ int domain_set_node_claims(struct domain *d, unsigned int nr_claims, const memor
  */
 int domain_set_outstanding_pages(struct domain *d, unsigned long pages);
 
-/* [H] Retire up to pages_to_retire pages of the global claim; returns the
- * pages retired.  Updates the host totals. */
-unsigned long claims_retire_global(struct domain *d, unsigned long pages_to_retire);
-/* [H] The same for the domain's claim on one node. */
-unsigned long claims_retire_node(struct domain *d, nodeid_t node, unsigned long pages_to_retire);
-/* [H] Release every node claim of the domain. */
-void claims_retire_nodes(struct domain *d);
-/* [H] Release every claim of the domain (global and nodes). */
-void claims_retire_all(struct domain *d);
+/* Release every claim of the domain (global and nodes). */
+void claims_retire_all_locked(struct domain *d);
 
 /*
- * [H] May d take `request` pages given `avail_pages` available and
- * `claims` claimed (host-wide when node is NUMA_NO_NODE, else on that
- * node)?  Yes when unclaimed memory covers the request, or when d is a
- * counted domain allocation and its claims cover the shortfall: all its
- * claims for the host-wide check, its claim on the node for a node check.
+ * May d take `request` pages?  Yes when the unclaimed memory covers the
+ * request, or when d is a counted domain allocation (d != NULL, no
+ * MEMF_no_refcount) and its claims cover the shortfall: host-wide, all
+ * its claims (the global check); on a node, its claim on that node (the
+ * per-node check of get_free_buddy()).
  */
-bool claims_permit_request(const struct domain *d, unsigned long avail_pages, unsigned long claims,
-                           unsigned int memflags, unsigned long request, nodeid_t node);
+bool claims_permit_host_locked(const struct host *h, const struct domain *d, unsigned int memflags,
+                               unsigned long request);
+bool claims_permit_node_locked(const struct host *h, const struct domain *d, nodeid_t node,
+                               unsigned int memflags, unsigned long request);
 
 /*
- * [H] After a successful allocation of `allocation` pages on alloc_node:
+ * After a successful allocation of `allocation` pages on alloc_node:
  * retire from the claim on alloc_node, then from the global claim, then
  * from the other nodes' claims, the largest first (lowest node id on a
  * tie), so that tot_pages + claims never grows past max_pages.
  */
-void claims_retire_allocation(struct domain *d, unsigned long allocation, nodeid_t alloc_node);
+void claims_retire_allocation_locked(struct domain *d, unsigned long allocation,
+                                     nodeid_t alloc_node);
 
 /*
- * [H] Recall after offlining: while node_outstanding_claims[node] exceeds
+ * Recall after offlining: while node_outstanding_claims[node] exceeds
  * node_avail_pages[node], take claims on that node from the domain with
  * the largest claim there; then, while outstanding_claims exceeds
  * total_avail_pages, take global claims the same way.  Returns the pages
  * recalled.
  */
-unsigned long claims_recall(struct host *h, nodeid_t node);
+unsigned long claims_recall_locked(struct host *h, nodeid_t node);
 
-/* [H] Claims the domain holds: global + all nodes. */
-unsigned long domain_claims_total(const struct domain *d);
+/* Claims the domain holds: global + all nodes. */
+unsigned long domain_claims_total_locked(const struct domain *d);
 
 /*
- * [H] Shrink the domain's claims so that tot_pages + claims <= max_pages
+ * Shrink the domain's claims so that tot_pages + claims <= max_pages
  * (after max_pages was lowered): the global claim first, then node claims
  * from the highest node id down.
  */
-void claims_trim_to_max_pages(struct domain *d);
+void claims_trim_to_max_pages_locked(struct domain *d);
 
 /*
  * Read the claims back: one entry per node with a non-zero claim in node

@@ -62,11 +62,6 @@ struct domain {
     struct domain *heap_next, *heap_prev; /* host->heap_domains */
 };
 
-static inline unsigned long domain_tot_pages(const struct domain *d)
-{
-    return d->tot_pages;
-}
-
 struct domain_config {
     bool control;           /* the control domain: id 0, running, no memory */
     unsigned int max_vcpus; /* >= 1 */

@@ -52,7 +52,7 @@ void heap_fini(struct host *h);
  *
  * Under heap_lock, in one critical section: the global claims check, the
  * node search with the per-node check (get_free_buddy()), the split, the
- * counters, claims_retire_allocation(), and -- for a counted allocation --
+ * counters, claims_retire_allocation_locked(), and -- for a counted allocation --
  * d->tot_pages and d->node_pages.  Allocations for no domain or with
  * MEMF_no_refcount use only unclaimed memory and retire nothing.
  * Frames come back owned by d (or OWNER_XEN) and scrubbed unless
@@ -66,15 +66,24 @@ mfn_t alloc_heap_pages(struct host *h, unsigned int zone_lo, unsigned int zone_h
                        unsigned int order, unsigned int memflags, struct domain *d);
 
 /*
+ * Flags of free_heap_pages(), instead of two bare booleans:
+ *   FREE_need_scrub  the frames are dirty (a dying domain's memory, the
+ *                    hypervisor's own); otherwise they count as clean
+ *   FREE_counted     they were counted against d: its tot_pages and
+ *                    node_pages drop (otherwise, with d, its extra pages)
+ */
+#define FREE_need_scrub (1U << 0)
+#define FREE_counted    (1U << 1)
+
+/*
  * Return 2^order frames starting at mfn (aligned) to the heap, merging
  * with free buddies within the node.  Frames marked for offlining go
- * offline instead.  need_scrub marks the frames dirty (a dying domain's
- * memory); otherwise they count as clean.  If d is not NULL and counted,
- * its tot_pages and node_pages drop in the same critical section.
+ * offline instead.  d (NULL: the hypervisor's frames) owns them; its
+ * accounting changes in the same critical section.
  * Caller: holds d->page_alloc_lock when d != NULL, not heap_lock.
  */
-void free_heap_pages(struct host *h, mfn_t mfn, unsigned int order, bool need_scrub,
-                     struct domain *d, bool counted);
+void free_heap_pages(struct host *h, mfn_t mfn, unsigned int order, struct domain *d,
+                     unsigned int flags);
 
 /*
  * Scrub up to max_pages dirty free frames (all nodes when node is
@@ -102,11 +111,21 @@ int online_page(struct host *h, mfn_t mfn, uint32_t *status);
 int query_page_offline(struct host *h, mfn_t mfn, uint32_t *status);
 
 /*
- * For the checker and tests: the offline flags of a frame (0 when online),
- * and the free-chunk order at mfn (-1 when no free chunk starts there).
- * Caller holds heap_lock.
+ * Inspection, for the invariant checker and white-box tests (heap/
+ * inspect.c): the heap's state read through functions, so that nothing
+ * outside hv/heap includes its free-list header.  Caller holds heap_lock.
  */
+/* The offline flags of a frame (0 when online). */
 uint8_t offline_flags_locked(const struct host *h, mfn_t mfn);
+/* The order of the free chunk starting at mfn, or -1 when none does. */
 int free_chunk_order_locked(const struct host *h, mfn_t mfn);
+/* A free chunk of exactly `order` starts at mfn (inside the node). */
+bool heap_is_free_chunk_locked(const struct host *h, nodeid_t node, mfn_t mfn, unsigned int order);
+/* The lowest free chunk of exactly `order` on the node starting at or
+ * after `from`, or INVALID_MFN: walks the node's free list in order. */
+mfn_t heap_next_free_chunk_locked(const struct host *h, nodeid_t node, unsigned int order,
+                                  mfn_t from);
+/* The free list's index structure (the bitmap's summaries) is current. */
+bool heap_free_index_ok_locked(const struct host *h, nodeid_t node, unsigned int order);
 
 #endif /* HV_HEAP_H */
