@@ -98,8 +98,8 @@ struct host_config {
      * (counters; O(nodes x domains)), 2 deep (also frames, free lists and
      * physmaps; O(frames + domains)).  Default: builds with the debug
      * checks (CLAIMSET_CHECKS) 2 on hosts up to HOST_DEEP_CHECK_PAGES
-     * frames, else 1; other builds 0.  The CLAIMSET_CHECK environment
-     * variable overrides the default. */
+     * frames, else 1; other builds 0.  The core reads no environment:
+     * libxc applies CLAIMSET_CHECK before creating a host (D52). */
     unsigned int check_level;
     /* Frames of hypervisor memory each domain creation takes (Xen 4.17
      * was observed to take about 16); not counted in tot_pages. */
@@ -150,7 +150,8 @@ int host_create(const struct hvctl_layout *layout, const struct host_config *cfg
                 struct host **out);
 /* Frames over all nodes of a layout. */
 uint64_t layout_total_pages(const struct hvctl_layout *layout);
-/* Destroys every domain, then the host. */
+/* Destroys every domain, then the host.  Create and destroy live in the
+ * host module (hv/host), above the heap, domains, claims and checker. */
 void host_destroy(struct host *h);
 
 /* The default configuration for a host of nr_frames frames. */
