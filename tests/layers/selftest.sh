@@ -63,12 +63,17 @@ expect "$t" fail 'the core reads the environment: hv/host/host.c:1'
 t=$(tree call_cycle)
 obj=$t/build/CMakeFiles/cs_hv.dir/hv
 mkdir -p "$obj"
-printf 'void b(void);\nvoid a(void) { b(); }\n' >"$tmp/a.c"
-printf 'void a(void);\nvoid b(void) { a(); }\n' >"$tmp/b.c"
-"$cc" -c "$tmp/a.c" -o "$obj/a.c.o"
-"$cc" -c "$tmp/b.c" -o "$obj/b.c.o"
+put "$t" hv/a.c 'void b(void); void a(void) { b(); }'
+put "$t" hv/b.c 'void a(void); void b(void) { a(); }'
+"$cc" -c "$t/hv/a.c" -o "$obj/a.c.o"
+"$cc" -c "$t/hv/b.c" -o "$obj/b.c.o"
 expect "$t" fail 'call cycle: cs_hv:hv/a.c.o cs_hv:hv/b.c.o' "$t/build"
 echo 'call cycle: cs_hv:hv/a.c.o cs_hv:hv/b.c.o' >"$t/scripts/layers-allow.txt"
+expect "$t" pass '' "$t/build"
+# The same cycle through an object whose source was removed is stale and
+# skipped, as a build leaves it behind after a rename.
+: >"$t/scripts/layers-allow.txt"
+rm "$t/hv/b.c"
 expect "$t" pass '' "$t/build"
 
 exit $fail
