@@ -146,7 +146,7 @@ static void run(const struct scenario *s)
     struct scn_summary sum;
     char err[CLI_ERR_LEN];
 
-    if (s->has_host && topology_total_pages(&s->host->t) <= SCN_HOST_MAX_PAGES)
+    if (s->has_host && claimset_topology_total_pages(&s->host->t) <= SCN_HOST_MAX_PAGES)
         ct = s->host;
     if (scenario_run(s, ct, &opts, &sum, err, sizeof(err)))
         fz_fail("a parsed scenario could not run on '%s': %s", ct->text, err);

@@ -46,14 +46,14 @@ static void compare_with_grammar(const uint8_t *data, size_t size, const struct 
                                  bool file_ok)
 {
     char *text = malloc(size + 1), err[CLI_ERR_LEN];
-    struct topology t;
+    struct claimset_topology t;
     bool text_ok;
 
     if (!text)
         fz_fail("out of memory");
     memcpy(text, data, size);
     text[size] = '\0';
-    text_ok = topology_parse(text, &t, err, sizeof(err)) == 0;
+    text_ok = claimset_topology_parse(text, &t, err, sizeof(err)) == 0;
     if (text_ok != file_ok)
         fz_fail("'%s' %s as text but %s as a file", text, text_ok ? "accepted" : "refused",
                 file_ok ? "accepted" : "refused");
@@ -66,7 +66,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     static struct cli_topology ct;
     char err[CLI_ERR_LEN];
-    struct topology back;
+    struct claimset_topology back;
     bool ok;
 
     if (file_fd < 0)
@@ -78,7 +78,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         fz_fail("topology file refused without a message");
     if (ok) {
         fz_check_topology(&ct.t, ct.text);
-        if (topology_parse(ct.text, &back, err, sizeof(err)) || !fz_same_topology(&back, &ct.t))
+        if (claimset_topology_parse(ct.text, &back, err, sizeof(err)) ||
+            !fz_same_topology(&back, &ct.t))
             fz_fail("the canonical text '%s' of a topology file is another topology", ct.text);
     }
     if (!memchr(data, '#', size) && !memchr(data, '\n', size) && !memchr(data, '\r', size) &&

@@ -92,12 +92,19 @@ static void free_host_memory(struct host *h)
 
 int host_create(const struct topology *topo, const struct host_config *cfg, struct host **out)
 {
-    uint64_t total = topology_total_pages(topo);
+    uint64_t total = 0;
     struct host *h;
     mfn_t mfn = 0;
 
-    if (!topo->nr_nodes || topo->nr_nodes > MAX_NUMNODES || total < 2 ||
-        total > (TOPOLOGY_MAX_BYTES >> PAGE_SHIFT))
+    if (!topo->nr_nodes || topo->nr_nodes > MAX_NUMNODES)
+        return -EINVAL;
+    for (unsigned int n = 0; n < topo->nr_nodes; n++) {
+        if (topo->node_pages[n] > HOST_MAX_FRAMES)
+            return -EINVAL; /* and the sum cannot overflow */
+        total += topo->node_pages[n];
+    }
+    /* Frame 0 never enters the heap; at most 16 TiB (2^32 frames). */
+    if (total < 2 || total > HOST_MAX_FRAMES)
         return -EINVAL;
 
     h = calloc(1, sizeof(*h));

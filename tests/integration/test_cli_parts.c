@@ -62,8 +62,8 @@ static uint64_t size_ok(const char *s)
     char err[CLI_ERR_LEN] = "";
     uint64_t pages = 0xdeadbeef;
 
-    if (cli_parse_size(s, &pages, err, sizeof(err)))
-        test_fail(__FILE__, __LINE__, "cli_parse_size(\"%s\") failed: %s", s, err);
+    if (topo_parse_size(s, &pages, err, sizeof(err)))
+        test_fail(__FILE__, __LINE__, "topo_parse_size(\"%s\") failed: %s", s, err);
     return pages;
 }
 
@@ -73,7 +73,7 @@ static const char *size_err(const char *s, char *err, size_t len)
     uint64_t pages = 77;
 
     err[0] = '\0';
-    if (!cli_parse_size(s, &pages, err, len))
+    if (!topo_parse_size(s, &pages, err, len))
         snprintf(err, len, "accepted as %llu pages", (unsigned long long)pages);
     else if (pages != 77)
         snprintf(err, len, "changed the output on failure");
@@ -97,6 +97,8 @@ TEST(cli_size_units_and_page_counts)
     EXPECT_EQ(size_ok("8192"), 2);
     EXPECT_EQ(size_ok("0"), 0);
     EXPECT_EQ(size_ok("1024pages"), 1024);
+    EXPECT_EQ(size_ok(".5M"), 128);
+    EXPECT_EQ(size_ok("4096."), 1);
     EXPECT_EQ(size_ok("1page"), 1);
     EXPECT_EQ(size_ok("7 Pages"), 7);
     EXPECT_EQ(size_ok("18446744073709551615pages"), UINT64_MAX);
@@ -124,8 +126,11 @@ TEST(cli_size_refusals_name_the_value)
                  "'' is not a size (examples: 4GiB, 512M, 1024pages, 8192)");
     EXPECT_STREQ(size_err("G", err, sizeof(err)),
                  "'G' is not a size (examples: 4GiB, 512M, 1024pages, 8192)");
-    EXPECT_STREQ(size_err("1.", err, sizeof(err)),
-                 "'1.' is not a size (examples: 4GiB, 512M, 1024pages, 8192)");
+    /* The number form is the topology grammar's (one size grammar): a
+     * point may have digits on one side only, so "1." is one byte. */
+    EXPECT_STREQ(size_err("1.", err, sizeof(err)), "'1.' is not a whole number of 4 KiB pages");
+    EXPECT_STREQ(size_err(".", err, sizeof(err)),
+                 "'.' is not a size (examples: 4GiB, 512M, 1024pages, 8192)");
     EXPECT_STREQ(size_err("-4G", err, sizeof(err)),
                  "'-4G' is not a size (examples: 4GiB, 512M, 1024pages, 8192)");
 }
@@ -151,10 +156,10 @@ TEST(cli_size_formats)
     EXPECT_STREQ(cs_human_size(4095, buf, 5), "15.9");
     EXPECT_STREQ(cli_fmt_pages(1, buf, sizeof(buf)), "1 page (4 KiB)");
     EXPECT_STREQ(cli_fmt_pages(1024, buf, sizeof(buf)), "1024 pages (4 MiB)");
-    EXPECT_STREQ(cli_fmt_size_token(0, buf, sizeof(buf)), "0");
-    EXPECT_STREQ(cli_fmt_size_token(384, buf, sizeof(buf)), "1536KiB");
-    EXPECT_STREQ(cli_fmt_size_token(3 * PAGES_PER_GIB / 2, buf, sizeof(buf)), "1536MiB");
-    EXPECT_STREQ(cli_fmt_size_token(1ULL << 28, buf, sizeof(buf)), "1TiB");
+    EXPECT_STREQ(topo_size_token(0, buf, sizeof(buf)), "0");
+    EXPECT_STREQ(topo_size_token(384, buf, sizeof(buf)), "1536KiB");
+    EXPECT_STREQ(topo_size_token(3 * PAGES_PER_GIB / 2, buf, sizeof(buf)), "1536MiB");
+    EXPECT_STREQ(topo_size_token(1ULL << 28, buf, sizeof(buf)), "1TiB");
 }
 
 /* What a shown size says, in KiB: "63.99 GiB" -> 63.99 * 2^20, and the
@@ -231,8 +236,8 @@ TEST(cli_size_token_reads_back_random)
 
         if (test_rng_below(&rng, 2))
             pages <<= test_rng_below(&rng, 30);
-        cli_fmt_size_token(pages, buf, sizeof(buf));
-        if (cli_parse_size(buf, &back, err, sizeof(err)) || back != pages) {
+        topo_size_token(pages, buf, sizeof(buf));
+        if (topo_parse_size(buf, &back, err, sizeof(err)) || back != pages) {
             test_fail(__FILE__, __LINE__, "%llu pages -> '%s' -> %llu (%s)",
                       (unsigned long long)pages, buf, (unsigned long long)back, err);
             return;
@@ -436,9 +441,9 @@ TEST(cli_topology_sources)
     ASSERT_TRUE(mkdtemp(dir) != NULL);
 
     ASSERT_EQ(cli_topology_resolve("default", NULL, ct, err, sizeof(err)), 0);
-    EXPECT_STREQ(ct->text, TOPOLOGY_DEFAULT_TEXT);
+    EXPECT_STREQ(ct->text, CLAIMSET_TOPOLOGY_DEFAULT_TEXT);
     EXPECT_STREQ(ct->source, "built-in default");
-    EXPECT_EQ(ct->t.node_cpus[3], TOPOLOGY_DEFAULT_CPUS);
+    EXPECT_EQ(ct->t.node_cpus[3], CLAIMSET_TOPOLOGY_DEFAULT_CPUS);
 
     ASSERT_EQ(cli_topology_resolve("1G, 2G ;distances=10,30,30,10", NULL, ct, err, sizeof(err)), 0);
     EXPECT_STREQ(ct->text, "1GiB,2GiB;distances=10,30,30,10");
@@ -565,7 +570,7 @@ TEST(cli_quotes_are_bounded)
     EXPECT_EQ(cli_parse_u64(big, &v, err, sizeof(err)), -1);
     EXPECT_STREQ(err, "'111111111111111111111111111111111111111111111...' (100000 characters) "
                       "is too large");
-    EXPECT_EQ(cli_parse_size(big, &v, err, sizeof(err)), -1);
+    EXPECT_EQ(topo_parse_size(big, &v, err, sizeof(err)), -1);
     EXPECT_CONTAINS(err, "(100000 characters) is too large");
 }
 
@@ -596,7 +601,7 @@ TEST(cli_topology_from_environment)
     ASSERT_TRUE(ct != NULL);
     unsetenv("CLAIMSET_TOPOLOGY");
     ASSERT_EQ(cli_topology_from_env(ct, err, sizeof(err)), 0);
-    EXPECT_STREQ(ct->text, TOPOLOGY_DEFAULT_TEXT);
+    EXPECT_STREQ(ct->text, CLAIMSET_TOPOLOGY_DEFAULT_TEXT);
     setenv("CLAIMSET_TOPOLOGY", "2G,2G,2G", 1);
     ASSERT_EQ(cli_topology_from_env(ct, err, sizeof(err)), 0);
     EXPECT_STREQ(ct->text, "2GiB,2GiB,2GiB;distances=10,20,20,20,10,20,20,20,10");
@@ -607,7 +612,7 @@ TEST(cli_topology_from_environment)
     /* Set but empty: unset, as the library takes it. */
     setenv("CLAIMSET_TOPOLOGY", "", 1);
     ASSERT_EQ(cli_topology_from_env(ct, err, sizeof(err)), 0);
-    EXPECT_STREQ(ct->text, TOPOLOGY_DEFAULT_TEXT);
+    EXPECT_STREQ(ct->text, CLAIMSET_TOPOLOGY_DEFAULT_TEXT);
     EXPECT_STREQ(ct->source, "built-in default");
     free(ct);
 }

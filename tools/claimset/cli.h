@@ -21,9 +21,11 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include <hv/topology.h>
+#include <claimset/topology.h>
 
 #include "common/human_size.h"
+#include "common/quote.h"
+#include "topology/topo.h"
 
 /* Must match project(VERSION) in the top-level CMakeLists.txt (the CLI
  * tests compare the two). */
@@ -124,29 +126,17 @@ int cli_next(struct cli_parser *p, const struct cli_opt *opts, const char **val)
  * fit) and -1, so that `return cli_err(err, errlen, ...);` fails a parse. */
 int cli_err(char *err, size_t errlen, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
-/*
- * Input quoted in a message.  A message must always reach its reason, so
- * what the user typed is shortened: at most CLI_QUOTE_MAX characters of a
- * token, CLI_PATH_SHOWN of a path, a longer one cut at a character
- * boundary and ending in "..."; control characters become '?'.
- *
- *   cli_quote()  'TOKEN', or 'TOKE...' (1000000 characters) when cut
- *   cli_path()   the path itself, unquoted, cut the same way
- *
- * Both return buf.  CLI_Q(s) and CLI_PATH(s) give them a buffer of their
- * own that lives until the end of the enclosing block, for use right in a
- * message's arguments.
- */
-#define CLI_QUOTE_MAX  48
-#define CLI_QUOTE_LEN  (CLI_QUOTE_MAX + 40)
-#define CLI_PATH_SHOWN 160
-#define CLI_PATH_LEN   (CLI_PATH_SHOWN + 8)
-const char *cli_quote(const char *s, char *buf, size_t len);
-const char *cli_path(const char *s, char *buf, size_t len);
-/* cli_quote() of the first n characters of s (n <= strlen(s)). */
-const char *cli_quote_n(const char *s, size_t n, char *buf, size_t len);
-#define CLI_Q(s)    cli_quote((s), (char[CLI_QUOTE_LEN]){0}, CLI_QUOTE_LEN)
-#define CLI_PATH(s) cli_path((s), (char[CLI_PATH_LEN]){0}, CLI_PATH_LEN)
+/* Input quoted in messages: common/quote.h, shared with the other
+ * tools' libraries. */
+#define CLI_QUOTE_MAX  CS_QUOTE_MAX
+#define CLI_QUOTE_LEN  CS_QUOTE_LEN
+#define CLI_PATH_SHOWN CS_PATH_SHOWN
+#define CLI_PATH_LEN   CS_PATH_LEN
+#define cli_quote      cs_quote
+#define cli_path       cs_path
+#define cli_quote_n    cs_quote_n
+#define CLI_Q(s)       CS_Q(s)
+#define CLI_PATH(s)    CS_PATH(s)
 
 /* A decimal or 0x-hexadecimal integer, nothing else (no sign, no space). */
 int cli_parse_u64(const char *s, uint64_t *v, char *err, size_t errlen);
@@ -154,22 +144,11 @@ int cli_parse_u64(const char *s, uint64_t *v, char *err, size_t errlen);
 int cli_parse_range(const char *s, uint64_t min, uint64_t max, uint64_t *v, char *err,
                     size_t errlen);
 
-/*
- * A size, in whole 4 KiB pages: a decimal number (fractions allowed, as
- * 1.5G) with an optional unit -- K, M, G, T, KiB, MiB, GiB, TiB (powers
- * of 1024, any case; as in the topology grammar), "page" or "pages" (a
- * page count, no fraction) -- or no unit for bytes.  The amount must be
- * a whole number of pages (so "4096" is one page, "1000" an error).
- */
-int cli_parse_size(const char *s, uint64_t *pages, char *err, size_t errlen);
-
-/* Human sizes: cs_human_size() (common/human_size.h), shared with the
- * advisor and the reports. */
+/* Sizes: topo_parse_size() reads them, topo_size_token() writes the
+ * token back (topology/topo.h); cs_human_size() (common/human_size.h)
+ * writes them for people. */
 /* "1024 pages (4 MiB)". */
 const char *cli_fmt_pages(uint64_t pages, char *buf, size_t len);
-/* A token cli_parse_size() reads back to the same value: "4MiB",
- * "1536MiB", "0". */
-const char *cli_fmt_size_token(uint64_t pages, char *buf, size_t len);
 
 /* Write s as a JSON string (quoted, escaped). */
 void cli_json_string(FILE *f, const char *s);
@@ -195,7 +174,7 @@ int cli_read_file(const char *path, size_t max, char **text, char *err, size_t e
 #define CLI_TOPOLOGY_FILE_MAX (1U << 20)
 
 struct cli_topology {
-    struct topology t;                /* parsed; node_cpus included */
+    struct claimset_topology t;       /* parsed; node_cpus included */
     char text[CLI_TOPOLOGY_TEXT_MAX]; /* canonical text, for claimset_host_create() */
     char source[160];                 /* where it came from, for humans */
 };

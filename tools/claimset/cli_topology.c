@@ -36,7 +36,7 @@ void cli_topology_strip_comments(char *text)
 /* Fill ct->text from ct->t. */
 static int finish(struct cli_topology *ct, char *err, size_t errlen)
 {
-    int n = topology_format(&ct->t, ct->text, sizeof(ct->text));
+    int n = claimset_topology_format(&ct->t, ct->text, sizeof(ct->text));
 
     if (n < 0 || (size_t)n >= sizeof(ct->text))
         return cli_err(err, errlen, "topology text too long");
@@ -48,7 +48,7 @@ static int from_text(const char *text, const char *source, struct cli_topology *
 {
     char why[CLI_ERR_LEN];
 
-    if (topology_parse(text, &ct->t, why, sizeof(why)))
+    if (claimset_topology_parse(text, &ct->t, why, sizeof(why)))
         return cli_err(err, errlen, "%s", why);
     snprintf(ct->source, sizeof(ct->source), "%s", source);
     return finish(ct, err, errlen);
@@ -79,9 +79,9 @@ static int from_file(const char *path, struct cli_topology *ct, char *err, size_
     if (cli_read_file(path, CLI_TOPOLOGY_FILE_MAX, &text, why, sizeof(why)))
         return cli_err(err, errlen, "%s", why);
     cli_topology_strip_comments(text);
-    if (topology_parse_at(text, &ct->t, why, sizeof(why), &at)) {
+    if (claimset_topology_parse_at(text, &ct->t, why, sizeof(why), &at)) {
         /* FILE:LINE:COLUMN: as compilers write it, where the token is. */
-        if (at != TOPOLOGY_NO_OFFSET) {
+        if (at != CLAIMSET_TOPOLOGY_NO_OFFSET) {
             line_column(text, at, &line, &col);
             cli_err(err, errlen, "%s:%u:%u: %s", CLI_PATH(path), line, col, why);
         } else {
@@ -99,7 +99,7 @@ static int from_sysfs(const char *root, struct cli_topology *ct, char *err, size
 {
     char why[CLI_ERR_LEN];
 
-    if (topology_from_sysfs(root, &ct->t, why, sizeof(why)))
+    if (claimset_topology_from_sysfs(root, &ct->t, why, sizeof(why)))
         return cli_err(err, errlen, "host: %s", why);
     if (!strcmp(root, SYSFS_ROOT))
         snprintf(ct->source, sizeof(ct->source), "this machine (%s)", SYSFS_ROOT);
@@ -131,7 +131,7 @@ int cli_topology_resolve(const char *x, const char *base_dir, struct cli_topolog
         return cli_err(err, errlen,
                        "empty topology (expected node sizes, a file, 'host' or 'default')");
     if (!strcmp(x, "default")) {
-        topology_default(&ct->t);
+        claimset_topology_default(&ct->t);
         snprintf(ct->source, sizeof(ct->source), "built-in default");
         return finish(ct, err, errlen);
     }
@@ -148,7 +148,7 @@ int cli_topology_resolve(const char *x, const char *base_dir, struct cli_topolog
     }
     if (strchr(x, '/'))
         return from_file(path, ct, err, errlen);
-    if (!topology_parse(x, &ct->t, why, sizeof(why))) {
+    if (!claimset_topology_parse(x, &ct->t, why, sizeof(why))) {
         snprintf(ct->source, sizeof(ct->source), "as given");
         return finish(ct, err, errlen);
     }
@@ -169,7 +169,7 @@ int cli_topology_from_env(struct cli_topology *ct, char *err, size_t errlen)
     /* Set but empty ("CLAIMSET_TOPOLOGY= claimset ...") is unset, as the
      * library takes it. */
     if (!env || !*env) {
-        topology_default(&ct->t);
+        claimset_topology_default(&ct->t);
         snprintf(ct->source, sizeof(ct->source), "built-in default");
         return finish(ct, err, errlen);
     }

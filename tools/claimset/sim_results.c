@@ -32,7 +32,7 @@ void sim_run_free(struct sim_run *run)
 
 int sim_run_validate(const struct sim_run *run)
 {
-    if (!run || run->nr_nodes > SIM_MAX_NODES || run->nr_policies > SIM_MAX_POLICIES)
+    if (!run || run->topo.nr_nodes > SIM_MAX_NODES || run->nr_policies > SIM_MAX_POLICIES)
         goto invalid;
     for (unsigned int i = 0; i < run->nr_policies; i++) {
         const struct sim_policy_result *p = &run->policies[i];

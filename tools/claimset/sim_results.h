@@ -10,6 +10,8 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include <claimset/topology.h>
+
 #define SIM_MAX_NODES    64
 #define SIM_MAX_POLICIES 8
 #define SIM_NAME_LEN     48
@@ -62,16 +64,17 @@ struct sim_policy_result {
     struct sim_sample *samples;
 };
 
+/* Reports show the host's canonical topology text cut to this many
+ * bytes (NUL included), so that a 64-node matrix stays one readable line. */
+#define SIM_TOPOLOGY_TEXT_LEN 1024
+
 struct sim_run {
     char command[16]; /* "storm" or "evacuate" */
     uint64_t seed;
     unsigned int threads;
-    int deterministic;   /* single-threaded: same seed, same results */
-    char topology[1024]; /* canonical CLAIMSET_TOPOLOGY text */
-    unsigned int nr_nodes;
-    uint64_t node_pages[SIM_MAX_NODES];
-    uint32_t distance[SIM_MAX_NODES][SIM_MAX_NODES];
-    char workload[256]; /* one line describing the workload */
+    int deterministic;             /* single-threaded: same seed, same results */
+    struct claimset_topology topo; /* the host the policies ran on */
+    char workload[256];            /* one line describing the workload */
     unsigned int nr_policies;
     struct sim_policy_result policies[SIM_MAX_POLICIES];
 };

@@ -12,7 +12,6 @@
 #include <hv/check.h>
 #include <hv/domain.h>
 #include <hv/heap.h>
-#include <hv/topology.h>
 
 #include "xc_private.h"
 
@@ -24,6 +23,26 @@ static void set_err(char *err, size_t errlen, const char *msg)
 
 struct claimset_host *cs_host_new(const char *topology, const struct claimset_host_opts *opts,
                                   char *err, size_t errlen)
+{
+    struct claimset_topology t;
+    char msg[256] = "";
+
+    set_err(err, errlen, "");
+    if (topology) {
+        if (claimset_topology_parse(topology, &t, msg, sizeof(msg))) {
+            set_err(err, errlen, msg);
+            errno = EINVAL;
+            return NULL;
+        }
+    } else {
+        claimset_topology_default(&t);
+    }
+    return cs_host_new_topology(&t, opts, err, errlen);
+}
+
+struct claimset_host *cs_host_new_topology(const struct claimset_topology *t,
+                                           const struct claimset_host_opts *opts, char *err,
+                                           size_t errlen)
 {
     struct domain_config control = {.control = true, .max_vcpus = 1};
     struct claimset_host *host;
@@ -40,17 +59,14 @@ struct claimset_host *cs_host_new(const char *topology, const struct claimset_ho
         errno = EINVAL;
         return NULL;
     }
-    if (topology) {
-        if (topology_parse(topology, &topo, msg, sizeof(msg))) {
-            set_err(err, errlen, msg);
-            errno = EINVAL;
-            return NULL;
-        }
-    } else {
-        topology_default(&topo);
+    /* A struct built by hand gets the parser's rules too. */
+    if (claimset_topology_validate(t, msg, sizeof(msg)) || xc_topology_to_core(t, &topo)) {
+        set_err(err, errlen, msg);
+        errno = EINVAL;
+        return NULL;
     }
 
-    host_config_default(&cfg, topology_total_pages(&topo));
+    host_config_default(&cfg, claimset_topology_total_pages(t));
     if (opts && opts->check_level != CLAIMSET_CHECK_DEFAULT)
         cfg.check_level = (unsigned int)(opts->check_level - CLAIMSET_CHECK_OFF);
     if (opts)
@@ -95,6 +111,18 @@ claimset_host *claimset_host_create_opts(const char *topology,
     return cs_host_new(topology, opts, err, errlen);
 }
 
+claimset_host *claimset_host_create_topology(const struct claimset_topology *t,
+                                             const struct claimset_host_opts *opts, char *err,
+                                             size_t errlen)
+{
+    if (!t) {
+        set_err(err, errlen, "no topology given");
+        errno = EINVAL;
+        return NULL;
+    }
+    return cs_host_new_topology(t, opts, err, errlen);
+}
+
 int claimset_host_destroy(claimset_host *host)
 {
     if (!host)
@@ -113,11 +141,24 @@ int claimset_host_destroy(claimset_host *host)
 
 int claimset_host_topology(claimset_host *host, char *buf, size_t len)
 {
+    struct claimset_topology t;
+
     if (!host || (!buf && len)) {
         errno = EINVAL;
         return -1;
     }
-    return topology_format(&host->h->topo, buf, len);
+    xc_topology_from_core(&host->h->topo, &t);
+    return claimset_topology_format(&t, buf, len);
+}
+
+int claimset_host_get_topology(claimset_host *host, struct claimset_topology *t)
+{
+    if (!host || !t) {
+        errno = EINVAL;
+        return -1;
+    }
+    xc_topology_from_core(&host->h->topo, t);
+    return 0;
 }
 
 int claimset_host_check_level(claimset_host *host, int level, char *report, size_t len)

@@ -39,6 +39,8 @@
 #include <hv/hcall.h>
 #include <hv/host.h>
 
+#include "xc_topology.h"
+
 struct claimset_host {
     struct host *h;      /* [I] */
     atomic_uint handles; /* [A] */
@@ -59,6 +61,10 @@ struct xc_interface_core {
  * control domain.  NULL with errno and, for EINVAL, a message in err. */
 struct claimset_host *cs_host_new(const char *topology, const struct claimset_host_opts *opts,
                                   char *err, size_t errlen);
+/* The same from a topology struct (validated here). */
+struct claimset_host *cs_host_new_topology(const struct claimset_topology *t,
+                                           const struct claimset_host_opts *opts, char *err,
+                                           size_t errlen);
 void cs_host_free(struct claimset_host *host);
 
 /* xc_interface.c: a handle on host acting as caller (no checks). */

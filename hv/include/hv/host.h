@@ -31,7 +31,6 @@
 
 #include "hbitmap.h"
 #include "lock.h"
-#include "topology.h"
 #include "types.h"
 
 struct domain;
@@ -104,6 +103,20 @@ struct host_config {
     unsigned int xen_pages_per_domain;
 };
 #define HOST_DEEP_CHECK_PAGES (1UL << 20)
+
+/*
+ * The host's layout as the core receives it: node sizes, CPUs per node
+ * and the SLIT matrix, already validated by the toolstack (parsing,
+ * formatting and sysfs live in tools/topology; tools/libxc/xc_topology.c
+ * fills this in).
+ */
+#define HOST_MAX_FRAMES (1ULL << 32) /* 16 TiB */
+struct topology {
+    unsigned int nr_nodes;
+    uint64_t node_pages[MAX_NUMNODES]; /* whole 4 KiB pages */
+    unsigned int node_cpus[MAX_NUMNODES];
+    uint8_t distance[MAX_NUMNODES][MAX_NUMNODES]; /* SLIT */
+};
 
 struct host {
     /* [I] */

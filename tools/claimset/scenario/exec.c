@@ -213,7 +213,7 @@ int scenario_run(const struct scenario *s, const struct cli_topology *ct,
     int saved;
 
     memset(sum, 0, sizeof(*sum));
-    x.host = claimset_host_create(ct->text, err, errlen);
+    x.host = claimset_host_create_topology(&ct->t, NULL, err, errlen);
     if (!x.host)
         return -1;
     x.xch = claimset_xc_open(x.host, 0);

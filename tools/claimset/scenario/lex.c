@@ -139,7 +139,7 @@ int scn_size(struct scn_parser *p, const char *what, const char *val, uint64_t *
 {
     char why[CLI_ERR_LEN];
 
-    if (cli_parse_size(val, pages, why, sizeof(why)))
+    if (topo_parse_size(val, pages, why, sizeof(why)))
         return scn_error(p, "%s: %s", what, why);
     return 0;
 }

@@ -150,7 +150,7 @@ int sim_build_finish(struct sim_ctx *c, xc_interface *xch, struct sim_build *b)
     r->extents_1g = rep.extents_1g;
     r->extents_2m = rep.extents_2m;
     r->extents_4k = rep.extents_4k;
-    for (unsigned int n = 0; n < c->w->host.nr_nodes && n < XG_MAX_VNODES; n++)
+    for (unsigned int n = 0; n < c->w->host.topo.nr_nodes && n < XG_MAX_VNODES; n++)
         r->node_pages[n] = rep.node_pages[n];
 
     if (rc && (rep.failed_phase != XG_PHASE_POPULATE || rep.err != ENOMEM))

@@ -188,7 +188,7 @@ static int run_policy(const struct sim_config *cfg, const struct sim_workload *w
     }
     p->nr_vms = w->nr_vms;
 
-    c->host = claimset_host_create_opts(w->host.topology, &opts, c->err, sizeof(c->err));
+    c->host = claimset_host_create_topology(&w->host.topo, &opts, c->err, sizeof(c->err));
     if (!c->host) {
         sim_fail(c, "cannot create the host: %s", strerror(errno));
         goto out;
@@ -201,7 +201,7 @@ static int run_policy(const struct sim_config *cfg, const struct sim_workload *w
     if (sim_prefill(c))
         goto out;
     c->t0 = sim_now();
-    if (sim_sampler_init(&c->sampler, c->host, w->host.nr_nodes, c->t0)) {
+    if (sim_sampler_init(&c->sampler, c->host, w->host.topo.nr_nodes, c->t0)) {
         sim_fail(c, "sampler: %s", strerror(errno));
         goto out;
     }
@@ -245,10 +245,7 @@ int sim_run(const struct sim_config *cfg, struct sim_run *run, char *err, size_t
     run->seed = cfg->seed;
     run->threads = cfg->threads;
     run->deterministic = cfg->threads == 1;
-    snprintf(run->topology, sizeof(run->topology), "%s", w.host.topology);
-    run->nr_nodes = w.host.nr_nodes;
-    memcpy(run->node_pages, w.host.node_pages, sizeof(run->node_pages));
-    memcpy(run->distance, w.host.distance, sizeof(run->distance));
+    run->topo = w.host.topo;
     snprintf(run->workload, sizeof(run->workload), "%s", w.text);
 
     nr = cfg->nr_policies ? cfg->nr_policies : SIM_NR_POLICY_IDS;

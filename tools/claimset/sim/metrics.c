@@ -24,9 +24,9 @@ static uint32_t nearest(const struct sim_host_info *h, uint64_t vcpu_nodes, unsi
 {
     uint32_t best = UINT32_MAX;
 
-    for (unsigned int v = 0; v < h->nr_nodes; v++)
-        if ((vcpu_nodes >> v & 1) && h->distance[v][n] < best)
-            best = h->distance[v][n];
+    for (unsigned int v = 0; v < h->topo.nr_nodes; v++)
+        if ((vcpu_nodes >> v & 1) && h->topo.distance[v][n] < best)
+            best = h->topo.distance[v][n];
     return best == UINT32_MAX ? 10 : best;
 }
 
@@ -41,7 +41,7 @@ void sim_vm_placement(const struct sim_host_info *h, const struct xa_plan *plan,
     for (unsigned int i = 0; i < plan->nr_vnodes; i++) {
         uint32_t n = plan->vnodes[i].pnode;
 
-        if (n == XG_ANY_NODE || n >= h->nr_nodes) {
+        if (n == XG_ANY_NODE || n >= h->topo.nr_nodes) {
             unpinned += plan->vnodes[i].pages;
             continue;
         }
@@ -52,9 +52,9 @@ void sim_vm_placement(const struct sim_host_info *h, const struct xa_plan *plan,
     if (!vcpu_nodes)
         vcpu_nodes = sim_plan_node_mask(plan);
     if (!vcpu_nodes) /* no node named at all: every page is "near" */
-        vcpu_nodes = h->nr_nodes >= 64 ? ~0ULL : (1ULL << h->nr_nodes) - 1;
+        vcpu_nodes = h->topo.nr_nodes >= 64 ? ~0ULL : (1ULL << h->topo.nr_nodes) - 1;
 
-    for (unsigned int n = 0; n < h->nr_nodes; n++) {
+    for (unsigned int n = 0; n < h->topo.nr_nodes; n++) {
         uint64_t local = vm->node_pages[n] < planned[n] ? vm->node_pages[n] : planned[n];
 
         intended += planned[n];
@@ -65,14 +65,14 @@ void sim_vm_placement(const struct sim_host_info *h, const struct xa_plan *plan,
         deficit_sum += deficit[n];
         cost += (double)local;
     }
-    for (unsigned int n = 0; n < h->nr_nodes; n++) {
+    for (unsigned int n = 0; n < h->topo.nr_nodes; n++) {
         double from_deficits = 0, c;
 
         if (!excess[n])
             continue;
-        for (unsigned int m = 0; m < h->nr_nodes; m++)
+        for (unsigned int m = 0; m < h->topo.nr_nodes; m++)
             if (deficit[m])
-                from_deficits += (double)deficit[m] * h->distance[m][n];
+                from_deficits += (double)deficit[m] * h->topo.distance[m][n];
         if (deficit_sum + unpinned)
             c = (from_deficits + (double)unpinned * nearest(h, vcpu_nodes, n)) /
                 (double)(deficit_sum + unpinned) / 10.0;

@@ -124,7 +124,7 @@ static int balloon_guest(struct sim_ctx *c, unsigned int i)
 int sim_prefill(struct sim_ctx *c)
 {
     if (c->w->kind == SIM_EVACUATE)
-        for (unsigned int n = 0; n < c->w->host.nr_nodes; n++)
+        for (unsigned int n = 0; n < c->w->host.topo.nr_nodes; n++)
             if (residents(c, n, &c->w->residents[n]))
                 return -1;
     if (c->w->nr_balloons) {

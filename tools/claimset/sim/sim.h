@@ -76,7 +76,7 @@ int sim_parse_size_mix(const char *text, struct sim_size_class *classes, unsigne
 
 struct sim_config {
     enum sim_kind kind;
-    const char *topology; /* CLAIMSET_TOPOLOGY text; NULL: the built-in default */
+    const struct claimset_topology *topology; /* NULL: the built-in default */
     uint64_t seed;
     unsigned int threads; /* builder threads; 1: deterministic, no threads */
     unsigned int window;  /* builds in flight when threads == 1; 0: 8 */

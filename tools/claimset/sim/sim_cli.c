@@ -138,7 +138,7 @@ static int option(const struct cli_parser *p, int id, const char *val, struct ar
     case OPT_BALLOON:
         return range(p, "balloon", val, 0, SIM_MAX_BALLOONS, &cfg->balloons);
     case OPT_BALLOON_SIZE:
-        if (cli_parse_size(val, &cfg->balloon_pages, err, sizeof(err)))
+        if (topo_parse_size(val, &cfg->balloon_pages, err, sizeof(err)))
             return cli_usage_error(p->prog, "--balloon-size: %s", err), -1;
         if (cfg->balloon_pages < 1024)
             return cli_usage_error(p->prog, "--balloon-size: %s is below 4 MiB", CLI_Q(val)), -1;
@@ -247,7 +247,7 @@ int sim_cli_main(const struct cli_command *cmd, enum sim_kind kind, int argc, ch
         rc = CLI_EXIT_USAGE;
         goto out;
     }
-    a.cfg.topology = ct->text;
+    a.cfg.topology = &ct->t;
     a.cfg.seed = a.common.seed_set ? a.common.seed : 1;
     a.cfg.threads = a.common.threads;
     a.cfg.progress = isatty(STDERR_FILENO);

@@ -119,12 +119,9 @@ struct sim_resident_spec {
 
 /* The host as the workload was made for (read from a probe host). */
 struct sim_host_info {
-    unsigned int nr_nodes;
-    uint64_t node_pages[SIM_MAX_NODES];
-    uint64_t free_pages; /* host-wide, at creation */
-    uint64_t nr_frames;  /* machine frames 0 .. nr_frames - 1 */
-    uint32_t distance[SIM_MAX_NODES][SIM_MAX_NODES];
-    char topology[1024];
+    struct claimset_topology topo; /* node sizes, CPUs, distances */
+    uint64_t free_pages;           /* host-wide, at creation */
+    uint64_t nr_frames;            /* machine frames 0 .. nr_frames - 1 */
 };
 
 struct sim_workload {
@@ -147,7 +144,8 @@ int sim_workload_make(const struct sim_config *cfg, struct sim_workload *w, char
                       size_t errlen);
 void sim_workload_free(struct sim_workload *w);
 /* The host's facts through the public API (a probe host). */
-int sim_host_probe(const char *topology, struct sim_host_info *info, char *err, size_t errlen);
+int sim_host_probe(const struct claimset_topology *topology, struct sim_host_info *info, char *err,
+                   size_t errlen);
 
 /* ---- one policy's run ------------------------------------------------ */
 

@@ -62,7 +62,7 @@ static int parse_size(const char *s, size_t len, uint64_t *pages)
         return -1;
     memcpy(buf, s, len);
     buf[len] = '\0';
-    if (cli_parse_size(buf, pages, err, sizeof(err)) || !*pages || *pages > MAX_VM_PAGES)
+    if (topo_parse_size(buf, pages, err, sizeof(err)) || !*pages || *pages > MAX_VM_PAGES)
         return -1;
     return 0;
 }
@@ -128,11 +128,9 @@ int sim_parse_size_mix(const char *text, struct sim_size_class *classes, unsigne
 
 /* ---- the host --------------------------------------------------------- */
 
-int sim_host_probe(const char *topology, struct sim_host_info *info, char *err, size_t errlen)
+int sim_host_probe(const struct claimset_topology *topology, struct sim_host_info *info, char *err,
+                   size_t errlen)
 {
-    xc_numa_meminfo_t mem[SIM_MAX_NODES];
-    uint32_t dist[SIM_MAX_NODES * SIM_MAX_NODES];
-    unsigned int nr = SIM_MAX_NODES, nd = SIM_MAX_NODES;
     struct claimset_host_opts opts = {.check_level = CLAIMSET_CHECK_OFF};
     xc_physinfo_t phys;
     claimset_host *host;
@@ -140,27 +138,24 @@ int sim_host_probe(const char *topology, struct sim_host_info *info, char *err, 
     int rc = -1;
 
     memset(info, 0, sizeof(*info));
-    host = claimset_host_create_opts(topology, &opts, err, errlen);
+    host = topology ? claimset_host_create_topology(topology, &opts, err, errlen)
+                    : claimset_host_create_opts(NULL, &opts, err, errlen);
     if (!host) {
         if (errno != EINVAL || !err[0])
             snprintf(err, errlen, "cannot create the host: %s", strerror(errno));
         return -1;
     }
+    /* The host's own read-outs: the layout it was made with (the one copy
+     * of node sizes and distances the simulator keeps) and its free
+     * memory once the control domain exists. */
     xch = claimset_xc_open(host, 0);
-    if (!xch || xc_numa_meminfo(xch, &nr, mem) || xc_numainfo(xch, &nd, NULL, dist) ||
-        xc_physinfo(xch, &phys) || nr != nd || !nr || nr > SIM_MAX_NODES) {
+    if (!xch || claimset_host_get_topology(host, &info->topo) || xc_physinfo(xch, &phys) ||
+        !info->topo.nr_nodes || info->topo.nr_nodes > SIM_MAX_NODES) {
         snprintf(err, errlen, "cannot read the host: %s", strerror(errno ? errno : EIO));
         goto out;
     }
-    info->nr_nodes = nr;
-    for (unsigned int i = 0; i < nr; i++) {
-        info->node_pages[i] = mem[i].size >> XC_PAGE_SHIFT;
-        info->nr_frames += info->node_pages[i];
-        for (unsigned int j = 0; j < nr; j++)
-            info->distance[i][j] = dist[i * nr + j];
-    }
+    info->nr_frames = claimset_topology_total_pages(&info->topo);
     info->free_pages = phys.free_pages;
-    claimset_host_topology(host, info->topology, sizeof(info->topology));
     rc = 0;
 out:
     xc_interface_close(xch);
@@ -173,9 +168,9 @@ static uint64_t mean_node(const struct sim_host_info *h)
 {
     uint64_t sum = 0, n = 0;
 
-    for (unsigned int i = 0; i < h->nr_nodes; i++)
-        if (h->node_pages[i]) {
-            sum += h->node_pages[i];
+    for (unsigned int i = 0; i < h->topo.nr_nodes; i++)
+        if (h->topo.node_pages[i]) {
+            sum += h->topo.node_pages[i];
             n++;
         }
     return n ? sum / n : 0;
@@ -226,8 +221,8 @@ static int make_balloons(const struct sim_config *cfg, struct sim_workload *w, c
                  cfg->balloons == 1 ? "s" : "", cs_human_size(w->free_at_start, b, sizeof(b)));
         return -1;
     }
-    for (unsigned int n = 0; n < h->nr_nodes; n++)
-        if (h->node_pages[n])
+    for (unsigned int n = 0; n < h->topo.nr_nodes; n++)
+        if (h->topo.node_pages[n])
             homes[nr_homes++] = n;
     w->nr_balloons = cfg->balloons;
     for (unsigned int i = 0; i < cfg->balloons; i++) {
@@ -256,16 +251,16 @@ static void make_residents(const struct sim_config *cfg, struct sim_workload *w)
     struct sim_rng rng;
 
     sim_rng_init(&rng, cfg->seed, SIM_STREAM_FILL);
-    for (unsigned int n = 0; n < h->nr_nodes; n++) {
+    for (unsigned int n = 0; n < h->topo.nr_nodes; n++) {
         offset[n] = (int)sim_rng_below(&rng, (uint64_t)(2 * spread + 1)) - spread;
-        if (h->node_pages[n]) {
+        if (h->topo.node_pages[n]) {
             sum += offset[n];
             nr++;
         }
     }
-    for (unsigned int n = 0; n < h->nr_nodes; n++) {
+    for (unsigned int n = 0; n < h->topo.nr_nodes; n++) {
         struct sim_resident_spec *r = &w->residents[n];
-        uint64_t size = h->node_pages[n], f, avail, h2, h4;
+        uint64_t size = h->topo.node_pages[n], f, avail, h2, h4;
         int pct = (int)fill + offset[n] - (nr ? sum / nr : 0);
 
         if (size < 4 * SIM_PAGES_2M)
