@@ -19,7 +19,7 @@
 #include <string.h>
 
 #include "sim/sim_private.h"
-#include "sim_results.h"
+#include "sim/sim_results.h"
 
 /* ---- a synthetic run ---- */
 

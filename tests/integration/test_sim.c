@@ -15,9 +15,10 @@
 #include <claimset/claimset.h>
 #include <xenctrl.h>
 
+#include "out/out.h"
 #include "sim/sim.h"
 #include "sim/sim_private.h"
-#include "sim_results.h"
+#include "sim/sim_results.h"
 #include "test.h"
 
 #define TWO_NODES   "64M,64M;distances=10,21,21,10"

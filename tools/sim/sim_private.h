@@ -16,7 +16,10 @@
  *   engine.c    sim_run(): one fresh host per policy, the single-threaded
  *               schedule, checks, results
  *   threads.c   the threaded schedule
- *   sim_cli.c   the command line shared by storm and evacuate (sim_cli.h)
+ *   ctx.c       a run's clock and first failure, used by all of the above
+ *   sim_results.c  the results' lifetime and validation
+ * The command line shared by storm and evacuate is the command's
+ * (tools/claimset/cmd_sim.c); the simulator knows nothing of it.
  *
  * Map of the structures
  * ---------------------
@@ -45,9 +48,7 @@
 #include <xenctrl.h>
 
 #include "sim/sim.h"
-#include "sim_results.h"
-
-struct progress;
+#include "sim/sim_results.h"
 
 #define SIM_PAGES_2M (1ULL << 9)
 #define SIM_PAGES_1G (1ULL << 18)
@@ -60,6 +61,8 @@ struct progress;
 #define SIM_DEFAULT_FRAGMENT   50
 #define SIM_MAX_GUEST_VNODES   2
 #define SIM_ERR_LEN            256
+/* The plural "s" of a count: "1 VM", "2 VMs". */
+#define SIM_S(n) ((n) == 1 ? "" : "s")
 
 /* ---- seeded randomness: splitmix64, one stream per purpose ---------- */
 
@@ -171,7 +174,7 @@ struct sim_balloon {
 
 struct sim_ctx {
     const struct sim_config *cfg; /* [I] */
-    struct progress *progress;    /* [I] may be NULL; thread-safe */
+    void *progress;               /* [I] cfg->progress's bar, or NULL */
     const struct sim_workload *w; /* [I] */
     enum sim_policy_id policy;    /* [I] */
     claimset_host *host;          /* [I] */
@@ -190,6 +193,8 @@ struct sim_ctx {
 };
 
 /* Record the run's first failure (later ones are dropped).  Returns -1. */
+/* ctx.c: the run's first failure (the message kept, -1 returned) and
+ * its clock. */
 int sim_fail(struct sim_ctx *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 double sim_now(void);
 

@@ -13,7 +13,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cli.h"
+#include "common/human_size.h"
+#include "common/quote.h"
+#include "topology/topo.h"
 #include "sim/sim_private.h"
 
 /* The default mix: fraction of the mean node (num / 32), vCPUs, weight.
@@ -56,7 +58,7 @@ static int parse_uint(const char *s, size_t len, unsigned int max, unsigned int 
  * 4 KiB to 1 TiB. */
 static int parse_size(const char *s, size_t len, uint64_t *pages)
 {
-    char buf[64], err[CLI_ERR_LEN];
+    char buf[64], err[SIM_ERR_LEN];
 
     if (!len || len >= sizeof(buf))
         return -1;
@@ -80,7 +82,7 @@ int sim_parse_size_mix(const char *text, struct sim_size_class *classes, unsigne
     for (;;) {
         size_t len = strcspn(p, ","), f1 = strcspn(p, ":");
         struct sim_size_class c = {.weight = 1};
-        char q[CLI_QUOTE_LEN];
+        char q[CS_QUOTE_LEN];
         const char *colon2;
 
         if (n == SIM_MAX_SIZE_CLASSES) {
@@ -91,7 +93,7 @@ int sim_parse_size_mix(const char *text, struct sim_size_class *classes, unsigne
             f1 = len;
         if (parse_size(p, f1, &c.pages)) {
             snprintf(err, errlen, "%s: not a size of 4 KiB to 1 TiB in whole pages",
-                     cli_quote_n(p, len, q, sizeof(q)));
+                     cs_quote_n(p, len, q, sizeof(q)));
             return -1;
         }
         c.vcpus = (unsigned int)(c.pages / (2 * SIM_GiB));
@@ -104,12 +106,12 @@ int sim_parse_size_mix(const char *text, struct sim_size_class *classes, unsigne
             colon2 = memchr(w, ':', wlen);
             if (parse_uint(w, colon2 ? (size_t)(colon2 - w) : wlen, 1000000, &c.weight)) {
                 snprintf(err, errlen, "%s: the weight must be an integer from 1 to 1000000",
-                         cli_quote_n(p, len, q, sizeof(q)));
+                         cs_quote_n(p, len, q, sizeof(q)));
                 return -1;
             }
             if (colon2 && parse_uint(colon2 + 1, (size_t)(p + len - colon2 - 1), 512, &c.vcpus)) {
                 snprintf(err, errlen, "%s: the vCPU count must be an integer from 1 to 512",
-                         cli_quote_n(p, len, q, sizeof(q)));
+                         cs_quote_n(p, len, q, sizeof(q)));
                 return -1;
             }
         }
@@ -217,7 +219,7 @@ static int make_balloons(const struct sim_config *cfg, struct sim_workload *w, c
         snprintf(err, errlen,
                  "--balloon-size: %u ballooning guest%s of %s need%s more than half of the free "
                  "memory (%s); use fewer (--balloon) or smaller ones",
-                 cfg->balloons, CLI_S(cfg->balloons), cs_human_size(size, a, sizeof(a)),
+                 cfg->balloons, SIM_S(cfg->balloons), cs_human_size(size, a, sizeof(a)),
                  cfg->balloons == 1 ? "s" : "", cs_human_size(w->free_at_start, b, sizeof(b)));
         return -1;
     }
@@ -387,9 +389,9 @@ static void describe(const struct sim_config *cfg, struct sim_workload *w)
         n += (size_t)snprintf(w->text + n, len - n,
                               "host %u%% full and fragmented; %zu incoming VM%s (%u with 2 "
                               "vnodes) ",
-                              cfg->fill_pct, w->nr_vms, CLI_S(w->nr_vms), two);
+                              cfg->fill_pct, w->nr_vms, SIM_S(w->nr_vms), two);
     else
-        n += (size_t)snprintf(w->text + n, len - n, "%zu VM%s ", w->nr_vms, CLI_S(w->nr_vms));
+        n += (size_t)snprintf(w->text + n, len - n, "%zu VM%s ", w->nr_vms, SIM_S(w->nr_vms));
     /* "of 2 GiB-48 GiB", or "of 4 MiB" when they are all one size. */
     cs_human_size(lo, a, sizeof(a));
     if (hi != lo) {

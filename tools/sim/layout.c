@@ -14,7 +14,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "cli.h"
+#include "common/human_size.h"
 #include "sim/sim_private.h"
 
 static void add_part(struct xa_plan *p, uint64_t pages, uint32_t pnode, unsigned int vcpus)

@@ -15,8 +15,9 @@
 
 #include "cli.h"
 #include "out/out.h"
+#include "out/progress.h"
 #include "sim/sim.h"
-#include "sim/sim_cli.h"
+#include "cmd_sim.h"
 
 enum {
     OPT_VMS = 1,
@@ -194,6 +195,25 @@ static int write_results(const char *prog, const struct args *a, const struct si
     return CLI_EXIT_OK;
 }
 
+/* The simulator reports progress; the command draws it as a bar
+ * (out/progress.h: only on a terminal, only after a second). */
+static void *bar_start(uint64_t total, const char *label)
+{
+    return progress_start(total, label);
+}
+
+static void bar_add(void *bar, uint64_t n)
+{
+    progress_add(bar, n);
+}
+
+static void bar_end(void *bar)
+{
+    progress_end(bar);
+}
+
+static const struct sim_progress_ops bar_ops = {bar_start, bar_add, bar_end};
+
 int sim_cli_main(const struct cli_command *cmd, enum sim_kind kind, int argc, char **argv)
 {
     const char *prog = kind == SIM_EVACUATE ? "claimset evacuate" : "claimset storm", *val;
@@ -250,7 +270,7 @@ int sim_cli_main(const struct cli_command *cmd, enum sim_kind kind, int argc, ch
     a.cfg.topology = &ct->t;
     a.cfg.seed = a.common.seed_set ? a.common.seed : 1;
     a.cfg.threads = a.common.threads;
-    a.cfg.progress = isatty(STDERR_FILENO);
+    a.cfg.progress = isatty(STDERR_FILENO) ? &bar_ops : NULL;
 
     if (sim_run(&a.cfg, run, err, sizeof(err))) {
         int e = errno;

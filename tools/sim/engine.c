@@ -18,7 +18,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "out/progress.h"
 #include "sim/sim_private.h"
 
 void sim_config_init(struct sim_config *cfg, enum sim_kind kind)
@@ -125,8 +124,7 @@ static int check_config(const struct sim_config *cfg, char *err, size_t errlen)
 }
 
 static struct sim_ctx *ctx_new(const struct sim_config *cfg, const struct sim_workload *w,
-                               enum sim_policy_id id, struct sim_vm_result *vms,
-                               struct progress *progress)
+                               enum sim_policy_id id, struct sim_vm_result *vms, void *progress)
 {
     struct sim_ctx *c = calloc(1, sizeof(*c));
 
@@ -170,8 +168,8 @@ static void finish_policy(struct sim_ctx *c, struct sim_policy_result *p, bool s
 }
 
 static int run_policy(const struct sim_config *cfg, const struct sim_workload *w,
-                      enum sim_policy_id id, struct progress *progress, struct sim_policy_result *p,
-                      char *err, size_t errlen)
+                      enum sim_policy_id id, void *progress, struct sim_policy_result *p, char *err,
+                      size_t errlen)
 {
     struct claimset_host_opts opts = {.check_level = cfg->check_level};
     struct sim_ctx *c;
@@ -224,7 +222,7 @@ out:
 
 int sim_run(const struct sim_config *cfg, struct sim_run *run, char *err, size_t errlen)
 {
-    struct progress *progress = NULL;
+    void *progress = NULL;
     struct sim_workload w;
     unsigned int nr;
     int rc = 0;
@@ -250,14 +248,15 @@ int sim_run(const struct sim_config *cfg, struct sim_run *run, char *err, size_t
 
     nr = cfg->nr_policies ? cfg->nr_policies : SIM_NR_POLICY_IDS;
     if (cfg->progress)
-        progress = progress_start((uint64_t)w.nr_vms * nr, run->command);
+        progress = cfg->progress->start((uint64_t)w.nr_vms * nr, run->command);
     for (unsigned int i = 0; i < nr && !rc; i++) {
         enum sim_policy_id id = cfg->nr_policies ? cfg->policies[i] : (enum sim_policy_id)i;
 
         run->nr_policies = i + 1;
         rc = run_policy(cfg, &w, id, progress, &run->policies[i], err, errlen);
     }
-    progress_end(progress);
+    if (cfg->progress && progress)
+        cfg->progress->end(progress);
     sim_workload_free(&w);
     if (rc)
         errno = EIO;

@@ -15,37 +15,11 @@
  */
 #include <errno.h>
 #include <math.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
-#include "out/progress.h"
 #include "sim/sim_private.h"
-
-double sim_now(void)
-{
-    struct timespec ts;
-
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
-
-int sim_fail(struct sim_ctx *c, const char *fmt, ...)
-{
-    va_list ap;
-
-    pthread_mutex_lock(&c->err_lock);
-    if (!c->err[0]) {
-        va_start(ap, fmt);
-        vsnprintf(c->err, sizeof(c->err), fmt, ap);
-        va_end(ap);
-    }
-    atomic_store(&c->failed, true);
-    pthread_mutex_unlock(&c->err_lock);
-    return -1;
-}
 
 static uint64_t hypercalls(xc_interface *xch)
 {
@@ -193,7 +167,8 @@ void sim_build_completed(struct sim_ctx *c)
     size_t done = atomic_fetch_add(&c->done, 1) + 1;
     bool no = false;
 
-    progress_add(c->progress, 1);
+    if (c->progress)
+        c->cfg->progress->add(c->progress, 1);
     sim_sample(&c->sampler, false);
     if (c->w->nr_offline && done * 2 >= c->w->nr_vms &&
         atomic_compare_exchange_strong(&c->offline_fired, &no, true)) {

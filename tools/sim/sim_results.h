@@ -81,10 +81,12 @@ struct sim_run {
 
 void sim_run_free(struct sim_run *run);
 
-/* Outputs.  Return 0, or -1 with errno (and a message in err for files). */
-int out_table(FILE *f, const struct sim_run *run);
-int out_json(FILE *f, const struct sim_run *run);
-int out_csv(FILE *f, const struct sim_run *run);
-int out_html(const char *path, const struct sim_run *run, char *err, size_t errlen);
+/* 0 when the run can be written, else -1 with errno EINVAL: NULL run,
+ * counts beyond the array bounds, or a count with a NULL array. */
+int sim_run_validate(const struct sim_run *run);
+
+/* "built", "refused_claim", "failed_populate" (the JSON/CSV spelling);
+ * "unknown" for anything else. */
+const char *sim_outcome_name(enum sim_outcome o);
 
 #endif /* CLAIMSET_SIM_RESULTS_H */

@@ -7,8 +7,8 @@
 #include <errno.h>
 #include <stdlib.h>
 
-#include "sim_results.h"
-#include "out/out.h"
+#include "common/human_size.h"
+#include "sim/sim_results.h"
 
 void sim_run_free(struct sim_run *run)
 {

@@ -29,7 +29,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "sim_results.h"
+#include "sim/sim_results.h"
 
 enum sim_kind { SIM_STORM = 0, SIM_EVACUATE };
 
@@ -74,6 +74,12 @@ int sim_parse_size_mix(const char *text, struct sim_size_class *classes, unsigne
 #define SIM_MAX_OFFLINE    4096
 #define SIM_MAX_OVERCOMMIT 1000
 
+struct sim_progress_ops {
+    void *(*start)(uint64_t total, const char *label); /* NULL: no reports */
+    void (*add)(void *bar, uint64_t n);
+    void (*end)(void *bar);
+};
+
 struct sim_config {
     enum sim_kind kind;
     const struct claimset_topology *topology; /* NULL: the built-in default */
@@ -109,10 +115,10 @@ struct sim_config {
      * 0: the library's default).  Every host is checked deeply after its
      * policy's run whatever this says. */
     int check_level;
-    /* A progress bar on stderr (out/progress.h: drawn only on a terminal
-     * and only once the run has lasted a second), one unit per VM per
-     * policy, labelled with the command. */
-    bool progress;
+    /* Progress reports, one unit per VM per policy, labelled with the
+     * command: the caller draws them (the claimset command's bar); NULL:
+     * none.  add() is called from builder threads. */
+    const struct sim_progress_ops *progress;
 };
 
 /* The defaults above, for the given kind (balloons 4 and offline 8 for a
