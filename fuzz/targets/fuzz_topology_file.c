@@ -1,7 +1,7 @@
 /*
  * Fuzz target for topology files: `--topology FILE`, a scenario's `host
  * FILE` -- the grammar with '#' comments and line breaks, read through
- * cli_topology_resolve() as the command does.  The input becomes the
+ * topo_resolve() as the command does.  The input becomes the
  * contents of an in-memory file named by a path (so it is read as a file
  * whatever it holds).
  *
@@ -18,7 +18,7 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-#include "cli.h"
+#include "topology/topo.h"
 #include "fz_fail.h"
 #include "fz_topology.h"
 
@@ -42,10 +42,10 @@ static void write_file(const uint8_t *data, size_t size)
 }
 
 /* The grammar reading of the same bytes, for inputs where it must agree. */
-static void compare_with_grammar(const uint8_t *data, size_t size, const struct cli_topology *ct,
+static void compare_with_grammar(const uint8_t *data, size_t size, const struct topo_resolved *ct,
                                  bool file_ok)
 {
-    char *text = malloc(size + 1), err[CLI_ERR_LEN];
+    char *text = malloc(size + 1), err[256];
     struct claimset_topology t;
     bool text_ok;
 
@@ -64,8 +64,8 @@ static void compare_with_grammar(const uint8_t *data, size_t size, const struct 
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    static struct cli_topology ct;
-    char err[CLI_ERR_LEN];
+    static struct topo_resolved ct;
+    char err[256];
     struct claimset_topology back;
     bool ok;
 
@@ -73,7 +73,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         open_file();
     write_file(data, size);
     memset(err, 0, sizeof(err));
-    ok = cli_topology_resolve(file_path, NULL, &ct, err, sizeof(err)) == 0;
+    ok = topo_resolve(file_path, NULL, &ct, err, sizeof(err)) == 0;
     if (!ok && !err[0])
         fz_fail("topology file refused without a message");
     if (ok) {

@@ -25,6 +25,7 @@
 
 #include "common/human_size.h"
 #include "common/quote.h"
+#include "common/values.h"
 #include "topology/topo.h"
 
 /* Must match project(VERSION) in the top-level CMakeLists.txt (the CLI
@@ -138,56 +139,18 @@ int cli_err(char *err, size_t errlen, const char *fmt, ...) __attribute__((forma
 #define CLI_Q(s)       CS_Q(s)
 #define CLI_PATH(s)    CS_PATH(s)
 
-/* A decimal or 0x-hexadecimal integer, nothing else (no sign, no space). */
-int cli_parse_u64(const char *s, uint64_t *v, char *err, size_t errlen);
-/* An integer in [min, max], named "a positive integer" when min is 1. */
-int cli_parse_range(const char *s, uint64_t min, uint64_t max, uint64_t *v, char *err,
-                    size_t errlen);
+/* Integers, page counts for people and text files: common/values.h
+ * (cs_parse_u64(), cs_parse_range(), cs_fmt_pages(), cs_read_file()). */
 
 /* Sizes: topo_parse_size() reads them, topo_size_token() writes the
  * token back (topology/topo.h); cs_human_size() (common/human_size.h)
  * writes them for people. */
-/* "1024 pages (4 MiB)". */
-const char *cli_fmt_pages(uint64_t pages, char *buf, size_t len);
 
 /* Write s as a JSON string (quoted, escaped). */
 void cli_json_string(FILE *f, const char *s);
 
-/* Read a whole text file (at most max bytes) into a NUL-terminated
- * malloc'd buffer.  0, or -1 with errno and a message naming the path. */
-int cli_read_file(const char *path, size_t max, char **text, char *err, size_t errlen);
-
-/* ---------------------------------------------------------------------
- * Topology
- *
- * An argument X of --topology (or of the scenario's `host` statement):
- *   default        the built-in default;
- *   host           this machine's NUMA layout from /sys;
- *   host:ROOT      the same from a sysfs tree at ROOT (for tests);
- *   a file path    when X contains '/' or names an existing file: the
- *                  grammar text, with '#' comments and line breaks;
- *   anything else  the CLAIMSET_TOPOLOGY grammar text itself.
- * Without an argument: CLAIMSET_TOPOLOGY when set, else the default.
- * ------------------------------------------------------------------ */
-
-#define CLI_TOPOLOGY_TEXT_MAX 20480
-#define CLI_TOPOLOGY_FILE_MAX (1U << 20)
-
-struct cli_topology {
-    struct claimset_topology t;       /* parsed; node_cpus included */
-    char text[CLI_TOPOLOGY_TEXT_MAX]; /* canonical text, for claimset_host_create() */
-    char source[160];                 /* where it came from, for humans */
-};
-
-/* Resolve X as above; relative file paths are taken from base_dir when
- * it is not NULL.  0, or -1 with a message naming the problem. */
-int cli_topology_resolve(const char *x, const char *base_dir, struct cli_topology *ct, char *err,
-                         size_t errlen);
-/* CLAIMSET_TOPOLOGY when set (and valid), else the default. */
-int cli_topology_from_env(struct cli_topology *ct, char *err, size_t errlen);
-/* Strip '#' comments from topology file text in place (line breaks stay:
- * the grammar ignores white space around tokens). */
-void cli_topology_strip_comments(char *text);
+/* The topology an argument names (--topology X, the scenario's `host X`):
+ * topo_resolve() and struct topo_resolved, topology/topo.h. */
 
 /* ---------------------------------------------------------------------
  * Options shared by subcommands
@@ -243,6 +206,6 @@ int cli_common_option(const struct cli_parser *p, int id, const char *val, struc
 /* The host topology the options ask for (--topology, else the
  * environment, else the default).  0, or -1 after printing a usage error. */
 int cli_common_topology(const struct cli_parser *p, const struct cli_common *c,
-                        struct cli_topology *ct);
+                        struct topo_resolved *ct);
 
 #endif /* CLAIMSET_CLI_H */

@@ -86,7 +86,7 @@ static int parse_node_item(const char *prog, const char *opt, char *item, bool a
     } else {
         if (!strncmp(node, "node", 4))
             node += 4;
-        if (cli_parse_range(node, 0, CLAIMSET_MAX_NODES - 1, &n, NULL, 0))
+        if (cs_parse_range(node, 0, CLAIMSET_MAX_NODES - 1, &n, NULL, 0))
             return cli_usage_error(prog, "--%s: %s is not a node%s", opt, CLI_Q(item),
                                    allow_global ? " or global" : ""),
                    -1;
@@ -148,7 +148,7 @@ static int parse_args(struct cli_parser *p, struct place_args *a)
             have_size = true;
             break;
         case OPT_VCPUS:
-            if (cli_parse_range(val, 1, MAX_VCPUS, &v, err, sizeof(err)))
+            if (cs_parse_range(val, 1, MAX_VCPUS, &v, err, sizeof(err)))
                 return cli_usage_error(prog, "--vcpus: %s", err), -1;
             a->vcpus = (unsigned int)v;
             break;
@@ -280,7 +280,7 @@ static void target_name(uint32_t target, char *buf, size_t len)
         snprintf(buf, len, "node%" PRIu32, target);
 }
 
-static void print_table(const struct place_args *a, const struct cli_topology *ct,
+static void print_table(const struct place_args *a, const struct topo_resolved *ct,
                         const struct xa_host_state *st, const struct xa_plan *plan)
 {
     char s1[32], s2[32];
@@ -310,7 +310,7 @@ static void print_table(const struct place_args *a, const struct cli_topology *c
     printf("\nreason    : %s\n", plan->reason);
 }
 
-static void print_json(const struct place_args *a, const struct cli_topology *ct,
+static void print_json(const struct place_args *a, const struct topo_resolved *ct,
                        const struct xa_host_state *st, const struct xa_plan *plan, bool placed,
                        const char *why)
 {
@@ -388,7 +388,7 @@ static int place_run(const struct cli_command *cmd, int argc, char **argv)
 {
     const char *prog = "claimset place";
     struct place_args *a = malloc(sizeof(*a));
-    struct cli_topology *ct = malloc(sizeof(*ct));
+    struct topo_resolved *ct = malloc(sizeof(*ct));
     struct xa_host_state *st = malloc(sizeof(*st));
     struct xa_plan *plan = malloc(sizeof(*plan));
     char err[CLI_ERR_LEN] = "", why[2 * XA_REASON_LEN + 64], s1[32];

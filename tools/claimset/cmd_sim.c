@@ -113,7 +113,7 @@ static int range(const struct cli_parser *p, const char *opt, const char *val, u
     char err[CLI_ERR_LEN];
     uint64_t v;
 
-    if (cli_parse_range(val, lo, hi, &v, err, sizeof(err)))
+    if (cs_parse_range(val, lo, hi, &v, err, sizeof(err)))
         return cli_usage_error(p->prog, "--%s: %s", opt, err), -1;
     *out = (unsigned int)v;
     return 0;
@@ -217,7 +217,7 @@ static const struct sim_progress_ops bar_ops = {bar_start, bar_add, bar_end};
 int sim_cli_main(const struct cli_command *cmd, enum sim_kind kind, int argc, char **argv)
 {
     const char *prog = kind == SIM_EVACUATE ? "claimset evacuate" : "claimset storm", *val;
-    struct cli_topology *ct = NULL;
+    struct topo_resolved *ct = NULL;
     struct sim_run *run = NULL;
     char err[CLI_ERR_LEN];
     struct cli_parser p;

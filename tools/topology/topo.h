@@ -18,6 +18,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <claimset/topology.h>
+
 #define TOPO_PAGE_SHIFT 12
 #define TOPO_PAGE_SIZE  (1ULL << TOPO_PAGE_SHIFT)
 
@@ -65,5 +67,37 @@ const char *topo_size_token(uint64_t pages, char *buf, size_t len);
 /* The same amount (pages below 2^62, not 0) as a count of the largest of
  * KiB..TiB that divides it exactly, and that unit's name. */
 uint64_t topo_exact_unit(uint64_t pages, const char **name);
+
+/* ---------------------------------------------------------------------
+ * Where a topology comes from (resolve.c)
+ *
+ * An argument X of --topology (or of the scenario's `host` statement):
+ *   default        the built-in default;
+ *   host           this machine's NUMA layout from /sys;
+ *   host:ROOT      the same from a sysfs tree at ROOT (for tests);
+ *   a file path    when X contains '/' or names an existing file: the
+ *                  grammar text, with '#' comments and line breaks;
+ *   anything else  the CLAIMSET_TOPOLOGY grammar text itself.
+ * Without an argument: CLAIMSET_TOPOLOGY when set, else the default.
+ * ------------------------------------------------------------------ */
+
+#define TOPO_TEXT_MAX 20480
+#define TOPO_FILE_MAX (1U << 20)
+
+struct topo_resolved {
+    struct claimset_topology t; /* parsed; node_cpus included */
+    char text[TOPO_TEXT_MAX];   /* canonical text, for people */
+    char source[160];           /* where it came from, for people */
+};
+
+/* Resolve X as above; relative file paths are taken from base_dir when
+ * it is not NULL.  0, or -1 with a message naming the problem. */
+int topo_resolve(const char *x, const char *base_dir, struct topo_resolved *ct, char *err,
+                 size_t errlen);
+/* CLAIMSET_TOPOLOGY when set (and valid), else the default. */
+int topo_from_env(struct topo_resolved *ct, char *err, size_t errlen);
+/* Strip '#' comments from topology file text in place (line breaks stay:
+ * the grammar ignores white space around tokens). */
+void topo_strip_comments(char *text);
 
 #endif /* TOOLS_TOPOLOGY_TOPO_H */

@@ -57,11 +57,11 @@ static int node_sizes(struct scn_parser *p, struct scn_stmt *st, size_t from, bo
         uint64_t pages;
 
         if (!scn_split(p->words[w], &key, &val))
-            return scn_error(p, "expect %s: %s is not nodeN=SIZE", p->words[1], CLI_Q(p->words[w]));
+            return scn_error(p, "expect %s: %s is not nodeN=SIZE", p->words[1], CS_Q(p->words[w]));
         if (allow_global && !strcmp(key, "global"))
             node = SCN_KEY_GLOBAL;
         else if (scn_node_key(key, SCN_MAX_NODE_ID, &node))
-            return scn_error(p, "expect %s: %s is not %s", p->words[1], CLI_Q(key),
+            return scn_error(p, "expect %s: %s is not %s", p->words[1], CS_Q(key),
                              allow_global ? "nodeN or global" : "nodeN");
         if (scn_size(p, key, val, &pages) || add_pair(p, st, node, pages))
             return -1;
@@ -106,8 +106,8 @@ static int result_expect(struct scn_parser *p, const char *key, const char *val)
 
         if (!scn_errno_value(val, &st->u.err))
             return 0;
-        if (cli_parse_u64(val, &n, NULL, 0) || n == 0 || n > 4095)
-            return scn_error(p, "expect errno: unknown errno %s", CLI_Q(val));
+        if (cs_parse_u64(val, &n, NULL, 0) || n == 0 || n > 4095)
+            return scn_error(p, "expect errno: unknown errno %s", CS_Q(val));
         st->u.err = (int)n;
         return 0;
     }
@@ -154,11 +154,11 @@ int scn_parse_expect(struct scn_parser *p)
         return scn_error(p, "expect: missing what to expect");
     word = p->words[1];
     if (!strcmp(word, "ok"))
-        return p->nr_words > 2 ? scn_error(p, "expect ok: unexpected %s", CLI_Q(p->words[2]))
+        return p->nr_words > 2 ? scn_error(p, "expect ok: unexpected %s", CS_Q(p->words[2]))
                                : result_expect(p, "ok", NULL);
     if (!strcmp(word, "invariants")) {
         if (p->nr_words > 2)
-            return scn_error(p, "expect invariants: unexpected %s", CLI_Q(p->words[2]));
+            return scn_error(p, "expect invariants: unexpected %s", CS_Q(p->words[2]));
         return scn_add_stmt(p, SCN_EXPECT_INVARIANTS) ? 0 : -1;
     }
     if (!strcmp(word, "claims"))
@@ -182,7 +182,7 @@ int scn_parse_expect(struct scn_parser *p)
     if (scn_split(word, &key, &val)) {
         if (!strcmp(key, "rc") || !strcmp(key, "errno") || !strcmp(key, "done")) {
             if (p->nr_words > 2)
-                return scn_error(p, "expect %s: unexpected %s", key, CLI_Q(p->words[2]));
+                return scn_error(p, "expect %s: unexpected %s", key, CS_Q(p->words[2]));
             return result_expect(p, key, val);
         }
         if (!find_quantity(key, &q, &qname)) {
@@ -190,7 +190,7 @@ int scn_parse_expect(struct scn_parser *p)
             uint64_t pages;
 
             if (p->nr_words > 2)
-                return scn_error(p, "expect %s: unexpected %s", key, CLI_Q(p->words[2]));
+                return scn_error(p, "expect %s: unexpected %s", key, CS_Q(p->words[2]));
             st = scn_add_stmt(p, SCN_EXPECT_HOST);
             if (!st || scn_size(p, key, val, &pages))
                 return -1;
@@ -198,7 +198,7 @@ int scn_parse_expect(struct scn_parser *p)
             st->u.list.qname = qname;
             return add_pair(p, st, SCN_KEY_HOST, pages);
         }
-        return scn_error(p, "expect: unknown expectation %s", CLI_Q(key));
+        return scn_error(p, "expect: unknown expectation %s", CS_Q(key));
     }
-    return scn_error(p, "expect: unknown expectation %s", CLI_Q(word));
+    return scn_error(p, "expect: unknown expectation %s", CS_Q(word));
 }

@@ -27,7 +27,14 @@
 #include <claimset/claimset.h>
 #include <xenctrl.h>
 
-#include "cli.h"
+#include "common/human_size.h"
+#include "common/quote.h"
+#include "common/values.h"
+#include "topology/topo.h"
+
+/* Room for one message, and the plural "s" of a count. */
+#define SCN_ERR_LEN 256
+#define SCN_S(n)    ((n) == 1 ? "" : "s")
 
 #define SCN_NAME_MAX    31         /* characters in a domain name */
 #define SCN_MAX_DOMAINS 1024       /* names a scenario may bind */
@@ -134,7 +141,7 @@ struct scenario {
     char *file;    /* the name used in messages */
     bool has_host; /* a `host` statement was given */
     unsigned int host_line;
-    struct cli_topology *host; /* its topology, when has_host */
+    struct topo_resolved *host; /* its topology, when has_host */
     size_t nr_stmts, cap_stmts;
     struct scn_stmt *stmts;
     size_t nr_domains;
@@ -167,7 +174,7 @@ struct scn_summary {
  * sum->failures), -1 with a message in err when the host could not be
  * made.
  */
-int scenario_run(const struct scenario *s, const struct cli_topology *ct,
+int scenario_run(const struct scenario *s, const struct topo_resolved *ct,
                  const struct scn_run_opts *opts, struct scn_summary *sum, char *err,
                  size_t errlen);
 

@@ -56,9 +56,9 @@ const char *scn_fmt_result(const struct scn_stmt *action, const struct scn_resul
         snprintf(buf, len, "errno=%s (rc=-1)", errname(r->err, e, sizeof(e)));
     else if (action->kind == SCN_POPULATE || action->kind == SCN_DECREASE)
         snprintf(buf, len, "%" PRIu64 " of %" PRIu64 " extent%s done (rc=%lld)", r->done, r->want,
-                 CLI_S(r->want), r->rc);
+                 SCN_S(r->want), r->rc);
     else if (action->kind == SCN_SCRUB)
-        snprintf(buf, len, "%" PRIu64 " page%s scrubbed (rc=%lld)", r->done, CLI_S(r->done), r->rc);
+        snprintf(buf, len, "%" PRIu64 " page%s scrubbed (rc=%lld)", r->done, SCN_S(r->done), r->rc);
     else if (r->rc == 0)
         snprintf(buf, len, "ok");
     else
@@ -101,7 +101,7 @@ static void append_pair(char *out, size_t len, uint32_t key, uint64_t pages, boo
     if (used >= len)
         return;
     snprintf(out + used, len - used, "%s%s%s", used ? " " : "", key_prefix(key, k, sizeof(k)),
-             known ? cli_fmt_pages(pages, v, sizeof(v)) : "(no such node)");
+             known ? cs_fmt_pages(pages, v, sizeof(v)) : "(no such node)");
 }
 
 /*
@@ -180,14 +180,14 @@ static bool check_domain_pages(struct scn_exec *x, const struct scn_stmt *st)
 
     if (xc_domain_getinfo_single(x->xch, x->doms[st->dom].domid, &info)) {
         scn_report(x, st, "expected %s %s = %s, got errno=%s", what, name,
-                   cli_fmt_pages(st->u.pages, want, sizeof(want)), errname(errno, e, sizeof(e)));
+                   cs_fmt_pages(st->u.pages, want, sizeof(want)), errname(errno, e, sizeof(e)));
         return false;
     }
     v = st->kind == SCN_EXPECT_TOT_PAGES ? info.tot_pages : info.max_pages;
     if (v == st->u.pages)
         return true;
     scn_report(x, st, "expected %s %s = %s, got %s", what, name,
-               cli_fmt_pages(st->u.pages, want, sizeof(want)), cli_fmt_pages(v, got, sizeof(got)));
+               cs_fmt_pages(st->u.pages, want, sizeof(want)), cs_fmt_pages(v, got, sizeof(got)));
     return false;
 }
 

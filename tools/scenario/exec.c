@@ -205,7 +205,7 @@ static void trace(struct scn_exec *x, const struct scn_stmt *st, const char *out
     }
 }
 
-int scenario_run(const struct scenario *s, const struct cli_topology *ct,
+int scenario_run(const struct scenario *s, const struct topo_resolved *ct,
                  const struct scn_run_opts *opts, struct scn_summary *sum, char *err, size_t errlen)
 {
     struct scn_exec x = {.s = s, .opts = opts, .sum = sum};

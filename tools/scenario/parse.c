@@ -22,7 +22,7 @@ struct scn_syntax {
 /* "populate: unexpected 'x' (usage: ...)" */
 static int extra_word(struct scn_parser *p, const struct scn_syntax *a, const char *word)
 {
-    return scn_error(p, "%s: unexpected %s (usage: %s)", a->name, CLI_Q(word), a->usage);
+    return scn_error(p, "%s: unexpected %s (usage: %s)", a->name, CS_Q(word), a->usage);
 }
 
 static int missing(struct scn_parser *p, const struct scn_syntax *a, const char *what)
@@ -60,10 +60,10 @@ static int keyed_args(struct scn_parser *p, size_t from, const char *const *keys
             if (!strcmp(key, keys[i]))
                 break;
         if (!keys[i])
-            return scn_error(p, "%s: unknown argument %s (usage: %s)", p->syntax->name, CLI_Q(key),
+            return scn_error(p, "%s: unknown argument %s (usage: %s)", p->syntax->name, CS_Q(key),
                              p->syntax->usage);
         if (vals[i])
-            return scn_error(p, "%s: %s given twice", p->syntax->name, CLI_Q(key));
+            return scn_error(p, "%s: %s given twice", p->syntax->name, CS_Q(key));
         vals[i] = val;
     }
     return 0;
@@ -123,7 +123,7 @@ static int parse_max_mem(struct scn_parser *p, struct scn_stmt *st)
     if (scn_size(p, "max_mem", p->words[2], &pages))
         return -1;
     if (pages > UINT64_MAX / 4)
-        return scn_error(p, "max_mem: %s is too large", CLI_Q(p->words[2]));
+        return scn_error(p, "max_mem: %s is too large", CS_Q(p->words[2]));
     st->u.max_kb = pages * 4;
     return 0;
 }
@@ -153,10 +153,10 @@ static int raw_entry(struct scn_parser *p, struct scn_stmt *st, char *word)
 {
     char *star = strchr(word, '*'), *parts[3] = {word, NULL, NULL};
     uint64_t target, pages, pad = 0, repeat = 1;
-    char orig[CLI_QUOTE_LEN];
+    char orig[CS_QUOTE_LEN];
     int n = 1;
 
-    cli_quote(word, orig, sizeof(orig)); /* before it is cut up */
+    cs_quote(word, orig, sizeof(orig)); /* before it is cut up */
     if (star) {
         *star = '\0';
         if (scn_uint(p, "claim raw: repeat", star + 1, SCN_MAX_ENTRIES, &repeat))
@@ -212,7 +212,7 @@ static int parse_claim(struct scn_parser *p, struct scn_stmt *st)
         if (!strcmp(key, "global"))
             node = XEN_DOMCTL_CLAIM_MEMORY_GLOBAL;
         else if (scn_node_key(key, 0x3FFFFFFF, &node))
-            return scn_error(p, "claim: %s is not nodeN or global", CLI_Q(key));
+            return scn_error(p, "claim: %s is not nodeN or global", CS_Q(key));
         if (scn_size(p, key, val, &pages) || add_entry(p, st, node, pages, 0))
             return -1;
     }
@@ -394,7 +394,7 @@ static int split_words(struct scn_parser *p, char *copy)
 static int parse_host(struct scn_parser *p)
 {
     struct scenario *s = p->s;
-    char why[CLI_ERR_LEN];
+    char why[SCN_ERR_LEN];
     const char *x = p->text + 4;
 
     if (s->has_host)
@@ -409,7 +409,7 @@ static int parse_host(struct scn_parser *p)
     s->host = malloc(sizeof(*s->host));
     if (!s->host)
         return scn_error(p, "out of memory");
-    if (cli_topology_resolve(x, p->base_dir, s->host, why, sizeof(why)))
+    if (topo_resolve(x, p->base_dir, s->host, why, sizeof(why)))
         return scn_error(p, "host: %s", why);
     s->has_host = true;
     s->host_line = p->line;
@@ -435,7 +435,7 @@ static int parse_statement(struct scn_parser *p)
         p->last_action = (int)(p->s->nr_stmts - 1);
         return 0;
     }
-    return scn_error(p, "unknown statement %s", CLI_Q(word));
+    return scn_error(p, "unknown statement %s", CS_Q(word));
 }
 
 int scenario_parse(const char *file, const char *text, const char *base_dir, struct scenario **out,

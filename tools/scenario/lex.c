@@ -18,7 +18,7 @@ int scn_error(struct scn_parser *p, const char *fmt, ...)
 
     if (!p->err || !p->errlen)
         return -1;
-    n = snprintf(p->err, p->errlen, "%s:%u: ", CLI_PATH(p->s->file), p->line);
+    n = snprintf(p->err, p->errlen, "%s:%u: ", CS_PATH(p->s->file), p->line);
     if (n >= 0 && (size_t)n < p->errlen) {
         va_start(ap, fmt);
         vsnprintf(p->err + n, p->errlen - (size_t)n, fmt, ap);
@@ -91,7 +91,7 @@ int scn_domain(struct scn_parser *p, const char *word)
         return scn_error(p, "%s: missing domain name", p->words[0]);
     i = find_domain(p->s, word);
     if (i < 0)
-        return scn_error(p, "unknown domain %s (bind it with 'create %s' first)", CLI_Q(word),
+        return scn_error(p, "unknown domain %s (bind it with 'create %s' first)", CS_Q(word),
                          valid_name(word) ? word : "NAME");
     return i;
 }
@@ -103,15 +103,15 @@ int scn_bind_domain(struct scn_parser *p, const char *word)
     if (!word)
         return scn_error(p, "create: missing domain name");
     if (strlen(word) > SCN_NAME_MAX)
-        return scn_error(p, "%s is too long for a domain name (at most %d characters)", CLI_Q(word),
+        return scn_error(p, "%s is too long for a domain name (at most %d characters)", CS_Q(word),
                          SCN_NAME_MAX);
     if (!valid_name(word))
         return scn_error(p,
                          "%s is not a domain name (a letter or '_', then letters, digits, "
                          "'_', '-' or '.'; at most %d)",
-                         CLI_Q(word), SCN_NAME_MAX);
+                         CS_Q(word), SCN_NAME_MAX);
     if (find_domain(s, word) >= 0)
-        return scn_error(p, "domain %s is already bound", CLI_Q(word));
+        return scn_error(p, "domain %s is already bound", CS_Q(word));
     if (s->nr_domains == SCN_MAX_DOMAINS)
         return scn_error(p, "too many domains (at most %d)", SCN_MAX_DOMAINS);
     if (!s->domains) {
@@ -137,7 +137,7 @@ bool scn_split(char *word, char **key, char **val)
 
 int scn_size(struct scn_parser *p, const char *what, const char *val, uint64_t *pages)
 {
-    char why[CLI_ERR_LEN];
+    char why[SCN_ERR_LEN];
 
     if (topo_parse_size(val, pages, why, sizeof(why)))
         return scn_error(p, "%s: %s", what, why);
@@ -163,12 +163,12 @@ int scn_amount(struct scn_parser *p, const char *what, const char *val, uint64_t
 
 int scn_uint(struct scn_parser *p, const char *what, const char *val, uint64_t max, uint64_t *v)
 {
-    char why[CLI_ERR_LEN];
+    char why[SCN_ERR_LEN];
 
-    if (cli_parse_u64(val, v, why, sizeof(why)))
+    if (cs_parse_u64(val, v, why, sizeof(why)))
         return scn_error(p, "%s: %s", what, why);
     if (*v > max)
-        return scn_error(p, "%s: %s is out of range (at most %llu)", what, CLI_Q(val),
+        return scn_error(p, "%s: %s is out of range (at most %llu)", what, CS_Q(val),
                          (unsigned long long)max);
     return 0;
 }
@@ -177,12 +177,12 @@ int scn_int(struct scn_parser *p, const char *what, const char *val, long long *
 {
     uint64_t mag;
     bool neg = val[0] == '-';
-    char why[CLI_ERR_LEN];
+    char why[SCN_ERR_LEN];
 
-    if (cli_parse_u64(val + neg, &mag, why, sizeof(why)))
-        return scn_error(p, "%s: %s is not an integer", what, CLI_Q(val));
+    if (cs_parse_u64(val + neg, &mag, why, sizeof(why)))
+        return scn_error(p, "%s: %s is not an integer", what, CS_Q(val));
     if (mag > (uint64_t)INT64_MAX + neg)
-        return scn_error(p, "%s: %s is out of range", what, CLI_Q(val));
+        return scn_error(p, "%s: %s is out of range", what, CS_Q(val));
     *v = neg ? (long long)(0 - mag) : (long long)mag;
     return 0;
 }

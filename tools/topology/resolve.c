@@ -1,6 +1,6 @@
 /*
  * Resolving --topology X (and the scenario's `host X`) into a parsed
- * topology plus the canonical text claimset_host_create() takes.
+ * topology, its canonical text and where it came from.
  *
  * A topology file holds the CLAIMSET_TOPOLOGY grammar; '#' starts a
  * comment that runs to the end of its line, and line breaks count as
@@ -13,11 +13,34 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "cli.h"
+#include <stdarg.h>
+#include <stdio.h>
+
+#include "common/quote.h"
+#include "common/values.h"
+#include "topology/topo.h"
+
+#define ERR_LEN 256
+
+static int resolve_err(char *err, size_t errlen, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+/* The message into err (when it has room, cut to fit) and -1. */
+static int resolve_err(char *err, size_t errlen, const char *fmt, ...)
+{
+    va_list ap;
+
+    if (err && errlen) {
+        va_start(ap, fmt);
+        vsnprintf(err, errlen, fmt, ap);
+        va_end(ap);
+    }
+    return -1;
+}
 
 #define SYSFS_ROOT "/sys"
 
-void cli_topology_strip_comments(char *text)
+void topo_strip_comments(char *text)
 {
     bool comment = false;
 
@@ -34,22 +57,22 @@ void cli_topology_strip_comments(char *text)
 }
 
 /* Fill ct->text from ct->t. */
-static int finish(struct cli_topology *ct, char *err, size_t errlen)
+static int finish(struct topo_resolved *ct, char *err, size_t errlen)
 {
     int n = claimset_topology_format(&ct->t, ct->text, sizeof(ct->text));
 
     if (n < 0 || (size_t)n >= sizeof(ct->text))
-        return cli_err(err, errlen, "topology text too long");
+        return resolve_err(err, errlen, "topology text too long");
     return 0;
 }
 
-static int from_text(const char *text, const char *source, struct cli_topology *ct, char *err,
+static int from_text(const char *text, const char *source, struct topo_resolved *ct, char *err,
                      size_t errlen)
 {
-    char why[CLI_ERR_LEN];
+    char why[ERR_LEN];
 
     if (claimset_topology_parse(text, &ct->t, why, sizeof(why)))
-        return cli_err(err, errlen, "%s", why);
+        return resolve_err(err, errlen, "%s", why);
     snprintf(ct->source, sizeof(ct->source), "%s", source);
     return finish(ct, err, errlen);
 }
@@ -69,23 +92,23 @@ static void line_column(const char *text, size_t at, unsigned int *line, unsigne
     }
 }
 
-static int from_file(const char *path, struct cli_topology *ct, char *err, size_t errlen)
+static int from_file(const char *path, struct topo_resolved *ct, char *err, size_t errlen)
 {
-    char why[CLI_ERR_LEN];
+    char why[ERR_LEN];
     unsigned int line, col;
     size_t at;
     char *text;
 
-    if (cli_read_file(path, CLI_TOPOLOGY_FILE_MAX, &text, why, sizeof(why)))
-        return cli_err(err, errlen, "%s", why);
-    cli_topology_strip_comments(text);
+    if (cs_read_file(path, TOPO_FILE_MAX, &text, why, sizeof(why)))
+        return resolve_err(err, errlen, "%s", why);
+    topo_strip_comments(text);
     if (claimset_topology_parse_at(text, &ct->t, why, sizeof(why), &at)) {
         /* FILE:LINE:COLUMN: as compilers write it, where the token is. */
         if (at != CLAIMSET_TOPOLOGY_NO_OFFSET) {
             line_column(text, at, &line, &col);
-            cli_err(err, errlen, "%s:%u:%u: %s", CLI_PATH(path), line, col, why);
+            resolve_err(err, errlen, "%s:%u:%u: %s", CS_PATH(path), line, col, why);
         } else {
-            cli_err(err, errlen, "%s: %s", CLI_PATH(path), why);
+            resolve_err(err, errlen, "%s: %s", CS_PATH(path), why);
         }
         free(text);
         return -1;
@@ -95,12 +118,12 @@ static int from_file(const char *path, struct cli_topology *ct, char *err, size_
     return finish(ct, err, errlen);
 }
 
-static int from_sysfs(const char *root, struct cli_topology *ct, char *err, size_t errlen)
+static int from_sysfs(const char *root, struct topo_resolved *ct, char *err, size_t errlen)
 {
-    char why[CLI_ERR_LEN];
+    char why[ERR_LEN];
 
     if (claimset_topology_from_sysfs(root, &ct->t, why, sizeof(why)))
-        return cli_err(err, errlen, "host: %s", why);
+        return resolve_err(err, errlen, "host: %s", why);
     if (!strcmp(root, SYSFS_ROOT))
         snprintf(ct->source, sizeof(ct->source), "this machine (%s)", SYSFS_ROOT);
     else
@@ -121,15 +144,15 @@ static bool is_regular_file(const char *path)
  * 16 MiB even where a file of that name exists, and a word that is no
  * topology ("two-socket.topo") is a file when one exists.
  */
-int cli_topology_resolve(const char *x, const char *base_dir, struct cli_topology *ct, char *err,
-                         size_t errlen)
+int topo_resolve(const char *x, const char *base_dir, struct topo_resolved *ct, char *err,
+                 size_t errlen)
 {
-    char path[PATH_MAX], why[CLI_ERR_LEN];
+    char path[PATH_MAX], why[ERR_LEN];
 
     memset(ct, 0, sizeof(*ct));
     if (!x || !*x)
-        return cli_err(err, errlen,
-                       "empty topology (expected node sizes, a file, 'host' or 'default')");
+        return resolve_err(err, errlen,
+                           "empty topology (expected node sizes, a file, 'host' or 'default')");
     if (!strcmp(x, "default")) {
         claimset_topology_default(&ct->t);
         snprintf(ct->source, sizeof(ct->source), "built-in default");
@@ -142,9 +165,9 @@ int cli_topology_resolve(const char *x, const char *base_dir, struct cli_topolog
 
     if (base_dir && *base_dir && x[0] != '/') {
         if ((size_t)snprintf(path, sizeof(path), "%s/%s", base_dir, x) >= sizeof(path))
-            return cli_err(err, errlen, "path too long: %s", CLI_PATH(x));
+            return resolve_err(err, errlen, "path too long: %s", CS_PATH(x));
     } else if ((size_t)snprintf(path, sizeof(path), "%s", x) >= sizeof(path)) {
-        return cli_err(err, errlen, "path too long: %s", CLI_PATH(x));
+        return resolve_err(err, errlen, "path too long: %s", CS_PATH(x));
     }
     if (strchr(x, '/'))
         return from_file(path, ct, err, errlen);
@@ -155,13 +178,13 @@ int cli_topology_resolve(const char *x, const char *base_dir, struct cli_topolog
     if (is_regular_file(path))
         return from_file(path, ct, err, errlen);
     if (!strpbrk(x, "0123456789"))
-        return cli_err(err, errlen,
-                       "%s is not a file, 'host', 'default' or a topology such as '4GiB,4GiB'",
-                       CLI_Q(x));
-    return cli_err(err, errlen, "%s", why);
+        return resolve_err(err, errlen,
+                           "%s is not a file, 'host', 'default' or a topology such as '4GiB,4GiB'",
+                           CS_Q(x));
+    return resolve_err(err, errlen, "%s", why);
 }
 
-int cli_topology_from_env(struct cli_topology *ct, char *err, size_t errlen)
+int topo_from_env(struct topo_resolved *ct, char *err, size_t errlen)
 {
     const char *env = getenv("CLAIMSET_TOPOLOGY");
 
