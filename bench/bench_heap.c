@@ -27,8 +27,8 @@
 #include <hv/domain.h>
 #include <hv/heap.h>
 #include <hv/host.h>
-#include <hv/topology.h>
-#include "hvlayout.h"
+
+#include "libxc/xc_topology.h"
 
 #define MAX_REPS 9
 
@@ -96,8 +96,8 @@ static void die(const char *what, int rc)
 static struct host *make_host(unsigned int nr_nodes, unsigned long node_mib)
 {
     struct host_config cfg = {.check_level = CHECK_NONE};
+    struct claimset_topology pub;
     struct hvctl_layout layout;
-    struct topology t;
     struct host *h;
     char text[1024], err[256];
     size_t len = 0;
@@ -105,12 +105,13 @@ static struct host *make_host(unsigned int nr_nodes, unsigned long node_mib)
 
     for (unsigned int n = 0; n < nr_nodes; n++)
         len += (size_t)snprintf(text + len, sizeof(text) - len, "%s%luM", n ? "," : "", node_mib);
-    rc = topology_parse(text, &t, err, sizeof(err));
+    rc = claimset_topology_parse(text, &pub, err, sizeof(err));
+    if (!rc && xc_topology_to_layout(&pub, &layout))
+        rc = -1;
     if (rc) {
         fprintf(stderr, "bench_heap: topology '%s': %s\n", text, err);
         exit(1);
     }
-    hv_layout_of(&t, &layout);
     rc = host_create(&layout, &cfg, &h);
     if (rc)
         die("host_create", rc);

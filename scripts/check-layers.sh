@@ -9,7 +9,7 @@
 #   4. nothing under hv/ reads the environment (configuration is passed
 #      in when a host is created);
 #   5. the call graph between the object files of the core (cs_hv) and of
-#      the toolstack libraries (cs_tools, cs_cli) has no cycle: an edge
+#      the toolstack libraries (cs_tools, cs_sim, cs_scenario, cs_cli) has no cycle: an edge
 #      A.o -> B.o for every symbol A.o leaves undefined and B.o defines.
 # Usage: scripts/check-layers.sh [BUILD_DIR]
 # Without BUILD_DIR only the include rules run.  Exceptions, each with
@@ -22,12 +22,14 @@ objs=()
 if [ -n "$build" ]; then
     # Objects of the libraries only: tests, benchmarks and the command's
     # main are leaves that nothing calls back.
-    # (The three directories by name: a build tree may hold other build
+    # (The directories by name: a build tree may hold other build
     # trees, e.g. the build-type tests', whose objects must not mix in.)
     # An object whose source is gone (a file renamed or removed) is left
     # behind by the build; it is stale, and would show calls that no
     # longer exist, so it is skipped.
     for d in "$build/CMakeFiles/cs_hv.dir:" "$build/CMakeFiles/cs_tools.dir:" \
+        "$build/tools/sim/CMakeFiles/cs_sim.dir:tools/sim/" \
+        "$build/tools/scenario/CMakeFiles/cs_scenario.dir:tools/scenario/" \
         "$build/tools/claimset/CMakeFiles/cs_cli.dir:tools/claimset/"; do
         src_root=${d#*:}
         d=${d%%:*}
@@ -42,7 +44,7 @@ if [ -n "$build" ]; then
         done < <(find "$d" -name '*.o' -print0 | sort -z)
     done
     if [ ${#objs[@]} -eq 0 ]; then
-        echo "check-layers: no object files of cs_hv/cs_tools/cs_cli under $build" >&2
+        echo "check-layers: no object files of cs_hv/cs_tools/cs_sim/cs_scenario/cs_cli under $build" >&2
         exit 2
     fi
 fi

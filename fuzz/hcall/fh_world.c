@@ -14,8 +14,7 @@
 
 #include <hv/check.h>
 #include <hv/claims.h>
-#include <hv/topology.h>
-#include "hvlayout.h"
+#include "libxc/xc_topology.h"
 
 #include "fh.h"
 
@@ -53,16 +52,16 @@ int fh_world_setup(struct fh_world *w)
 {
     uint8_t topo = fz_u8(&w->in), flags = fz_u8(&w->in);
     struct host_config cfg = {.check_level = CHECK_ACCOUNTING};
+    struct claimset_topology pub;
     struct hvctl_layout layout;
-    struct topology t;
     char err[256];
 
-    if (topology_parse(topologies[topo % ARRAY_LEN(topologies)], &t, err, sizeof(err)))
+    if (claimset_topology_parse(topologies[topo % ARRAY_LEN(topologies)], &pub, err, sizeof(err)) ||
+        xc_topology_to_layout(&pub, &layout))
         fz_fail("harness topology refused: %s", err);
-    if (topology_total_pages(&t) > FH_MAX_FRAMES)
+    if (claimset_topology_total_pages(&pub) > FH_MAX_FRAMES)
         fz_fail("harness topology larger than FH_MAX_FRAMES");
     cfg.xen_pages_per_domain = FH_SETUP_XENPAGES(flags);
-    hv_layout_of(&t, &layout);
     if (host_create(&layout, &cfg, &w->h))
         return -1;
     if (flags & FH_SETUP_DOM0) {

@@ -27,8 +27,8 @@ topologies() {
     grep -rhoE 'hvt_host(_cfg)?\("[^"]+"' tests | sed -E 's/.*\("//; s/"$//'
     grep -rhoE '#define TOPO[A-Z0-9_]* +"[^"]+"' tests | sed -E 's/.*"(.*)"$/\1/'
     grep -h '^host ' scenarios/*.scn scenarios/failing/*.scn | sed 's/^host //' | grep -v '\.topo$'
-    sed -n 's/^#define TOPOLOGY_DEFAULT_TEXT *\\$//; /^ *"[0-9].*"$/{s/^ *"//; s/"$//; p}' \
-        hv/include/hv/topology.h
+    sed -n 's/^#define CLAIMSET_TOPOLOGY_DEFAULT_TEXT *\\$//; /^ *"[0-9].*"$/{s/^ *"//; s/"$//; p}' \
+        include/claimset/topology.h
     for f in scenarios/*.topo tests/cli/data/*.topo; do flatten "$f"; echo; done
 }
 

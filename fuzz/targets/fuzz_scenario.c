@@ -33,11 +33,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 #define SCN_SMALL_HOST     "8M,8M,0"
 
 static FILE *sink;
-static struct cli_topology small_host;
+static struct topo_resolved small_host;
 
 static void init(void)
 {
-    char err[CLI_ERR_LEN];
+    char err[SCN_ERR_LEN];
 
     /* Accounting checks after every mutating call; deep ones where the
      * scenario asks (`expect invariants`).  The hypercall targets check
@@ -46,7 +46,7 @@ static void init(void)
     sink = fopen("/dev/null", "w");
     if (!sink)
         fz_fail("cannot open /dev/null");
-    if (cli_topology_resolve(SCN_SMALL_HOST, NULL, &small_host, err, sizeof(err)))
+    if (topo_resolve(SCN_SMALL_HOST, NULL, &small_host, err, sizeof(err)))
         fz_fail("the small host '%s' is refused: %s", SCN_SMALL_HOST, err);
 }
 
@@ -97,7 +97,7 @@ static char *dressed(const char *text)
 
 static void check_dressed(const char *text, const struct scenario *s)
 {
-    char *other = dressed(text), err[CLI_ERR_LEN + 64];
+    char *other = dressed(text), err[SCN_ERR_LEN + 64];
     struct scenario *t = NULL;
     bool same;
 
@@ -142,11 +142,11 @@ static void check_summary(const struct scenario *s, const struct scn_summary *su
 static void run(const struct scenario *s)
 {
     struct scn_run_opts opts = {.verbose = true, .out = sink, .err = sink};
-    const struct cli_topology *ct = &small_host;
+    const struct topo_resolved *ct = &small_host;
     struct scn_summary sum;
-    char err[CLI_ERR_LEN];
+    char err[SCN_ERR_LEN];
 
-    if (s->has_host && topology_total_pages(&s->host->t) <= SCN_HOST_MAX_PAGES)
+    if (s->has_host && claimset_topology_total_pages(&s->host->t) <= SCN_HOST_MAX_PAGES)
         ct = s->host;
     if (scenario_run(s, ct, &opts, &sum, err, sizeof(err)))
         fz_fail("a parsed scenario could not run on '%s': %s", ct->text, err);
@@ -155,7 +155,7 @@ static void run(const struct scenario *s)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    char *text = malloc(size + 1), err[CLI_ERR_LEN + 64];
+    char *text = malloc(size + 1), err[SCN_ERR_LEN + 64];
     struct scenario *s = NULL;
 
     if (!sink)

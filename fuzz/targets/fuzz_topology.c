@@ -1,5 +1,5 @@
 /*
- * Fuzz target for the topology grammar (topology_parse(), the text of
+ * Fuzz target for the topology grammar (claimset_topology_parse(), the text of
  * CLAIMSET_TOPOLOGY and --topology).
  *
  * Checks, whatever the text: a refusal is -EINVAL with a message (its
@@ -16,7 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <hv/topology.h>
+#include <claimset/topology.h>
 
 #include "fz_fail.h"
 #include "fz_topology.h"
@@ -48,11 +48,11 @@ static char *spaced(const char *text)
     return out;
 }
 
-static void check_spacing(const char *text, bool accepted, const struct topology *t)
+static void check_spacing(const char *text, bool accepted, const struct claimset_topology *t)
 {
     char *other = spaced(text), err[256];
-    struct topology u;
-    bool ok = topology_parse(other, &u, err, sizeof(err)) == 0;
+    struct claimset_topology u;
+    bool ok = claimset_topology_parse(other, &u, err, sizeof(err)) == 0;
 
     if (ok != accepted)
         fz_fail("'%s' %s but with spaces around separators '%s' %s", text,
@@ -65,7 +65,7 @@ static void check_spacing(const char *text, bool accepted, const struct topology
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     char *text = malloc(size + 1), *err;
-    struct topology t;
+    struct claimset_topology t;
     size_t errlen;
     int rc;
 
@@ -82,10 +82,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (!err)
         fz_fail("out of memory");
     memset(err, 0x55, errlen);
-    rc = topology_parse(text, &t, err, errlen);
+    rc = claimset_topology_parse(text, &t, err, errlen);
     if (rc) {
         if (rc != -EINVAL)
-            fz_fail("topology_parse returned %d", rc);
+            fz_fail("claimset_topology_parse returned %d", rc);
         if (!memchr(err, '\0', errlen) || (errlen > 1 && !err[0]))
             fz_fail("refused without a message in its %zu-byte buffer", errlen);
     } else {

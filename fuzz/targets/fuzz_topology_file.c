@@ -1,7 +1,7 @@
 /*
  * Fuzz target for topology files: `--topology FILE`, a scenario's `host
  * FILE` -- the grammar with '#' comments and line breaks, read through
- * cli_topology_resolve() as the command does.  The input becomes the
+ * topo_resolve() as the command does.  The input becomes the
  * contents of an in-memory file named by a path (so it is read as a file
  * whatever it holds).
  *
@@ -18,7 +18,7 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-#include "cli.h"
+#include "topology/topo.h"
 #include "fz_fail.h"
 #include "fz_topology.h"
 
@@ -42,18 +42,18 @@ static void write_file(const uint8_t *data, size_t size)
 }
 
 /* The grammar reading of the same bytes, for inputs where it must agree. */
-static void compare_with_grammar(const uint8_t *data, size_t size, const struct cli_topology *ct,
+static void compare_with_grammar(const uint8_t *data, size_t size, const struct topo_resolved *ct,
                                  bool file_ok)
 {
-    char *text = malloc(size + 1), err[CLI_ERR_LEN];
-    struct topology t;
+    char *text = malloc(size + 1), err[256];
+    struct claimset_topology t;
     bool text_ok;
 
     if (!text)
         fz_fail("out of memory");
     memcpy(text, data, size);
     text[size] = '\0';
-    text_ok = topology_parse(text, &t, err, sizeof(err)) == 0;
+    text_ok = claimset_topology_parse(text, &t, err, sizeof(err)) == 0;
     if (text_ok != file_ok)
         fz_fail("'%s' %s as text but %s as a file", text, text_ok ? "accepted" : "refused",
                 file_ok ? "accepted" : "refused");
@@ -64,21 +64,22 @@ static void compare_with_grammar(const uint8_t *data, size_t size, const struct 
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    static struct cli_topology ct;
-    char err[CLI_ERR_LEN];
-    struct topology back;
+    static struct topo_resolved ct;
+    char err[256];
+    struct claimset_topology back;
     bool ok;
 
     if (file_fd < 0)
         open_file();
     write_file(data, size);
     memset(err, 0, sizeof(err));
-    ok = cli_topology_resolve(file_path, NULL, &ct, err, sizeof(err)) == 0;
+    ok = topo_resolve(file_path, NULL, &ct, err, sizeof(err)) == 0;
     if (!ok && !err[0])
         fz_fail("topology file refused without a message");
     if (ok) {
         fz_check_topology(&ct.t, ct.text);
-        if (topology_parse(ct.text, &back, err, sizeof(err)) || !fz_same_topology(&back, &ct.t))
+        if (claimset_topology_parse(ct.text, &back, err, sizeof(err)) ||
+            !fz_same_topology(&back, &ct.t))
             fz_fail("the canonical text '%s' of a topology file is another topology", ct.text);
     }
     if (!memchr(data, '#', size) && !memchr(data, '\n', size) && !memchr(data, '\r', size) &&

@@ -21,6 +21,8 @@
 
 #include <xenctrl.h>
 
+#include <claimset/topology.h>
+
 #ifdef __cplusplus
 extern "C" {
 #endif
@@ -74,6 +76,18 @@ claimset_host *claimset_host_create_opts(const char *topology,
                                          size_t errlen);
 
 /*
+ * Make a host from a topology struct (claimset/topology.h): parsed,
+ * read from sysfs, the default, or filled in by the caller -- then it is
+ * checked by claimset_topology_validate(), and refused with EINVAL and
+ * its message in err when it breaks a rule.  opts may be NULL.  Otherwise
+ * as claimset_host_create(), which parses its text with
+ * claimset_topology_parse() and ends here.
+ */
+claimset_host *claimset_host_create_topology(const struct claimset_topology *t,
+                                             const struct claimset_host_opts *opts, char *err,
+                                             size_t errlen);
+
+/*
  * Destroy a host made by claimset_host_create(): every domain, then the
  * host.  -1 with EBUSY while handles on it are open (close them first),
  * EINVAL for the process's host (it lives until exit).  NULL: 0.
@@ -90,6 +104,9 @@ claimset_host *claimset_process_host(void);
 /* Canonical topology text of the host (as snprintf: the length it needed,
  * output truncated to len).  -1, EINVAL for a NULL host. */
 int claimset_host_topology(claimset_host *host, char *buf, size_t len);
+/* The host's topology as a struct (node sizes, CPUs, distances): 0, or
+ * -1 with EINVAL for a NULL host or t. */
+int claimset_host_get_topology(claimset_host *host, struct claimset_topology *t);
 
 /*
  * Run the invariant checker (every accounting rule of the design, page

@@ -19,7 +19,7 @@
 #include <string.h>
 
 #include "sim/sim_private.h"
-#include "sim_results.h"
+#include "sim/sim_results.h"
 
 /* ---- a synthetic run ---- */
 
@@ -43,12 +43,11 @@ static inline void ot_make_run(struct sim_run *run, unsigned int nr_nodes, unsig
     run->seed = 42;
     run->threads = 1;
     run->deterministic = 1;
-    run->nr_nodes = nr_nodes;
-    snprintf(run->topology, sizeof(run->topology), "%u x 4G", nr_nodes);
+    run->topo.nr_nodes = nr_nodes;
     for (unsigned int i = 0; i < nr_nodes; i++) {
-        run->node_pages[i] = 4 * OT_GIB_PAGES;
+        run->topo.node_pages[i] = 4 * OT_GIB_PAGES;
         for (unsigned int j = 0; j < nr_nodes; j++)
-            run->distance[i][j] = i == j ? 10 : 21;
+            run->topo.distance[i][j] = i == j ? 10 : 21;
     }
     snprintf(run->workload, sizeof(run->workload), "%u VMs of 1 GiB, 2 vCPUs, node-bound", nr_vms);
     run->nr_policies = 3;
@@ -108,7 +107,7 @@ static inline void ot_make_run(struct sim_run *run, unsigned int nr_nodes, unsig
             for (unsigned int n = 0; n < nr_nodes; n++) {
                 uint64_t used = (uint64_t)(frac * (double)(3 * OT_GIB_PAGES) * (n + 1) / nr_nodes);
 
-                smp->node_free[n] = run->node_pages[n] - used;
+                smp->node_free[n] = run->topo.node_pages[n] - used;
                 /* Claims rise first, then drain as memory is populated. */
                 smp->node_claimed[n] =
                     k == 2 ? 0 : (uint64_t)((1 - frac) * frac * (n + 2) * OT_GIB_PAGES / (k + 1));

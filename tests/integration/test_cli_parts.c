@@ -62,8 +62,8 @@ static uint64_t size_ok(const char *s)
     char err[CLI_ERR_LEN] = "";
     uint64_t pages = 0xdeadbeef;
 
-    if (cli_parse_size(s, &pages, err, sizeof(err)))
-        test_fail(__FILE__, __LINE__, "cli_parse_size(\"%s\") failed: %s", s, err);
+    if (topo_parse_size(s, &pages, err, sizeof(err)))
+        test_fail(__FILE__, __LINE__, "topo_parse_size(\"%s\") failed: %s", s, err);
     return pages;
 }
 
@@ -73,7 +73,7 @@ static const char *size_err(const char *s, char *err, size_t len)
     uint64_t pages = 77;
 
     err[0] = '\0';
-    if (!cli_parse_size(s, &pages, err, len))
+    if (!topo_parse_size(s, &pages, err, len))
         snprintf(err, len, "accepted as %llu pages", (unsigned long long)pages);
     else if (pages != 77)
         snprintf(err, len, "changed the output on failure");
@@ -97,6 +97,8 @@ TEST(cli_size_units_and_page_counts)
     EXPECT_EQ(size_ok("8192"), 2);
     EXPECT_EQ(size_ok("0"), 0);
     EXPECT_EQ(size_ok("1024pages"), 1024);
+    EXPECT_EQ(size_ok(".5M"), 128);
+    EXPECT_EQ(size_ok("4096."), 1);
     EXPECT_EQ(size_ok("1page"), 1);
     EXPECT_EQ(size_ok("7 Pages"), 7);
     EXPECT_EQ(size_ok("18446744073709551615pages"), UINT64_MAX);
@@ -124,8 +126,11 @@ TEST(cli_size_refusals_name_the_value)
                  "'' is not a size (examples: 4GiB, 512M, 1024pages, 8192)");
     EXPECT_STREQ(size_err("G", err, sizeof(err)),
                  "'G' is not a size (examples: 4GiB, 512M, 1024pages, 8192)");
-    EXPECT_STREQ(size_err("1.", err, sizeof(err)),
-                 "'1.' is not a size (examples: 4GiB, 512M, 1024pages, 8192)");
+    /* The number form is the topology grammar's (one size grammar): a
+     * point may have digits on one side only, so "1." is one byte. */
+    EXPECT_STREQ(size_err("1.", err, sizeof(err)), "'1.' is not a whole number of 4 KiB pages");
+    EXPECT_STREQ(size_err(".", err, sizeof(err)),
+                 "'.' is not a size (examples: 4GiB, 512M, 1024pages, 8192)");
     EXPECT_STREQ(size_err("-4G", err, sizeof(err)),
                  "'-4G' is not a size (examples: 4GiB, 512M, 1024pages, 8192)");
 }
@@ -149,12 +154,12 @@ TEST(cli_size_formats)
     EXPECT_STREQ(cs_human_size(UINT64_MAX, buf, sizeof(buf)), "65535.99 EiB");
     /* Cut to the buffer, always terminated. */
     EXPECT_STREQ(cs_human_size(4095, buf, 5), "15.9");
-    EXPECT_STREQ(cli_fmt_pages(1, buf, sizeof(buf)), "1 page (4 KiB)");
-    EXPECT_STREQ(cli_fmt_pages(1024, buf, sizeof(buf)), "1024 pages (4 MiB)");
-    EXPECT_STREQ(cli_fmt_size_token(0, buf, sizeof(buf)), "0");
-    EXPECT_STREQ(cli_fmt_size_token(384, buf, sizeof(buf)), "1536KiB");
-    EXPECT_STREQ(cli_fmt_size_token(3 * PAGES_PER_GIB / 2, buf, sizeof(buf)), "1536MiB");
-    EXPECT_STREQ(cli_fmt_size_token(1ULL << 28, buf, sizeof(buf)), "1TiB");
+    EXPECT_STREQ(cs_fmt_pages(1, buf, sizeof(buf)), "1 page (4 KiB)");
+    EXPECT_STREQ(cs_fmt_pages(1024, buf, sizeof(buf)), "1024 pages (4 MiB)");
+    EXPECT_STREQ(topo_size_token(0, buf, sizeof(buf)), "0");
+    EXPECT_STREQ(topo_size_token(384, buf, sizeof(buf)), "1536KiB");
+    EXPECT_STREQ(topo_size_token(3 * PAGES_PER_GIB / 2, buf, sizeof(buf)), "1536MiB");
+    EXPECT_STREQ(topo_size_token(1ULL << 28, buf, sizeof(buf)), "1TiB");
 }
 
 /* What a shown size says, in KiB: "63.99 GiB" -> 63.99 * 2^20, and the
@@ -231,8 +236,8 @@ TEST(cli_size_token_reads_back_random)
 
         if (test_rng_below(&rng, 2))
             pages <<= test_rng_below(&rng, 30);
-        cli_fmt_size_token(pages, buf, sizeof(buf));
-        if (cli_parse_size(buf, &back, err, sizeof(err)) || back != pages) {
+        topo_size_token(pages, buf, sizeof(buf));
+        if (topo_parse_size(buf, &back, err, sizeof(err)) || back != pages) {
             test_fail(__FILE__, __LINE__, "%llu pages -> '%s' -> %llu (%s)",
                       (unsigned long long)pages, buf, (unsigned long long)back, err);
             return;
@@ -245,26 +250,26 @@ TEST(cli_integers)
     char err[CLI_ERR_LEN];
     uint64_t v = 0;
 
-    EXPECT_EQ(cli_parse_u64("0x10", &v, err, sizeof(err)), 0);
+    EXPECT_EQ(cs_parse_u64("0x10", &v, err, sizeof(err)), 0);
     EXPECT_EQ(v, 16);
-    EXPECT_EQ(cli_parse_u64("18446744073709551615", &v, err, sizeof(err)), 0);
+    EXPECT_EQ(cs_parse_u64("18446744073709551615", &v, err, sizeof(err)), 0);
     EXPECT_EQ(v, UINT64_MAX);
-    EXPECT_EQ(cli_parse_u64("18446744073709551616", &v, err, sizeof(err)), -1);
+    EXPECT_EQ(cs_parse_u64("18446744073709551616", &v, err, sizeof(err)), -1);
     EXPECT_STREQ(err, "'18446744073709551616' is too large");
-    EXPECT_EQ(cli_parse_u64("-1", &v, err, sizeof(err)), -1);
+    EXPECT_EQ(cs_parse_u64("-1", &v, err, sizeof(err)), -1);
     EXPECT_STREQ(err, "'-1' is not an integer");
-    EXPECT_EQ(cli_parse_u64(" 1", &v, err, sizeof(err)), -1);
-    EXPECT_EQ(cli_parse_u64("0x", &v, err, sizeof(err)), -1);
-    EXPECT_EQ(cli_parse_u64("", &v, err, sizeof(err)), -1);
+    EXPECT_EQ(cs_parse_u64(" 1", &v, err, sizeof(err)), -1);
+    EXPECT_EQ(cs_parse_u64("0x", &v, err, sizeof(err)), -1);
+    EXPECT_EQ(cs_parse_u64("", &v, err, sizeof(err)), -1);
     EXPECT_EQ(v, UINT64_MAX); /* untouched by the failures */
 
-    EXPECT_EQ(cli_parse_range("0", 1, 8, &v, err, sizeof(err)), -1);
+    EXPECT_EQ(cs_parse_range("0", 1, 8, &v, err, sizeof(err)), -1);
     EXPECT_STREQ(err, "'0' is not a positive integer");
-    EXPECT_EQ(cli_parse_range("x", 1, 8, &v, err, sizeof(err)), -1);
+    EXPECT_EQ(cs_parse_range("x", 1, 8, &v, err, sizeof(err)), -1);
     EXPECT_STREQ(err, "'x' is not a positive integer");
-    EXPECT_EQ(cli_parse_range("9", 1, 8, &v, err, sizeof(err)), -1);
+    EXPECT_EQ(cs_parse_range("9", 1, 8, &v, err, sizeof(err)), -1);
     EXPECT_STREQ(err, "'9' is out of range (1..8)");
-    EXPECT_EQ(cli_parse_range("8", 1, 8, &v, err, sizeof(err)), 0);
+    EXPECT_EQ(cs_parse_range("8", 1, 8, &v, err, sizeof(err)), 0);
     EXPECT_EQ(v, 8);
 }
 
@@ -388,7 +393,7 @@ TEST(cli_usage_errors_are_one_line_naming_the_argument)
 TEST(cli_common_options_apply)
 {
     char *argv[] = {"cmd", "--seed", "0x2a", "--threads=8", "--topology", "16M,16M", "--json"};
-    struct cli_topology *ct = malloc(sizeof(*ct));
+    struct topo_resolved *ct = malloc(sizeof(*ct));
     struct cli_common c;
     struct cli_parser p;
     const char *val;
@@ -429,27 +434,27 @@ static void write_file(const char *path, const char *text)
 
 TEST(cli_topology_sources)
 {
-    struct cli_topology *ct = malloc(sizeof(*ct));
+    struct topo_resolved *ct = malloc(sizeof(*ct));
     char dir[] = "/tmp/cli-topo-XXXXXX", path[256], err[CLI_ERR_LEN];
 
     ASSERT_TRUE(ct != NULL);
     ASSERT_TRUE(mkdtemp(dir) != NULL);
 
-    ASSERT_EQ(cli_topology_resolve("default", NULL, ct, err, sizeof(err)), 0);
-    EXPECT_STREQ(ct->text, TOPOLOGY_DEFAULT_TEXT);
+    ASSERT_EQ(topo_resolve("default", NULL, ct, err, sizeof(err)), 0);
+    EXPECT_STREQ(ct->text, CLAIMSET_TOPOLOGY_DEFAULT_TEXT);
     EXPECT_STREQ(ct->source, "built-in default");
-    EXPECT_EQ(ct->t.node_cpus[3], TOPOLOGY_DEFAULT_CPUS);
+    EXPECT_EQ(ct->t.node_cpus[3], CLAIMSET_TOPOLOGY_DEFAULT_CPUS);
 
-    ASSERT_EQ(cli_topology_resolve("1G, 2G ;distances=10,30,30,10", NULL, ct, err, sizeof(err)), 0);
+    ASSERT_EQ(topo_resolve("1G, 2G ;distances=10,30,30,10", NULL, ct, err, sizeof(err)), 0);
     EXPECT_STREQ(ct->text, "1GiB,2GiB;distances=10,30,30,10");
 
     /* A file: comments and line breaks; relative to base_dir. */
     snprintf(path, sizeof(path), "%s/h.topo", dir);
     write_file(path, "# two nodes\n8M,   # first\n 4M\n;distances=\n10,15,\n15,10 # end");
-    ASSERT_EQ(cli_topology_resolve(path, NULL, ct, err, sizeof(err)), 0);
+    ASSERT_EQ(topo_resolve(path, NULL, ct, err, sizeof(err)), 0);
     EXPECT_STREQ(ct->text, "8MiB,4MiB;distances=10,15,15,10");
     EXPECT_CONTAINS(ct->source, "h.topo");
-    ASSERT_EQ(cli_topology_resolve("h.topo", dir, ct, err, sizeof(err)), 0);
+    ASSERT_EQ(topo_resolve("h.topo", dir, ct, err, sizeof(err)), 0);
     EXPECT_STREQ(ct->text, "8MiB,4MiB;distances=10,15,15,10");
 
     /* A fake sysfs tree: CPUs come with it. */
@@ -467,7 +472,7 @@ TEST(cli_topology_sources)
     strcpy(strrchr(path, '/'), "/distance");
     write_file(path, "10\n");
     snprintf(path, sizeof(path), "host:%s/sys", dir);
-    ASSERT_EQ(cli_topology_resolve(path, NULL, ct, err, sizeof(err)), 0);
+    ASSERT_EQ(topo_resolve(path, NULL, ct, err, sizeof(err)), 0);
     EXPECT_STREQ(ct->text, "64MiB;distances=10");
     EXPECT_EQ(ct->t.node_cpus[0], 4);
 
@@ -478,7 +483,7 @@ TEST(cli_topology_sources)
  * path: a file named "16M" does not turn --topology 16M into a file. */
 TEST(cli_topology_grammar_before_a_file_of_that_name)
 {
-    struct cli_topology *ct = malloc(sizeof(*ct));
+    struct topo_resolved *ct = malloc(sizeof(*ct));
     char dir[] = "/tmp/cli-topo-XXXXXX", path[256], err[CLI_ERR_LEN];
 
     ASSERT_TRUE(ct != NULL);
@@ -488,17 +493,17 @@ TEST(cli_topology_grammar_before_a_file_of_that_name)
     snprintf(path, sizeof(path), "%s/two", dir);
     write_file(path, "8M,8M\n");
 
-    ASSERT_EQ(cli_topology_resolve("16M", dir, ct, err, sizeof(err)), 0);
+    ASSERT_EQ(topo_resolve("16M", dir, ct, err, sizeof(err)), 0);
     EXPECT_STREQ(ct->text, "16MiB;distances=10");
     EXPECT_STREQ(ct->source, "as given");
     /* Named as a path, it is the file. */
-    ASSERT_EQ(cli_topology_resolve("./16M", dir, ct, err, sizeof(err)), 0);
+    ASSERT_EQ(topo_resolve("./16M", dir, ct, err, sizeof(err)), 0);
     EXPECT_STREQ(ct->text, "4MiB,4MiB;distances=10,20,20,10");
     snprintf(path, sizeof(path), "%s/16M", dir);
-    ASSERT_EQ(cli_topology_resolve(path, NULL, ct, err, sizeof(err)), 0);
+    ASSERT_EQ(topo_resolve(path, NULL, ct, err, sizeof(err)), 0);
     EXPECT_STREQ(ct->text, "4MiB,4MiB;distances=10,20,20,10");
     /* No topology: the file. */
-    ASSERT_EQ(cli_topology_resolve("two", dir, ct, err, sizeof(err)), 0);
+    ASSERT_EQ(topo_resolve("two", dir, ct, err, sizeof(err)), 0);
     EXPECT_STREQ(ct->text, "8MiB,8MiB;distances=10,20,20,10");
     unlink(path);
     snprintf(path, sizeof(path), "%s/two", dir);
@@ -511,7 +516,7 @@ TEST(cli_topology_grammar_before_a_file_of_that_name)
  * at fault; comments do not move them. */
 TEST(cli_topology_file_errors_name_line_and_column)
 {
-    struct cli_topology *ct = malloc(sizeof(*ct));
+    struct topo_resolved *ct = malloc(sizeof(*ct));
     char dir[] = "/tmp/cli-topo-XXXXXX", path[256], want[512], err[CLI_ERR_LEN];
 
     ASSERT_TRUE(ct != NULL);
@@ -519,18 +524,18 @@ TEST(cli_topology_file_errors_name_line_and_column)
     snprintf(path, sizeof(path), "%s/bad.topo", dir);
     /* The comma after the second node is missing. */
     write_file(path, "# three nodes\n16M,   # zero\n16M     # one\n16M\n");
-    EXPECT_EQ(cli_topology_resolve(path, NULL, ct, err, sizeof(err)), -1);
+    EXPECT_EQ(topo_resolve(path, NULL, ct, err, sizeof(err)), -1);
     snprintf(want, sizeof(want), "%s:4:1: node 1: a ',' is missing before '16M'", path);
     EXPECT_STREQ(err, want);
 
     write_file(path, "1G,1G\n;distances=\n10, 20,\n20, 1O\n");
-    EXPECT_EQ(cli_topology_resolve(path, NULL, ct, err, sizeof(err)), -1);
+    EXPECT_EQ(topo_resolve(path, NULL, ct, err, sizeof(err)), -1);
     snprintf(want, sizeof(want),
              "%s:4:5: distances: value '1O' at position 4 (row 1 column 1) is not a number", path);
     EXPECT_STREQ(err, want);
     /* No one token to point at: the file alone. */
     write_file(path, "# nothing\n");
-    EXPECT_EQ(cli_topology_resolve(path, NULL, ct, err, sizeof(err)), -1);
+    EXPECT_EQ(topo_resolve(path, NULL, ct, err, sizeof(err)), -1);
     snprintf(want, sizeof(want), "%s: empty topology", path);
     EXPECT_CONTAINS(err, want);
     unlink(path);
@@ -562,52 +567,52 @@ TEST(cli_quotes_are_bounded)
     /* A value parser's message keeps its reason whatever the input. */
     memset(big, '1', sizeof(big) - 1);
     big[sizeof(big) - 1] = '\0';
-    EXPECT_EQ(cli_parse_u64(big, &v, err, sizeof(err)), -1);
+    EXPECT_EQ(cs_parse_u64(big, &v, err, sizeof(err)), -1);
     EXPECT_STREQ(err, "'111111111111111111111111111111111111111111111...' (100000 characters) "
                       "is too large");
-    EXPECT_EQ(cli_parse_size(big, &v, err, sizeof(err)), -1);
+    EXPECT_EQ(topo_parse_size(big, &v, err, sizeof(err)), -1);
     EXPECT_CONTAINS(err, "(100000 characters) is too large");
 }
 
 TEST(cli_topology_refusals)
 {
-    struct cli_topology *ct = malloc(sizeof(*ct));
+    struct topo_resolved *ct = malloc(sizeof(*ct));
     char err[CLI_ERR_LEN];
 
     ASSERT_TRUE(ct != NULL);
-    EXPECT_EQ(cli_topology_resolve("4G,4GB", NULL, ct, err, sizeof(err)), -1);
+    EXPECT_EQ(topo_resolve("4G,4GB", NULL, ct, err, sizeof(err)), -1);
     EXPECT_CONTAINS(err, "'GB'");
-    EXPECT_EQ(cli_topology_resolve("nosuchthing", NULL, ct, err, sizeof(err)), -1);
+    EXPECT_EQ(topo_resolve("nosuchthing", NULL, ct, err, sizeof(err)), -1);
     EXPECT_STREQ(err, "'nosuchthing' is not a file, 'host', 'default' or a topology such as "
                       "'4GiB,4GiB'");
-    EXPECT_EQ(cli_topology_resolve("./missing.topo", NULL, ct, err, sizeof(err)), -1);
+    EXPECT_EQ(topo_resolve("./missing.topo", NULL, ct, err, sizeof(err)), -1);
     EXPECT_STREQ(err, "cannot open './missing.topo': No such file or directory");
-    EXPECT_EQ(cli_topology_resolve("host:/nonexistent", NULL, ct, err, sizeof(err)), -1);
+    EXPECT_EQ(topo_resolve("host:/nonexistent", NULL, ct, err, sizeof(err)), -1);
     EXPECT_CONTAINS(err, "host: ");
-    EXPECT_EQ(cli_topology_resolve("", NULL, ct, err, sizeof(err)), -1);
+    EXPECT_EQ(topo_resolve("", NULL, ct, err, sizeof(err)), -1);
     free(ct);
 }
 
-TEST(cli_topology_from_environment)
+TEST(topo_from_environment)
 {
-    struct cli_topology *ct = malloc(sizeof(*ct));
+    struct topo_resolved *ct = malloc(sizeof(*ct));
     char err[CLI_ERR_LEN];
 
     ASSERT_TRUE(ct != NULL);
     unsetenv("CLAIMSET_TOPOLOGY");
-    ASSERT_EQ(cli_topology_from_env(ct, err, sizeof(err)), 0);
-    EXPECT_STREQ(ct->text, TOPOLOGY_DEFAULT_TEXT);
+    ASSERT_EQ(topo_from_env(ct, err, sizeof(err)), 0);
+    EXPECT_STREQ(ct->text, CLAIMSET_TOPOLOGY_DEFAULT_TEXT);
     setenv("CLAIMSET_TOPOLOGY", "2G,2G,2G", 1);
-    ASSERT_EQ(cli_topology_from_env(ct, err, sizeof(err)), 0);
+    ASSERT_EQ(topo_from_env(ct, err, sizeof(err)), 0);
     EXPECT_STREQ(ct->text, "2GiB,2GiB,2GiB;distances=10,20,20,20,10,20,20,20,10");
     EXPECT_STREQ(ct->source, "CLAIMSET_TOPOLOGY");
     setenv("CLAIMSET_TOPOLOGY", "2X", 1);
-    EXPECT_EQ(cli_topology_from_env(ct, err, sizeof(err)), -1);
+    EXPECT_EQ(topo_from_env(ct, err, sizeof(err)), -1);
     EXPECT_CONTAINS(err, "'X'");
     /* Set but empty: unset, as the library takes it. */
     setenv("CLAIMSET_TOPOLOGY", "", 1);
-    ASSERT_EQ(cli_topology_from_env(ct, err, sizeof(err)), 0);
-    EXPECT_STREQ(ct->text, TOPOLOGY_DEFAULT_TEXT);
+    ASSERT_EQ(topo_from_env(ct, err, sizeof(err)), 0);
+    EXPECT_STREQ(ct->text, CLAIMSET_TOPOLOGY_DEFAULT_TEXT);
     EXPECT_STREQ(ct->source, "built-in default");
     free(ct);
 }
@@ -616,7 +621,7 @@ TEST(cli_topology_comment_stripping)
 {
     char text[] = "1G,#x\n2G # y\n#z";
 
-    cli_topology_strip_comments(text);
+    topo_strip_comments(text);
     /* Blanked, not removed: lines and columns stay where they were. */
     EXPECT_STREQ(text, "1G,  \n2G    \n  ");
 }
@@ -846,7 +851,7 @@ struct run_out {
 
 static void run_text(const char *text, bool verbose, struct run_out *r)
 {
-    struct cli_topology *ct = malloc(sizeof(*ct));
+    struct topo_resolved *ct = malloc(sizeof(*ct));
     struct scenario *s = NULL;
     char err[CLI_ERR_LEN];
     FILE *out = open_memstream(&r->out, &r->out_len);
@@ -858,7 +863,7 @@ static void run_text(const char *text, bool verbose, struct run_out *r)
         test_fail(__FILE__, __LINE__, "setup failed: %s", err);
     } else {
         if (!s->has_host)
-            cli_topology_resolve("16M,16M", NULL, ct, err, sizeof(err));
+            topo_resolve("16M,16M", NULL, ct, err, sizeof(err));
         r->rc = scenario_run(s, s->has_host ? s->host : ct, &opts, &r->sum, err, sizeof(err));
     }
     if (out)
@@ -1082,13 +1087,13 @@ TEST(scenario_random_text_never_crashes)
         "b",
     };
     const size_t nr_words = sizeof(words) / sizeof(words[0]);
-    struct cli_topology *ct = malloc(sizeof(*ct));
+    struct topo_resolved *ct = malloc(sizeof(*ct));
     struct test_rng rng;
     char text[2048], err[CLI_ERR_LEN];
     unsigned int parsed = 0, refused = 0;
 
     ASSERT_TRUE(ct != NULL);
-    ASSERT_EQ(cli_topology_resolve("8M,8M", NULL, ct, err, sizeof(err)), 0);
+    ASSERT_EQ(topo_resolve("8M,8M", NULL, ct, err, sizeof(err)), 0);
     test_rng_init(&rng, test_seed());
     for (int iter = 0; iter < 1500; iter++) {
         size_t len = 0;

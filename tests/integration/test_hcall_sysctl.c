@@ -136,9 +136,9 @@ TEST(physinfo_reports_host_memory_and_claims)
     EXPECT_EQ(pi->nr_nodes, 3u);
     EXPECT_EQ(pi->max_node_id, 2u);
     EXPECT_EQ(pi->threads_per_core, 1u);
-    EXPECT_EQ(pi->cores_per_socket, (uint32_t)TOPOLOGY_DEFAULT_CPUS);
-    EXPECT_EQ(pi->nr_cpus, 3u * TOPOLOGY_DEFAULT_CPUS);
-    EXPECT_EQ(pi->max_cpu_id, 3u * TOPOLOGY_DEFAULT_CPUS - 1);
+    EXPECT_EQ(pi->cores_per_socket, (uint32_t)CLAIMSET_TOPOLOGY_DEFAULT_CPUS);
+    EXPECT_EQ(pi->nr_cpus, 3u * CLAIMSET_TOPOLOGY_DEFAULT_CPUS);
+    EXPECT_EQ(pi->max_cpu_id, 3u * CLAIMSET_TOPOLOGY_DEFAULT_CPUS - 1);
     EXPECT_GT(pi->cpu_khz, 0u);
     EXPECT_EQ(pi->pad, 0u);
     /* A sysctl the hypervisor cannot write back. */

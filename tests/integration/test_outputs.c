@@ -56,7 +56,7 @@ TEST(table_has_header_rows_and_aligned_columns)
     ot_make_run(&run, 2, 16, 20);
     ASSERT_EQ(ot_capture(out_table, &run, &out, &len), 0);
     EXPECT_CONTAINS(out, "claimset storm");
-    EXPECT_CONTAINS(out, "topology:  2 x 4G");
+    EXPECT_CONTAINS(out, "topology:  4GiB,4GiB;distances=10,21,21,10\n");
     EXPECT_CONTAINS(out, "seed:      42");
     EXPECT_CONTAINS(out, "threads:   1 (deterministic");
     EXPECT_CONTAINS(out, "workload:  16 VMs of 1 GiB");
@@ -653,11 +653,11 @@ TEST(bad_runs_are_refused_before_writing)
         free(out);
         run.nr_policies = 3;
 
-        run.nr_nodes = SIM_MAX_NODES + 1;
+        run.topo.nr_nodes = SIM_MAX_NODES + 1;
         EXPECT_EQ(ot_capture(writers[w], &run, &out, &len), -1);
         EXPECT_EQ(len, 0u);
         free(out);
-        run.nr_nodes = 2;
+        run.topo.nr_nodes = 2;
 
         run.policies[1].vms = NULL; /* count without an array */
         EXPECT_EQ(ot_capture(writers[w], &run, &out, &len), -1);

@@ -58,16 +58,15 @@ static void odd_run(struct test_rng *r, struct sim_run *run)
 {
     memset(run, 0, sizeof(*run));
     odd_text(r, run->command, sizeof(run->command));
-    odd_text(r, run->topology, sizeof(run->topology));
     odd_text(r, run->workload, sizeof(run->workload));
     run->seed = odd_u64(r);
     run->threads = (unsigned int)odd_u64(r);
     run->deterministic = (int)test_rng_below(r, 2);
-    run->nr_nodes = (unsigned int)test_rng_below(r, SIM_MAX_NODES + 1);
-    for (unsigned int i = 0; i < run->nr_nodes; i++) {
-        run->node_pages[i] = odd_u64(r);
-        for (unsigned int j = 0; j < run->nr_nodes; j++)
-            run->distance[i][j] = (uint32_t)odd_u64(r);
+    run->topo.nr_nodes = (unsigned int)test_rng_below(r, SIM_MAX_NODES + 1);
+    for (unsigned int i = 0; i < run->topo.nr_nodes; i++) {
+        run->topo.node_pages[i] = odd_u64(r);
+        for (unsigned int j = 0; j < run->topo.nr_nodes; j++)
+            run->topo.distance[i][j] = (uint8_t)odd_u64(r);
     }
     run->nr_policies = (unsigned int)test_rng_below(r, SIM_MAX_POLICIES + 1);
     for (unsigned int k = 0; k < run->nr_policies; k++) {
@@ -101,14 +100,14 @@ static void odd_run(struct test_rng *r, struct sim_run *run)
             vm->access_cost = odd_double(r);
             vm->start = odd_double(r);
             vm->seconds = odd_double(r);
-            for (unsigned int n = 0; n < run->nr_nodes; n++)
+            for (unsigned int n = 0; n < run->topo.nr_nodes; n++)
                 vm->node_pages[n] = odd_u64(r);
         }
         p->nr_samples = test_rng_below(r, 30);
         p->samples = calloc(p->nr_samples + 1, sizeof(*p->samples));
         for (size_t s = 0; s < p->nr_samples; s++) {
             p->samples[s].t = odd_double(r);
-            for (unsigned int n = 0; n < run->nr_nodes; n++) {
+            for (unsigned int n = 0; n < run->topo.nr_nodes; n++) {
                 p->samples[s].node_free[n] = odd_u64(r);
                 p->samples[s].node_claimed[n] = odd_u64(r);
             }
@@ -176,7 +175,7 @@ TEST(odd_runs_give_well_formed_output)
         ASSERT_EQ(ot_capture(out_csv_vms, &run, &out, &len), 0);
         ASSERT_TRUE(ot_csv_parse(out, len, csv));
         for (size_t i = 0; i < csv->rows; i++)
-            EXPECT_EQ(csv->fields[i], 17u + run.nr_nodes);
+            EXPECT_EQ(csv->fields[i], 17u + run.topo.nr_nodes);
         ot_csv_free(csv);
         free(out);
 

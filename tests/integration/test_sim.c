@@ -15,14 +15,29 @@
 #include <claimset/claimset.h>
 #include <xenctrl.h>
 
+#include "out/out.h"
 #include "sim/sim.h"
 #include "sim/sim_private.h"
-#include "sim_results.h"
+#include "sim/sim_results.h"
 #include "test.h"
 
 #define TWO_NODES   "64M,64M;distances=10,21,21,10"
 #define FOUR_NODES  "64M,64M,64M,64M;distances=10,12,21,21,12,10,21,21,21,21,10,12,21,21,12,10"
 #define THREE_NODES "64M,64M,64M;distances=10,21,21,21,10,21,21,21,10"
+
+/* The simulator takes a parsed topology; tests write theirs as text.
+ * Each call fills its own slot (a run's config keeps the pointer). */
+static const struct claimset_topology *topo(const char *text)
+{
+    static struct claimset_topology slots[16];
+    static unsigned int next;
+    struct claimset_topology *t = &slots[next++ % 16];
+    char err[256];
+
+    if (claimset_topology_parse(text, t, err, sizeof(err)))
+        test_fail(__FILE__, __LINE__, "bad test topology '%s': %s", text, err);
+    return t;
+}
 
 static const char *const policy_names[] = {"none", "legacy", "single-node", "claim-sets",
                                            "claim-sets+global"};
@@ -69,7 +84,7 @@ static const struct sim_policy_result *policy(const struct sim_run *run, const c
 static void small_storm(struct sim_config *cfg)
 {
     sim_config_init(cfg, SIM_STORM);
-    cfg->topology = FOUR_NODES;
+    cfg->topology = topo(FOUR_NODES);
     cfg->seed = 7;
     cfg->check_level = CLAIMSET_CHECK_COUNTERS;
 }
@@ -244,7 +259,7 @@ static void expect_consistent(const struct sim_run *run)
             const struct sim_vm_result *vm = &p->vms[v];
             uint64_t sum = 0;
 
-            for (unsigned int n = 0; n < run->nr_nodes; n++)
+            for (unsigned int n = 0; n < run->topo.nr_nodes; n++)
                 sum += vm->node_pages[n];
             requested += vm->pages;
             EXPECT_GT(vm->hypercalls, 0u);
@@ -269,8 +284,8 @@ static void expect_consistent(const struct sim_run *run)
         for (size_t s = 0; s < p->nr_samples; s++) {
             if (s)
                 EXPECT_TRUE(p->samples[s].t >= p->samples[s - 1].t);
-            for (unsigned int n = 0; n < run->nr_nodes; n++)
-                EXPECT_LE(p->samples[s].node_free[n], run->node_pages[n]);
+            for (unsigned int n = 0; n < run->topo.nr_nodes; n++)
+                EXPECT_LE(p->samples[s].node_free[n], run->topo.node_pages[n]);
         }
     }
 }
@@ -285,9 +300,9 @@ TEST(every_policy_gets_the_same_workload_and_the_books_balance)
     ASSERT_TRUE(run);
     ASSERT_EQ(run->nr_policies, 5u);
     EXPECT_STREQ(run->command, "storm");
-    EXPECT_EQ(run->nr_nodes, 4u);
-    EXPECT_EQ(run->node_pages[3], 16384u);
-    EXPECT_EQ(run->distance[0][2], 21u);
+    EXPECT_EQ(run->topo.nr_nodes, 4u);
+    EXPECT_EQ(run->topo.node_pages[3], 16384u);
+    EXPECT_EQ(run->topo.distance[0][2], 21u);
     EXPECT_CONTAINS(run->workload, "4 ballooning guests");
     EXPECT_CONTAINS(run->workload, "8 frames offlined");
     EXPECT_GT(run->policies[0].nr_vms, 5u);
@@ -343,7 +358,7 @@ TEST(claim_sets_never_fail_late_nor_leave_their_plan)
 static void contention(struct sim_config *cfg)
 {
     sim_config_init(cfg, SIM_STORM);
-    cfg->topology = TWO_NODES;
+    cfg->topology = topo(TWO_NODES);
     cfg->nr_vms = 8;
     cfg->nr_classes = 1;
     cfg->classes[0] = (struct sim_size_class){.pages = 4096, .vcpus = 2, .weight = 1};
@@ -411,7 +426,8 @@ TEST(one_build_at_a_time_leaves_nothing_to_race)
 static void small_evacuate(struct sim_config *cfg)
 {
     sim_config_init(cfg, SIM_EVACUATE);
-    cfg->topology = "256M,256M,256M,256M;distances=10,12,21,21,12,10,21,21,21,21,10,12,21,21,12,10";
+    cfg->topology =
+        topo("256M,256M,256M,256M;distances=10,12,21,21,12,10,21,21,21,21,10,12,21,21,12,10");
     cfg->check_level = CLAIMSET_CHECK_COUNTERS;
 }
 
@@ -490,7 +506,7 @@ TEST(evacuate_fragmented_memory_forces_smaller_extents)
     struct sim_run *run;
 
     sim_config_init(&cfg, SIM_EVACUATE);
-    cfg.topology = "2G,2G";
+    cfg.topology = topo("2G,2G");
     cfg.check_level = CLAIMSET_CHECK_COUNTERS;
     cfg.policies[0] = SIM_POL_CLAIM_SETS;
     cfg.nr_policies = 1;
@@ -504,7 +520,7 @@ TEST(evacuate_fragmented_memory_forces_smaller_extents)
     run_done(run);
 
     /* No holes, and VMs with vnodes of 1 GiB and more: 1 GiB extents. */
-    cfg.topology = "4G,4G";
+    cfg.topology = topo("4G,4G");
     cfg.fill_pct = 30;
     cfg.fragment_pct = 0;
     run = run_ok(&cfg);
@@ -522,7 +538,7 @@ TEST(evacuate_a_vnode_no_node_holds_needs_the_host_wide_entry)
     /* One guest of 96 MiB in two 48 MiB vnodes; every node has less
      * than 48 MiB free, the host more than 96 MiB. */
     sim_config_init(&cfg, SIM_EVACUATE);
-    cfg.topology = THREE_NODES;
+    cfg.topology = topo(THREE_NODES);
     cfg.check_level = CLAIMSET_CHECK_COUNTERS;
     cfg.fill_pct = 30;
     cfg.nr_vms = 1;
@@ -566,7 +582,7 @@ TEST(threaded_runs_complete_and_balance)
     run_done(run);
 
     sim_config_init(&cfg, SIM_EVACUATE);
-    cfg.topology = "256M,256M";
+    cfg.topology = topo("256M,256M");
     cfg.threads = 4;
     cfg.balloons = 2;
     cfg.offline_frames = 16;
@@ -596,7 +612,7 @@ TEST(offlining_half_way_takes_frames_out_of_every_host)
         const struct sim_sample *first = &p->samples[0], *last = &p->samples[p->nr_samples - 1];
         uint64_t f0 = 0, f1 = 0;
 
-        for (unsigned int n = 0; n < run->nr_nodes; n++) {
+        for (unsigned int n = 0; n < run->topo.nr_nodes; n++) {
             f0 += first->node_free[n];
             f1 += last->node_free[n];
         }
@@ -605,7 +621,7 @@ TEST(offlining_half_way_takes_frames_out_of_every_host)
          * there recalls claims, and the run reports how much. */
         EXPECT_GT(p->claims_recalled, 0u);
         /* Nothing is claimed once every build is done. */
-        for (unsigned int n = 0; n < run->nr_nodes; n++)
+        for (unsigned int n = 0; n < run->topo.nr_nodes; n++)
             EXPECT_EQ(last->node_claimed[n], 0u);
     }
     expect_consistent(run);
@@ -619,10 +635,10 @@ static struct sim_host_info two_node_info(void)
     struct sim_host_info h;
 
     memset(&h, 0, sizeof(h));
-    h.nr_nodes = 2;
-    h.node_pages[0] = h.node_pages[1] = 1000;
-    h.distance[0][0] = h.distance[1][1] = 10;
-    h.distance[0][1] = h.distance[1][0] = 20;
+    h.topo.nr_nodes = 2;
+    h.topo.node_pages[0] = h.topo.node_pages[1] = 1000;
+    h.topo.distance[0][0] = h.topo.distance[1][1] = 10;
+    h.topo.distance[0][1] = h.topo.distance[1][0] = 20;
     return h;
 }
 
@@ -751,6 +767,7 @@ TEST(a_ballooning_guest_stays_within_its_range_and_its_books)
 TEST(bad_configurations_are_refused_before_anything_runs)
 {
     struct sim_run run;
+    struct claimset_topology bad;
     struct sim_config cfg;
     char err[SIM_ERR_LEN];
 
@@ -780,10 +797,13 @@ TEST(bad_configurations_are_refused_before_anything_runs)
     EXPECT_CONTAINS(err, "--size-mix");
 
     small_storm(&cfg);
-    cfg.topology = "4G,4X";
+    /* A topology filled in by hand is checked as the parser checks. */
+    bad = *topo("4G,4G");
+    bad.distance[0][1] = 5;
+    cfg.topology = &bad;
     EXPECT_EQ(sim_run(&cfg, &run, err, sizeof(err)), -1);
     EXPECT_EQ(errno, EINVAL);
-    EXPECT_CONTAINS(err, "4X");
+    EXPECT_CONTAINS(err, "row 0 column 1 is 5");
 
     EXPECT_EQ(sim_run(NULL, &run, err, sizeof(err)), -1);
 }

@@ -82,11 +82,14 @@ static void totals_by_key(const struct totals *t, uint64_t *v)
 static struct sim_run *small_storm_run(void)
 {
     struct sim_run *run = calloc(1, sizeof(*run));
+    struct claimset_topology topo;
     struct sim_config cfg;
     char err[SIM_ERR_LEN];
 
     sim_config_init(&cfg, SIM_STORM);
-    cfg.topology = "16M,16M,16M,16M";
+    if (claimset_topology_parse("16M,16M,16M,16M", &topo, err, sizeof(err)))
+        test_fail(__FILE__, __LINE__, "topology: %s", err);
+    cfg.topology = &topo;
     cfg.seed = 1;
     cfg.check_level = CLAIMSET_CHECK_COUNTERS;
     if (!run || sim_run(&cfg, run, err, sizeof(err))) {

@@ -3,19 +3,35 @@
 
 #include "hvtest.h"
 
+bool hvt_topology(const char *text, struct hvctl_layout *layout)
+{
+    struct claimset_topology t;
+    char err[256];
+
+    if (claimset_topology_parse(text, &t, err, sizeof(err)) || xc_topology_to_layout(&t, layout)) {
+        test_fail(__FILE__, __LINE__, "bad test topology '%s': %s", text, err);
+        return false;
+    }
+    return true;
+}
+
+uint64_t hvt_topology_pages(const struct hvctl_layout *l)
+{
+    uint64_t sum = 0;
+
+    for (unsigned int n = 0; n < l->nr_nodes; n++)
+        sum += l->node_pages[n];
+    return sum;
+}
+
 struct host *hvt_host_cfg(const char *topology, const struct host_config *cfg)
 {
     struct hvctl_layout layout;
-    struct topology t;
     struct host *h = NULL;
-    char err[256];
     int rc;
 
-    if (topology_parse(topology, &t, err, sizeof(err))) {
-        test_fail(__FILE__, __LINE__, "bad test topology '%s': %s", topology, err);
+    if (!hvt_topology(topology, &layout))
         return NULL;
-    }
-    hv_layout_of(&t, &layout);
     rc = host_create(&layout, cfg, &h);
     if (rc) {
         test_fail(__FILE__, __LINE__, "host_create('%s') = %d", topology, rc);
@@ -27,15 +43,12 @@ struct host *hvt_host_cfg(const char *topology, const struct host_config *cfg)
 struct host *hvt_host(const char *topology)
 {
     struct host_config cfg;
-    struct topology t;
-    char err[256];
+    struct hvctl_layout t;
 
-    if (topology_parse(topology, &t, err, sizeof(err))) {
-        test_fail(__FILE__, __LINE__, "bad test topology '%s': %s", topology, err);
+    if (!hvt_topology(topology, &t))
         return NULL;
-    }
-    host_config_default(&cfg, topology_total_pages(&t));
-    if (cfg.check_level < CHECK_DEEP && topology_total_pages(&t) <= HOST_DEEP_CHECK_PAGES)
+    host_config_default(&cfg, hvt_topology_pages(&t));
+    if (cfg.check_level < CHECK_DEEP && hvt_topology_pages(&t) <= HOST_DEEP_CHECK_PAGES)
         cfg.check_level = CHECK_DEEP;
     return hvt_host_cfg(topology, &cfg);
 }

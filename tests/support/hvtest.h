@@ -11,10 +11,8 @@
 #include <hv/domain.h>
 #include <hv/heap.h>
 #include <hv/host.h>
-#include <hv/topology.h>
 
-#include "hvlayout.h"
-
+#include "libxc/xc_topology.h"
 #include "test.h"
 
 #define MiB_PAGES(n) ((unsigned long)(n) << (20 - PAGE_SHIFT))
@@ -25,6 +23,11 @@
 /* A host from CLAIMSET_TOPOLOGY-style text, checked deeply after every
  * mutating call (the hosts in unit tests are small). */
 struct host *hvt_host(const char *topology);
+/* Topology text (the toolstack grammar) as the core's host layout; a test
+ * failure and false when it does not parse. */
+bool hvt_topology(const char *text, struct hvctl_layout *layout);
+uint64_t hvt_topology_pages(const struct hvctl_layout *l);
+
 struct host *hvt_host_cfg(const char *topology, const struct host_config *cfg);
 
 /* Create a domain (fresh id) with max_pages set; returns a referenced

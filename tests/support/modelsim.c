@@ -43,7 +43,7 @@ void ms_describe(struct ms_sim *s, const char *fmt, ...)
 bool ms_init(struct ms_sim *s, uint64_t seed, const char *topo)
 {
     struct host_config cfg;
-    struct topology t;
+    struct claimset_topology t;
     unsigned long frames[MAX_NUMNODES];
     char err[128];
 
@@ -65,9 +65,10 @@ bool ms_init(struct ms_sim *s, uint64_t seed, const char *topo)
                 (size_t)snprintf(s->topo + len, sizeof(s->topo) - len, "%s%luK", n ? "," : "", kib);
         }
     }
-    if (topology_parse(s->topo, &t, err, sizeof(err)) || topology_total_pages(&t) < 64)
+    if (claimset_topology_parse(s->topo, &t, err, sizeof(err)) ||
+        claimset_topology_total_pages(&t) < 64)
         return false; /* the caller draws another topology */
-    host_config_default(&cfg, topology_total_pages(&t));
+    host_config_default(&cfg, claimset_topology_total_pages(&t));
     cfg.check_level = CHECK_DEEP;
     /* Hypervisor pages per domain would be frames the test cannot see. */
     cfg.xen_pages_per_domain = 0;

@@ -4,7 +4,8 @@
  * formatting and round trips, the built-in default, and reading sysfs
  * (fake trees under a temporary directory, and the real /sys).
  */
-#include "hv/topology.h"
+#include <claimset/topology.h>
+
 #include "test.h"
 
 #include <errno.h>
@@ -16,11 +17,14 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#define PAGE_SHIFT   12
+#define ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
+
 #define ERRLEN    512
 #define GIB_PAGES (1ULL << 18)
 #define TIB_PAGES (1ULL << 28)
 
-static bool topo_equal(const struct topology *a, const struct topology *b)
+static bool topo_equal(const struct claimset_topology *a, const struct claimset_topology *b)
 {
     return a->nr_nodes == b->nr_nodes &&
            !memcmp(a->node_pages, b->node_pages, sizeof(a->node_pages)) &&
@@ -30,13 +34,13 @@ static bool topo_equal(const struct topology *a, const struct topology *b)
 
 /* Parse text that must be accepted; fails the case (at the caller's line) if not. */
 #define PARSE_OK(text, t) parse_ok(text, t, __FILE__, __LINE__)
-static bool parse_ok(const char *text, struct topology *t, const char *file, int line)
+static bool parse_ok(const char *text, struct claimset_topology *t, const char *file, int line)
 {
     char err[ERRLEN];
     int rc;
 
     memset(err, 'x', sizeof(err));
-    rc = topology_parse(text, t, err, sizeof(err));
+    rc = claimset_topology_parse(text, t, err, sizeof(err));
     if (rc != 0) {
         test_fail(file, line, "parse(\"%s\") = %d: %s", text, rc, err);
         return false;
@@ -53,14 +57,14 @@ static bool parse_ok(const char *text, struct topology *t, const char *file, int
 #define PARSE_ERR(text, needle) parse_err(text, needle, __FILE__, __LINE__)
 static void parse_err(const char *text, const char *needle, const char *file, int line)
 {
-    struct topology t, before;
+    struct claimset_topology t, before;
     char err[ERRLEN];
     int rc;
 
     memset(&t, 0xA5, sizeof(t));
     memcpy(&before, &t, sizeof(t));
     memset(err, 'x', sizeof(err));
-    rc = topology_parse(text, &t, err, sizeof(err));
+    rc = claimset_topology_parse(text, &t, err, sizeof(err));
     if (rc != -EINVAL)
         test_fail(file, line, "parse(\"%s\") = %d, expected -EINVAL (%d)", text ? text : "(null)",
                   rc, -EINVAL);
@@ -112,7 +116,7 @@ TEST(topology_parse_every_unit_and_case)
         {"0004G", 4 * GIB_PAGES},
         {"1048576K", GIB_PAGES},
     };
-    struct topology t;
+    struct claimset_topology t;
     size_t i;
 
     for (i = 0; i < ARRAY_LEN(cases); i++) {
@@ -127,7 +131,7 @@ TEST(topology_parse_every_unit_and_case)
         if (t.node_pages[0] != cases[i].pages)
             test_fail(__FILE__, __LINE__, "\"%s\": %" PRIu64 " pages, expected %" PRIu64,
                       cases[i].text, t.node_pages[0], cases[i].pages);
-        EXPECT_EQ(t.node_cpus[0], (unsigned int)TOPOLOGY_DEFAULT_CPUS);
+        EXPECT_EQ(t.node_cpus[0], (unsigned int)CLAIMSET_TOPOLOGY_DEFAULT_CPUS);
         EXPECT_EQ(t.distance[0][0], 10u);
     }
 }
@@ -162,7 +166,7 @@ TEST(topology_parse_fractions_of_whole_pages)
         /* Whole pages but for a digit beyond the 48 the parser keeps. */
         "1.0000000000000000000000000000000000000000000000000001G",
     };
-    struct topology t;
+    struct claimset_topology t;
     size_t i;
 
     for (i = 0; i < ARRAY_LEN(cases); i++) {
@@ -187,9 +191,24 @@ TEST(topology_parse_fractions_of_whole_pages)
         EXPECT_EQ(t.node_pages[0], 8 * GIB_PAGES);
 }
 
+/* One size grammar (D55): a node size may be a page count, as every
+ * other size claimset takes, and a page count has no fraction. */
+TEST(topology_parse_takes_page_counts_like_every_size)
+{
+    struct claimset_topology t;
+
+    if (PARSE_OK("1024pages,7 Pages,1page", &t)) {
+        EXPECT_EQ(t.node_pages[0], 1024u);
+        EXPECT_EQ(t.node_pages[1], 7u);
+        EXPECT_EQ(t.node_pages[2], 1u);
+    }
+    PARSE_ERR("1.5pages,1G", "node 0: '1.5pages': a page count has no fraction");
+    PARSE_ERR("4294967297pages", "node 0: '4294967297pages' exceeds the 16 TiB limit");
+}
+
 TEST(topology_parse_ignores_white_space_around_tokens)
 {
-    struct topology t;
+    struct claimset_topology t;
 
     ASSERT_TRUE(PARSE_OK("  4G ,\t4 GiB ; distances = 10 , 30 ,\n 40, 10 \n", &t));
     EXPECT_EQ(t.nr_nodes, 2u);
@@ -204,21 +223,21 @@ TEST(topology_parse_contract_examples)
 {
     static const uint8_t want[4][4] = {
         {10, 16, 32, 32}, {16, 10, 32, 32}, {32, 32, 10, 16}, {32, 32, 16, 10}};
-    struct topology t;
+    struct claimset_topology t;
     unsigned int i, j;
 
     ASSERT_TRUE(PARSE_OK("4GiB,4GiB", &t));
     EXPECT_EQ(t.nr_nodes, 2u);
     EXPECT_EQ(t.node_pages[0], 4 * GIB_PAGES);
     EXPECT_EQ(t.node_pages[1], 4 * GIB_PAGES);
-    EXPECT_EQ(topology_total_pages(&t), 8 * GIB_PAGES);
+    EXPECT_EQ(claimset_topology_total_pages(&t), 8 * GIB_PAGES);
 
     ASSERT_TRUE(
         PARSE_OK("2G,2G,2G,2G;distances=10,16,32,32,16,10,32,32,32,32,10,16,32,32,16,10", &t));
     EXPECT_EQ(t.nr_nodes, 4u);
     for (i = 0; i < 4; i++) {
         EXPECT_EQ(t.node_pages[i], 2 * GIB_PAGES);
-        EXPECT_EQ(t.node_cpus[i], (unsigned int)TOPOLOGY_DEFAULT_CPUS);
+        EXPECT_EQ(t.node_cpus[i], (unsigned int)CLAIMSET_TOPOLOGY_DEFAULT_CPUS);
         for (j = 0; j < 4; j++)
             EXPECT_EQ(t.distance[i][j], want[i][j]);
     }
@@ -226,7 +245,7 @@ TEST(topology_parse_contract_examples)
 
 TEST(topology_parse_default_distances_are_10_and_20)
 {
-    struct topology t;
+    struct claimset_topology t;
     unsigned int i, j;
 
     ASSERT_TRUE(PARSE_OK("1G,2G,3G", &t));
@@ -244,7 +263,7 @@ TEST(topology_parse_default_distances_are_10_and_20)
 TEST(topology_parse_memoryless_nodes_and_limits)
 {
     char text[1024];
-    struct topology t;
+    struct claimset_topology t;
     size_t pos = 0;
     unsigned int i;
 
@@ -253,27 +272,27 @@ TEST(topology_parse_memoryless_nodes_and_limits)
     EXPECT_EQ(t.node_pages[0], 0u);
     EXPECT_EQ(t.node_pages[1], 4 * GIB_PAGES);
     EXPECT_EQ(t.node_pages[2], 0u);
-    EXPECT_EQ(t.node_cpus[0], (unsigned int)TOPOLOGY_DEFAULT_CPUS);
+    EXPECT_EQ(t.node_cpus[0], (unsigned int)CLAIMSET_TOPOLOGY_DEFAULT_CPUS);
 
     /* The smallest host: two pages. */
     ASSERT_TRUE(PARSE_OK("8K", &t));
-    EXPECT_EQ(topology_total_pages(&t), 2u);
+    EXPECT_EQ(claimset_topology_total_pages(&t), 2u);
     ASSERT_TRUE(PARSE_OK("4K,4K", &t));
-    EXPECT_EQ(topology_total_pages(&t), 2u);
+    EXPECT_EQ(claimset_topology_total_pages(&t), 2u);
 
     /* The largest: 16 TiB, in one node or spread. */
     ASSERT_TRUE(PARSE_OK("16T", &t));
     EXPECT_EQ(t.node_pages[0], 16 * TIB_PAGES);
     ASSERT_TRUE(PARSE_OK("8T,8TiB", &t));
-    EXPECT_EQ(topology_total_pages(&t), 16 * TIB_PAGES);
+    EXPECT_EQ(claimset_topology_total_pages(&t), 16 * TIB_PAGES);
     ASSERT_TRUE(PARSE_OK("17592186044416", &t)); /* 16 TiB in bytes */
     EXPECT_EQ(t.node_pages[0], 16 * TIB_PAGES);
 
     /* Exactly 64 nodes. */
-    for (i = 0; i < MAX_NUMNODES; i++)
+    for (i = 0; i < CLAIMSET_TOPOLOGY_MAX_NODES; i++)
         pos += (size_t)snprintf(text + pos, sizeof(text) - pos, "%s1G", i ? "," : "");
     ASSERT_TRUE(PARSE_OK(text, &t));
-    EXPECT_EQ(t.nr_nodes, (unsigned int)MAX_NUMNODES);
+    EXPECT_EQ(t.nr_nodes, (unsigned int)CLAIMSET_TOPOLOGY_MAX_NODES);
     EXPECT_EQ(t.distance[63][63], 10u);
     EXPECT_EQ(t.distance[0][63], 20u);
 }
@@ -330,7 +349,7 @@ TEST(topology_parse_rejects_too_many_nodes)
     size_t pos = 0;
     unsigned int i;
 
-    for (i = 0; i < MAX_NUMNODES + 1; i++)
+    for (i = 0; i < CLAIMSET_TOPOLOGY_MAX_NODES + 1; i++)
         pos += (size_t)snprintf(text + pos, sizeof(text) - pos, "%s1G", i ? "," : "");
     PARSE_ERR(text, "65 nodes; at most 64 are supported");
     PARSE_ERR(
@@ -390,21 +409,21 @@ TEST(topology_parse_messages_quote_safely)
     char big[600];
     char err[ERRLEN];
     const char *msg = err; /* the harness macro wants a pointer, not an array */
-    struct topology t;
+    struct claimset_topology t;
 
     /* Control characters never reach the message; long tokens are cut. */
-    EXPECT_EQ(topology_parse("4G\x01\x7f", &t, err, sizeof(err)), -EINVAL);
+    EXPECT_EQ(claimset_topology_parse("4G\x01\x7f", &t, err, sizeof(err)), -EINVAL);
     EXPECT_CONTAINS(msg, "unknown unit 'G?"
                          "?' in '4G?"
                          "?'");
-    EXPECT_EQ(topology_parse("4\nG\nB", &t, err, sizeof(err)), -EINVAL);
+    EXPECT_EQ(claimset_topology_parse("4\nG\nB", &t, err, sizeof(err)), -EINVAL);
     EXPECT_CONTAINS(msg, "unknown unit 'G?B'");
     EXPECT_TRUE(strchr(err, '\n') == NULL);
 
     memset(big, 'Q', sizeof(big) - 1);
     big[0] = '1';
     big[sizeof(big) - 1] = '\0';
-    EXPECT_EQ(topology_parse(big, &t, err, sizeof(err)), -EINVAL);
+    EXPECT_EQ(claimset_topology_parse(big, &t, err, sizeof(err)), -EINVAL);
     EXPECT_CONTAINS(msg, "node 0: unknown unit 'QQQQ");
     EXPECT_CONTAINS(msg, "...'");
     EXPECT_LT(strlen(err), 200u);
@@ -426,52 +445,52 @@ TEST(topology_parse_at_points_at_the_token)
         {"1G,1G;distances=10,20,20", 16},     /* the list with the wrong count */
         {"4G;frob=1", 3},                     /* the option's name */
         {"4G;distances=10;distances=10", 16}, /* the second distances */
-        {"4K", TOPOLOGY_NO_OFFSET},           /* the total: no one token */
-        {"", TOPOLOGY_NO_OFFSET},
+        {"4K", CLAIMSET_TOPOLOGY_NO_OFFSET},  /* the total: no one token */
+        {"", CLAIMSET_TOPOLOGY_NO_OFFSET},
     };
     char err[ERRLEN];
-    struct topology t;
+    struct claimset_topology t;
     size_t at;
 
     for (size_t i = 0; i < ARRAY_LEN(cases); i++) {
         at = 12345;
-        EXPECT_EQ(topology_parse_at(cases[i].text, &t, err, sizeof(err), &at), -EINVAL);
+        EXPECT_EQ(claimset_topology_parse_at(cases[i].text, &t, err, sizeof(err), &at), -EINVAL);
         if (at != cases[i].at)
             test_fail(__FILE__, __LINE__, "\"%s\" (%s): at %zu, expected %zu", cases[i].text, err,
                       at, cases[i].at);
     }
     /* Success: no position; NULL at is allowed. */
-    EXPECT_EQ(topology_parse_at("4G", &t, err, sizeof(err), &at), 0);
-    EXPECT_EQ(at, TOPOLOGY_NO_OFFSET);
-    EXPECT_EQ(topology_parse_at("4X", &t, err, sizeof(err), NULL), -EINVAL);
+    EXPECT_EQ(claimset_topology_parse_at("4G", &t, err, sizeof(err), &at), 0);
+    EXPECT_EQ(at, CLAIMSET_TOPOLOGY_NO_OFFSET);
+    EXPECT_EQ(claimset_topology_parse_at("4X", &t, err, sizeof(err), NULL), -EINVAL);
 }
 
 TEST(topology_parse_tiny_errlen)
 {
     char full[ERRLEN], err[16];
-    struct topology t;
+    struct claimset_topology t;
     size_t len;
 
-    ASSERT_EQ(topology_parse("1G,1G,4GB", &t, full, sizeof(full)), -EINVAL);
+    ASSERT_EQ(claimset_topology_parse("1G,1G,4GB", &t, full, sizeof(full)), -EINVAL);
     ASSERT_TRUE(strlen(full) > 8);
 
     for (len = 1; len <= 8; len++) {
         memset(err, '#', sizeof(err));
-        EXPECT_EQ(topology_parse("1G,1G,4GB", &t, err, len), -EINVAL);
+        EXPECT_EQ(claimset_topology_parse("1G,1G,4GB", &t, err, len), -EINVAL);
         EXPECT_EQ(strlen(err), len - 1);
         EXPECT_EQ(strncmp(err, full, len - 1), 0);
         EXPECT_EQ(err[len], '#'); /* nothing written past errlen */
     }
     /* errlen 0 and err NULL: nothing written, still -EINVAL. */
     memset(err, '#', sizeof(err));
-    EXPECT_EQ(topology_parse("bad", &t, err, 0), -EINVAL);
+    EXPECT_EQ(claimset_topology_parse("bad", &t, err, 0), -EINVAL);
     EXPECT_EQ(err[0], '#');
-    EXPECT_EQ(topology_parse("bad", &t, NULL, 0), -EINVAL);
-    EXPECT_EQ(topology_parse("bad", &t, NULL, 100), -EINVAL);
-    EXPECT_EQ(topology_parse("4G", NULL, err, sizeof(err)), -EINVAL);
+    EXPECT_EQ(claimset_topology_parse("bad", &t, NULL, 0), -EINVAL);
+    EXPECT_EQ(claimset_topology_parse("bad", &t, NULL, 100), -EINVAL);
+    EXPECT_EQ(claimset_topology_parse("4G", NULL, err, sizeof(err)), -EINVAL);
     /* Success clears a stale message. */
     strcpy(err, "stale");
-    EXPECT_EQ(topology_parse("4G", &t, err, sizeof(err)), 0);
+    EXPECT_EQ(claimset_topology_parse("4G", &t, err, sizeof(err)), 0);
     EXPECT_STREQ(err, "");
 }
 
@@ -481,12 +500,12 @@ TEST(topology_parse_tiny_errlen)
 static void expect_format(const char *in, const char *want, const char *file, int line)
 {
     char buf[256];
-    struct topology t;
+    struct claimset_topology t;
     int n;
 
     if (!parse_ok(in, &t, file, line))
         return;
-    n = topology_format(&t, buf, sizeof(buf));
+    n = claimset_topology_format(&t, buf, sizeof(buf));
     if (strcmp(buf, want) || n != (int)strlen(want))
         test_fail(file, line, "format(parse(\"%s\")) = \"%s\" (%d), expected \"%s\"", in, buf, n,
                   want);
@@ -509,21 +528,21 @@ TEST(topology_format_is_canonical)
 TEST(topology_format_truncates_like_snprintf)
 {
     char buf[64], small[8];
-    struct topology t;
+    struct claimset_topology t;
     int full, n;
 
-    topology_default(&t);
-    full = topology_format(&t, NULL, 0);
-    EXPECT_EQ(full, (int)strlen(TOPOLOGY_DEFAULT_TEXT));
+    claimset_topology_default(&t);
+    full = claimset_topology_format(&t, NULL, 0);
+    EXPECT_EQ(full, (int)strlen(CLAIMSET_TOPOLOGY_DEFAULT_TEXT));
     memset(small, '#', sizeof(small));
-    n = topology_format(&t, small, 5);
+    n = claimset_topology_format(&t, small, 5);
     EXPECT_EQ(n, full);
     EXPECT_STREQ(small, "64Gi");
     EXPECT_EQ(small[5], '#');
-    n = topology_format(&t, buf, 1);
+    n = claimset_topology_format(&t, buf, 1);
     EXPECT_EQ(n, full);
     EXPECT_EQ(buf[0], '\0');
-    EXPECT_EQ(topology_format(NULL, buf, sizeof(buf)), 0);
+    EXPECT_EQ(claimset_topology_format(NULL, buf, sizeof(buf)), 0);
     EXPECT_STREQ(buf, "");
 }
 
@@ -531,12 +550,12 @@ TEST(topology_default_is_the_sub_numa_server)
 {
     static const uint8_t want[4][4] = {
         {10, 12, 21, 21}, {12, 10, 21, 21}, {21, 21, 10, 12}, {21, 21, 12, 10}};
-    struct topology t, p;
+    struct claimset_topology t, p;
     char buf[512];
     unsigned int i, j;
 
     memset(&t, 0xA5, sizeof(t));
-    topology_default(&t);
+    claimset_topology_default(&t);
     ASSERT_EQ(t.nr_nodes, 4u);
     for (i = 0; i < 4; i++) {
         EXPECT_EQ(t.node_pages[i], 64 * GIB_PAGES);
@@ -546,39 +565,39 @@ TEST(topology_default_is_the_sub_numa_server)
     }
     EXPECT_EQ(t.node_pages[4], 0u);
     EXPECT_EQ(t.distance[4][4], 0u);
-    EXPECT_EQ(topology_total_pages(&t), 256 * GIB_PAGES);
+    EXPECT_EQ(claimset_topology_total_pages(&t), 256 * GIB_PAGES);
 
     /* The canonical text of the default is the default text itself. */
-    topology_format(&t, buf, sizeof(buf));
-    EXPECT_STREQ(buf, TOPOLOGY_DEFAULT_TEXT);
+    claimset_topology_format(&t, buf, sizeof(buf));
+    EXPECT_STREQ(buf, CLAIMSET_TOPOLOGY_DEFAULT_TEXT);
     ASSERT_TRUE(PARSE_OK(buf, &p));
     EXPECT_TRUE(topo_equal(&t, &p));
 }
 
 TEST(topology_total_pages_sums_nodes)
 {
-    struct topology t;
+    struct claimset_topology t;
 
     memset(&t, 0, sizeof(t));
-    EXPECT_EQ(topology_total_pages(NULL), 0u);
-    EXPECT_EQ(topology_total_pages(&t), 0u);
+    EXPECT_EQ(claimset_topology_total_pages(NULL), 0u);
+    EXPECT_EQ(claimset_topology_total_pages(&t), 0u);
     t.nr_nodes = 3;
     t.node_pages[0] = 5;
     t.node_pages[1] = 0;
     t.node_pages[2] = 7;
     t.node_pages[3] = 1000; /* beyond nr_nodes: not counted */
-    EXPECT_EQ(topology_total_pages(&t), 12u);
+    EXPECT_EQ(claimset_topology_total_pages(&t), 12u);
 }
 
 /* A random valid topology: sizes up to the limits, random SLIT. */
-static void random_topology(struct test_rng *r, struct topology *t)
+static void random_topology(struct test_rng *r, struct claimset_topology *t)
 {
-    uint64_t budget = TOPOLOGY_MAX_BYTES >> PAGE_SHIFT, pages;
+    uint64_t budget = CLAIMSET_TOPOLOGY_MAX_BYTES >> PAGE_SHIFT, pages;
     unsigned int n, i, j;
 
     memset(t, 0, sizeof(*t));
     n = test_rng_below(r, 4) ? 1 + (unsigned int)test_rng_below(r, 8)
-                             : 1 + (unsigned int)test_rng_below(r, MAX_NUMNODES);
+                             : 1 + (unsigned int)test_rng_below(r, CLAIMSET_TOPOLOGY_MAX_NODES);
     t->nr_nodes = n;
     for (i = 0; i < n; i++) {
         uint64_t share = budget / (n - i);
@@ -598,11 +617,11 @@ static void random_topology(struct test_rng *r, struct topology *t)
         }
         t->node_pages[i] = pages;
         budget -= pages;
-        t->node_cpus[i] = TOPOLOGY_DEFAULT_CPUS;
+        t->node_cpus[i] = CLAIMSET_TOPOLOGY_DEFAULT_CPUS;
         for (j = 0; j < n; j++)
             t->distance[i][j] = i == j ? 10 : (uint8_t)(11 + test_rng_below(r, 245));
     }
-    if (topology_total_pages(t) < 2)
+    if (claimset_topology_total_pages(t) < 2)
         t->node_pages[0] += 2;
 }
 
@@ -610,7 +629,7 @@ TEST(topology_round_trips_random)
 {
     struct test_rng r;
     static char buf[32768];
-    struct topology t, p;
+    struct claimset_topology t, p;
     char err[ERRLEN];
     unsigned int iter;
     int n;
@@ -618,9 +637,9 @@ TEST(topology_round_trips_random)
     test_rng_init(&r, test_seed());
     for (iter = 0; iter < test_scaled(2000); iter++) {
         random_topology(&r, &t);
-        n = topology_format(&t, buf, sizeof(buf));
+        n = claimset_topology_format(&t, buf, sizeof(buf));
         ASSERT_TRUE(n > 0 && (size_t)n < sizeof(buf));
-        if (topology_parse(buf, &p, err, sizeof(err))) {
+        if (claimset_topology_parse(buf, &p, err, sizeof(err))) {
             test_fail(__FILE__, __LINE__, "iteration %u: \"%.200s\" rejected: %s", iter, buf, err);
             return;
         }
@@ -633,14 +652,14 @@ TEST(topology_round_trips_random)
 }
 
 /* Properties every accepted topology has. */
-static bool topology_sane(const struct topology *t)
+static bool topology_sane(const struct claimset_topology *t)
 {
-    uint64_t total = topology_total_pages(t);
+    uint64_t total = claimset_topology_total_pages(t);
     unsigned int i, j;
 
-    if (t->nr_nodes < 1 || t->nr_nodes > MAX_NUMNODES)
+    if (t->nr_nodes < 1 || t->nr_nodes > CLAIMSET_TOPOLOGY_MAX_NODES)
         return false;
-    if (total < 2 || total > (TOPOLOGY_MAX_BYTES >> PAGE_SHIFT))
+    if (total < 2 || total > (CLAIMSET_TOPOLOGY_MAX_BYTES >> PAGE_SHIFT))
         return false;
     for (i = 0; i < t->nr_nodes; i++)
         for (j = 0; j < t->nr_nodes; j++)
@@ -689,7 +708,7 @@ static void fuzz_string(struct test_rng *r, char *buf, size_t size)
 TEST(topology_parse_fuzz_never_crashes)
 {
     struct test_rng r;
-    struct topology t, p;
+    struct claimset_topology t, p;
     char text[256], err[ERRLEN], canon[8192];
     unsigned int iter, accepted = 0;
     int rc;
@@ -698,7 +717,7 @@ TEST(topology_parse_fuzz_never_crashes)
     for (iter = 0; iter < test_scaled(20000); iter++) {
         fuzz_string(&r, text, sizeof(text));
         err[0] = '#';
-        rc = topology_parse(text, &t, err, sizeof(err));
+        rc = claimset_topology_parse(text, &t, err, sizeof(err));
         if (rc != 0 && rc != -EINVAL) {
             test_fail(__FILE__, __LINE__, "\"%s\": returned %d", text, rc);
             return;
@@ -713,8 +732,8 @@ TEST(topology_parse_fuzz_never_crashes)
                 test_fail(__FILE__, __LINE__, "\"%s\": accepted an insane topology", text);
                 return;
             }
-            topology_format(&t, canon, sizeof(canon));
-            if (topology_parse(canon, &p, err, sizeof(err)) || !topo_equal(&t, &p)) {
+            claimset_topology_format(&t, canon, sizeof(canon));
+            if (claimset_topology_parse(canon, &p, err, sizeof(err)) || !topo_equal(&t, &p)) {
                 test_fail(__FILE__, __LINE__, "\"%s\" -> \"%s\" does not round-trip", text, canon);
                 return;
             }
@@ -801,13 +820,13 @@ static void fake_node(const char *root, const char *name, const char *meminfo, c
     "Node " #node " HugePages_Total:     0\n"
 
 /* Read the fake tree, then remove it (so a failed expectation leaves no litter). */
-static int sysfs_read(const char *root, struct topology *t, char *err)
+static int sysfs_read(const char *root, struct claimset_topology *t, char *err)
 {
     int rc;
 
     memset(t, 0xA5, sizeof(*t));
     memset(err, 0, ERRLEN);
-    rc = topology_from_sysfs(root, t, err, ERRLEN);
+    rc = claimset_topology_from_sysfs(root, t, err, ERRLEN);
     rm_tree(root);
     return rc;
 }
@@ -815,7 +834,7 @@ static int sysfs_read(const char *root, struct topology *t, char *err)
 TEST(topology_sysfs_two_nodes)
 {
     char root[256], err[ERRLEN];
-    struct topology t;
+    struct claimset_topology t;
     int rc;
 
     ASSERT_TRUE(fake_root(root, sizeof(root)));
@@ -839,7 +858,7 @@ TEST(topology_sysfs_two_nodes)
 TEST(topology_sysfs_sparse_ids_are_compacted)
 {
     char root[256], err[ERRLEN];
-    struct topology t;
+    struct claimset_topology t;
     int rc;
 
     ASSERT_TRUE(fake_root(root, sizeof(root)));
@@ -874,7 +893,7 @@ TEST(topology_sysfs_many_sparse_ids_sort_numerically)
     static const unsigned int ids[] = {40, 3, 63, 0, 17, 9, 12, 5};
     static const unsigned int sorted[] = {0, 3, 5, 9, 12, 17, 40, 63};
     char root[256], err[ERRLEN], name[16], meminfo[128], row[64];
-    struct topology t;
+    struct claimset_topology t;
     unsigned int i, j;
     size_t pos;
     int rc;
@@ -905,7 +924,7 @@ TEST(topology_sysfs_many_sparse_ids_sort_numerically)
 TEST(topology_sysfs_memoryless_node)
 {
     char root[256], err[ERRLEN];
-    struct topology t;
+    struct claimset_topology t;
     int rc;
 
     ASSERT_TRUE(fake_root(root, sizeof(root)));
@@ -923,7 +942,7 @@ static void sysfs_expect_error(const char *meminfo, const char *cpulist, const c
                                int want_rc, const char *needle, const char *file, int line)
 {
     char root[256], err[ERRLEN];
-    struct topology t, before;
+    struct claimset_topology t, before;
     int rc;
 
     if (!fake_root(root, sizeof(root)))
@@ -983,7 +1002,7 @@ TEST(topology_sysfs_cpulist_ranges)
         {"", 0},    {"\n", 0},    {"0-1023\n", 1024},  {" 2 - 4 , 6\n", 4},
     };
     char root[256], err[ERRLEN];
-    struct topology t;
+    struct claimset_topology t;
     size_t i;
     int rc;
 
@@ -1002,11 +1021,11 @@ TEST(topology_sysfs_missing_tree)
 {
     char root[256], err[ERRLEN], path[512];
     const char *msg = err; /* the harness macro wants a pointer, not an array */
-    struct topology t;
+    struct claimset_topology t;
     int rc;
 
     /* No such root at all. */
-    rc = topology_from_sysfs("/nonexistent/cs_topology", &t, err, sizeof(err));
+    rc = claimset_topology_from_sysfs("/nonexistent/cs_topology", &t, err, sizeof(err));
     EXPECT_EQ(rc, -ENOENT);
     EXPECT_CONTAINS(msg, "sysfs has no NUMA information at '/nonexistent/cs_topology/devices/"
                          "system/node'");
@@ -1035,22 +1054,22 @@ TEST(topology_sysfs_missing_tree)
     ASSERT_TRUE(fake_root(root, sizeof(root)));
     snprintf(path, sizeof(path), "%s", root);
     rm_tree(path);
-    EXPECT_EQ(topology_from_sysfs(path, &t, err, 1), -ENOENT);
+    EXPECT_EQ(claimset_topology_from_sysfs(path, &t, err, 1), -ENOENT);
     EXPECT_STREQ(err, "");
-    EXPECT_EQ(topology_from_sysfs(path, &t, NULL, 0), -ENOENT);
-    EXPECT_EQ(topology_from_sysfs(path, NULL, err, sizeof(err)), -EINVAL);
+    EXPECT_EQ(claimset_topology_from_sysfs(path, &t, NULL, 0), -ENOENT);
+    EXPECT_EQ(claimset_topology_from_sysfs(path, NULL, err, sizeof(err)), -EINVAL);
 }
 
 TEST(topology_sysfs_too_many_nodes)
 {
     char root[256], err[ERRLEN], name[16];
     const char *msg = err; /* the harness macro wants a pointer, not an array */
-    struct topology t;
+    struct claimset_topology t;
     unsigned int i;
     int rc;
 
     ASSERT_TRUE(fake_root(root, sizeof(root)));
-    for (i = 0; i < MAX_NUMNODES + 1; i++) {
+    for (i = 0; i < CLAIMSET_TOPOLOGY_MAX_NODES + 1; i++) {
         snprintf(name, sizeof(name), "node%u", i);
         fake_node(root, name, NULL, NULL, NULL);
     }
@@ -1063,12 +1082,12 @@ TEST(topology_sysfs_too_many_nodes)
 TEST(topology_sysfs_this_machine)
 {
     char err[ERRLEN];
-    struct topology t;
+    struct claimset_topology t;
     unsigned int i;
     int rc;
 
     err[0] = '#';
-    rc = topology_from_sysfs("/sys", &t, err, sizeof(err));
+    rc = claimset_topology_from_sysfs("/sys", &t, err, sizeof(err));
     if (rc) {
         test_note("no usable NUMA information in /sys (%d): %s", rc, err);
         EXPECT_LT(rc, 0);
@@ -1076,16 +1095,17 @@ TEST(topology_sysfs_this_machine)
         EXPECT_TRUE(strchr(err, '\n') == NULL);
         return;
     }
-    test_note("this machine: %u node(s), %" PRIu64 " pages", t.nr_nodes, topology_total_pages(&t));
+    test_note("this machine: %u node(s), %" PRIu64 " pages", t.nr_nodes,
+              claimset_topology_total_pages(&t));
     EXPECT_STREQ(err, "");
     ASSERT_TRUE(topology_sane(&t));
     for (i = 0; i < t.nr_nodes; i++)
         EXPECT_LE(t.node_cpus[i], 1u << 20);
     /* NULL root means /sys. */
     {
-        struct topology u;
+        struct claimset_topology u;
 
-        EXPECT_EQ(topology_from_sysfs(NULL, &u, err, sizeof(err)), 0);
+        EXPECT_EQ(claimset_topology_from_sysfs(NULL, &u, err, sizeof(err)), 0);
         EXPECT_EQ(u.nr_nodes, t.nr_nodes);
     }
 }

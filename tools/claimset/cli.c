@@ -1,7 +1,7 @@
 /*
  * The claimset command's framework: diagnostics, the option parser and
  * the options subcommands share.  Values and sizes are in cli_values.c,
- * topology resolution in cli_topology.c.
+ * topology resolution in the topology module (topology/topo.h).
  */
 #include <errno.h>
 #include <stdarg.h>
@@ -157,13 +157,13 @@ int cli_common_option(const struct cli_parser *p, int id, const char *val, struc
 
     switch (id) {
     case CLI_OPT_SEED:
-        if (cli_parse_u64(val, &v, err, sizeof(err)))
+        if (cs_parse_u64(val, &v, err, sizeof(err)))
             return cli_usage_error(p->prog, "--seed: %s", err), -1;
         c->seed = v;
         c->seed_set = true;
         return 0;
     case CLI_OPT_THREADS:
-        if (cli_parse_range(val, 1, CLI_MAX_THREADS, &v, err, sizeof(err)))
+        if (cs_parse_range(val, 1, CLI_MAX_THREADS, &v, err, sizeof(err)))
             return cli_usage_error(p->prog, "--threads: %s", err), -1;
         c->threads = (unsigned int)v;
         return 0;
@@ -180,16 +180,16 @@ int cli_common_option(const struct cli_parser *p, int id, const char *val, struc
 }
 
 int cli_common_topology(const struct cli_parser *p, const struct cli_common *c,
-                        struct cli_topology *ct)
+                        struct topo_resolved *ct)
 {
     char err[CLI_ERR_LEN];
 
     if (c->topology) {
-        if (cli_topology_resolve(c->topology, NULL, ct, err, sizeof(err)))
+        if (topo_resolve(c->topology, NULL, ct, err, sizeof(err)))
             return cli_usage_error(p->prog, "--topology: %s", err), -1;
         return 0;
     }
-    if (cli_topology_from_env(ct, err, sizeof(err)))
+    if (topo_from_env(ct, err, sizeof(err)))
         return cli_usage_error(p->prog, "CLAIMSET_TOPOLOGY: %s", err), -1;
     return 0;
 }

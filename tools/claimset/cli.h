@@ -21,9 +21,12 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include <hv/topology.h>
+#include <claimset/topology.h>
 
 #include "common/human_size.h"
+#include "common/quote.h"
+#include "common/values.h"
+#include "topology/topo.h"
 
 /* Must match project(VERSION) in the top-level CMakeLists.txt (the CLI
  * tests compare the two). */
@@ -124,91 +127,30 @@ int cli_next(struct cli_parser *p, const struct cli_opt *opts, const char **val)
  * fit) and -1, so that `return cli_err(err, errlen, ...);` fails a parse. */
 int cli_err(char *err, size_t errlen, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
-/*
- * Input quoted in a message.  A message must always reach its reason, so
- * what the user typed is shortened: at most CLI_QUOTE_MAX characters of a
- * token, CLI_PATH_SHOWN of a path, a longer one cut at a character
- * boundary and ending in "..."; control characters become '?'.
- *
- *   cli_quote()  'TOKEN', or 'TOKE...' (1000000 characters) when cut
- *   cli_path()   the path itself, unquoted, cut the same way
- *
- * Both return buf.  CLI_Q(s) and CLI_PATH(s) give them a buffer of their
- * own that lives until the end of the enclosing block, for use right in a
- * message's arguments.
- */
-#define CLI_QUOTE_MAX  48
-#define CLI_QUOTE_LEN  (CLI_QUOTE_MAX + 40)
-#define CLI_PATH_SHOWN 160
-#define CLI_PATH_LEN   (CLI_PATH_SHOWN + 8)
-const char *cli_quote(const char *s, char *buf, size_t len);
-const char *cli_path(const char *s, char *buf, size_t len);
-/* cli_quote() of the first n characters of s (n <= strlen(s)). */
-const char *cli_quote_n(const char *s, size_t n, char *buf, size_t len);
-#define CLI_Q(s)    cli_quote((s), (char[CLI_QUOTE_LEN]){0}, CLI_QUOTE_LEN)
-#define CLI_PATH(s) cli_path((s), (char[CLI_PATH_LEN]){0}, CLI_PATH_LEN)
+/* Input quoted in messages: common/quote.h, shared with the other
+ * tools' libraries. */
+#define CLI_QUOTE_MAX  CS_QUOTE_MAX
+#define CLI_QUOTE_LEN  CS_QUOTE_LEN
+#define CLI_PATH_SHOWN CS_PATH_SHOWN
+#define CLI_PATH_LEN   CS_PATH_LEN
+#define cli_quote      cs_quote
+#define cli_path       cs_path
+#define cli_quote_n    cs_quote_n
+#define CLI_Q(s)       CS_Q(s)
+#define CLI_PATH(s)    CS_PATH(s)
 
-/* A decimal or 0x-hexadecimal integer, nothing else (no sign, no space). */
-int cli_parse_u64(const char *s, uint64_t *v, char *err, size_t errlen);
-/* An integer in [min, max], named "a positive integer" when min is 1. */
-int cli_parse_range(const char *s, uint64_t min, uint64_t max, uint64_t *v, char *err,
-                    size_t errlen);
+/* Integers, page counts for people and text files: common/values.h
+ * (cs_parse_u64(), cs_parse_range(), cs_fmt_pages(), cs_read_file()). */
 
-/*
- * A size, in whole 4 KiB pages: a decimal number (fractions allowed, as
- * 1.5G) with an optional unit -- K, M, G, T, KiB, MiB, GiB, TiB (powers
- * of 1024, any case; as in the topology grammar), "page" or "pages" (a
- * page count, no fraction) -- or no unit for bytes.  The amount must be
- * a whole number of pages (so "4096" is one page, "1000" an error).
- */
-int cli_parse_size(const char *s, uint64_t *pages, char *err, size_t errlen);
-
-/* Human sizes: cs_human_size() (common/human_size.h), shared with the
- * advisor and the reports. */
-/* "1024 pages (4 MiB)". */
-const char *cli_fmt_pages(uint64_t pages, char *buf, size_t len);
-/* A token cli_parse_size() reads back to the same value: "4MiB",
- * "1536MiB", "0". */
-const char *cli_fmt_size_token(uint64_t pages, char *buf, size_t len);
+/* Sizes: topo_parse_size() reads them, topo_size_token() writes the
+ * token back (topology/topo.h); cs_human_size() (common/human_size.h)
+ * writes them for people. */
 
 /* Write s as a JSON string (quoted, escaped). */
 void cli_json_string(FILE *f, const char *s);
 
-/* Read a whole text file (at most max bytes) into a NUL-terminated
- * malloc'd buffer.  0, or -1 with errno and a message naming the path. */
-int cli_read_file(const char *path, size_t max, char **text, char *err, size_t errlen);
-
-/* ---------------------------------------------------------------------
- * Topology
- *
- * An argument X of --topology (or of the scenario's `host` statement):
- *   default        the built-in default;
- *   host           this machine's NUMA layout from /sys;
- *   host:ROOT      the same from a sysfs tree at ROOT (for tests);
- *   a file path    when X contains '/' or names an existing file: the
- *                  grammar text, with '#' comments and line breaks;
- *   anything else  the CLAIMSET_TOPOLOGY grammar text itself.
- * Without an argument: CLAIMSET_TOPOLOGY when set, else the default.
- * ------------------------------------------------------------------ */
-
-#define CLI_TOPOLOGY_TEXT_MAX 20480
-#define CLI_TOPOLOGY_FILE_MAX (1U << 20)
-
-struct cli_topology {
-    struct topology t;                /* parsed; node_cpus included */
-    char text[CLI_TOPOLOGY_TEXT_MAX]; /* canonical text, for claimset_host_create() */
-    char source[160];                 /* where it came from, for humans */
-};
-
-/* Resolve X as above; relative file paths are taken from base_dir when
- * it is not NULL.  0, or -1 with a message naming the problem. */
-int cli_topology_resolve(const char *x, const char *base_dir, struct cli_topology *ct, char *err,
-                         size_t errlen);
-/* CLAIMSET_TOPOLOGY when set (and valid), else the default. */
-int cli_topology_from_env(struct cli_topology *ct, char *err, size_t errlen);
-/* Strip '#' comments from topology file text in place (line breaks stay:
- * the grammar ignores white space around tokens). */
-void cli_topology_strip_comments(char *text);
+/* The topology an argument names (--topology X, the scenario's `host X`):
+ * topo_resolve() and struct topo_resolved, topology/topo.h. */
 
 /* ---------------------------------------------------------------------
  * Options shared by subcommands
@@ -264,6 +206,6 @@ int cli_common_option(const struct cli_parser *p, int id, const char *val, struc
 /* The host topology the options ask for (--topology, else the
  * environment, else the default).  0, or -1 after printing a usage error. */
 int cli_common_topology(const struct cli_parser *p, const struct cli_common *c,
-                        struct cli_topology *ct);
+                        struct topo_resolved *ct);
 
 #endif /* CLAIMSET_CLI_H */

@@ -3,7 +3,7 @@
  * already partly full and fragmented (tools/claimset/sim/).
  */
 #include "cli.h"
-#include "sim/sim_cli.h"
+#include "cmd_sim.h"
 
 static const char evacuate_usage[] =
     "usage: claimset evacuate [OPTIONS]\n"

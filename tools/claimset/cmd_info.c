@@ -56,7 +56,7 @@ static uint64_t unclaimed(const xc_numa_meminfo_t *m)
 }
 
 /* Read everything through the handle.  0 or -1 with errno. */
-static int read_info(xc_interface *xch, claimset_host *host, const struct topology *t,
+static int read_info(xc_interface *xch, claimset_host *host, const struct claimset_topology *t,
                      struct info *in)
 {
     unsigned int n = CLAIMSET_MAX_NODES, nd = CLAIMSET_MAX_NODES;
@@ -75,7 +75,7 @@ static int read_info(xc_interface *xch, claimset_host *host, const struct topolo
     return 0;
 }
 
-static void print_table(const struct cli_topology *ct, const struct info *in)
+static void print_table(const struct topo_resolved *ct, const struct info *in)
 {
     const xc_physinfo_t *p = &in->phys;
     char a[32], b[32], c[32], d[32], e[32];
@@ -113,7 +113,7 @@ static void print_table(const struct cli_topology *ct, const struct info *in)
     }
 }
 
-static void print_json(const struct cli_topology *ct, const struct info *in)
+static void print_json(const struct topo_resolved *ct, const struct info *in)
 {
     const xc_physinfo_t *p = &in->phys;
 
@@ -149,7 +149,7 @@ static int info_run(const struct cli_command *cmd, int argc, char **argv)
 {
     const char *prog = "claimset info", *val;
     char err[CLI_ERR_LEN];
-    struct cli_topology *ct;
+    struct topo_resolved *ct;
     struct cli_common common;
     struct cli_parser p;
     claimset_host *host;
@@ -181,7 +181,7 @@ static int info_run(const struct cli_command *cmd, int argc, char **argv)
         rc = CLI_EXIT_USAGE;
         goto out;
     }
-    host = claimset_host_create(ct->text, err, sizeof(err));
+    host = claimset_host_create_topology(&ct->t, NULL, err, sizeof(err));
     if (!host) {
         rc = cli_fail(prog, "cannot create the host: %s", err[0] ? err : strerror(errno));
         goto out;

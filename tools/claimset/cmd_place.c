@@ -86,12 +86,12 @@ static int parse_node_item(const char *prog, const char *opt, char *item, bool a
     } else {
         if (!strncmp(node, "node", 4))
             node += 4;
-        if (cli_parse_range(node, 0, CLAIMSET_MAX_NODES - 1, &n, NULL, 0))
+        if (cs_parse_range(node, 0, CLAIMSET_MAX_NODES - 1, &n, NULL, 0))
             return cli_usage_error(prog, "--%s: %s is not a node%s", opt, CLI_Q(item),
                                    allow_global ? " or global" : ""),
                    -1;
     }
-    if (cli_parse_size(eq + 1, &pages, err, sizeof(err)))
+    if (topo_parse_size(eq + 1, &pages, err, sizeof(err)))
         return cli_usage_error(prog, "--%s: %s", opt, err), -1;
     if (amounts[n] + pages < pages)
         return cli_usage_error(prog, "--%s: %s is too large", opt, CLI_Q(eq + 1)), -1;
@@ -141,14 +141,14 @@ static int parse_args(struct cli_parser *p, struct place_args *a)
         case CLI_POSITIONAL:
             return cli_usage_error(prog, "unexpected argument %s", CLI_Q(val)), -1;
         case OPT_SIZE:
-            if (cli_parse_size(val, &a->pages, err, sizeof(err)))
+            if (topo_parse_size(val, &a->pages, err, sizeof(err)))
                 return cli_usage_error(prog, "--size: %s", err), -1;
             if (!a->pages)
                 return cli_usage_error(prog, "--size: %s is no memory at all", CLI_Q(val)), -1;
             have_size = true;
             break;
         case OPT_VCPUS:
-            if (cli_parse_range(val, 1, MAX_VCPUS, &v, err, sizeof(err)))
+            if (cs_parse_range(val, 1, MAX_VCPUS, &v, err, sizeof(err)))
                 return cli_usage_error(prog, "--vcpus: %s", err), -1;
             a->vcpus = (unsigned int)v;
             break;
@@ -280,7 +280,7 @@ static void target_name(uint32_t target, char *buf, size_t len)
         snprintf(buf, len, "node%" PRIu32, target);
 }
 
-static void print_table(const struct place_args *a, const struct cli_topology *ct,
+static void print_table(const struct place_args *a, const struct topo_resolved *ct,
                         const struct xa_host_state *st, const struct xa_plan *plan)
 {
     char s1[32], s2[32];
@@ -305,12 +305,12 @@ static void print_table(const struct place_args *a, const struct cli_topology *c
     printf("\nclaim set :");
     for (unsigned int c = 0; c < plan->nr_claims; c++) {
         target_name(plan->claims[c].target, s2, sizeof(s2));
-        printf(" %s=%s", s2, cli_fmt_size_token(plan->claims[c].pages, s1, sizeof(s1)));
+        printf(" %s=%s", s2, topo_size_token(plan->claims[c].pages, s1, sizeof(s1)));
     }
     printf("\nreason    : %s\n", plan->reason);
 }
 
-static void print_json(const struct place_args *a, const struct cli_topology *ct,
+static void print_json(const struct place_args *a, const struct topo_resolved *ct,
                        const struct xa_host_state *st, const struct xa_plan *plan, bool placed,
                        const char *why)
 {
@@ -350,8 +350,9 @@ static void print_json(const struct place_args *a, const struct cli_topology *ct
 
 /* Plan, and prove the plan by installing its claim set.  0 placed,
  * 1 not placed (why filled), -1 error (errno). */
-static int plan_and_check(xc_interface *xch, const struct place_args *a, const struct topology *t,
-                          struct xa_host_state *st, struct xa_plan *plan, char *why, size_t len)
+static int plan_and_check(xc_interface *xch, const struct place_args *a,
+                          const struct claimset_topology *t, struct xa_host_state *st,
+                          struct xa_plan *plan, char *why, size_t len)
 {
     struct xa_request req = {.pages = a->pages, .vcpus = a->vcpus, .allow_global = a->allow_global};
     char refusal[XA_REASON_LEN];
@@ -387,7 +388,7 @@ static int place_run(const struct cli_command *cmd, int argc, char **argv)
 {
     const char *prog = "claimset place";
     struct place_args *a = malloc(sizeof(*a));
-    struct cli_topology *ct = malloc(sizeof(*ct));
+    struct topo_resolved *ct = malloc(sizeof(*ct));
     struct xa_host_state *st = malloc(sizeof(*st));
     struct xa_plan *plan = malloc(sizeof(*plan));
     char err[CLI_ERR_LEN] = "", why[2 * XA_REASON_LEN + 64], s1[32];
@@ -410,7 +411,7 @@ static int place_run(const struct cli_command *cmd, int argc, char **argv)
         rc = CLI_EXIT_USAGE;
         goto out;
     }
-    host = claimset_host_create(ct->text, err, sizeof(err));
+    host = claimset_host_create_topology(&ct->t, NULL, err, sizeof(err));
     xch = host ? claimset_xc_open(host, 0) : NULL;
     if (!xch) {
         rc = cli_fail(prog, "cannot create the host: %s", err[0] ? err : strerror(errno));

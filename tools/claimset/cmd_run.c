@@ -49,7 +49,7 @@ static int load(const char *prog, const char *path, struct scenario **s)
     char err[CLI_ERR_LEN + 64], *text, *copy;
     int rc;
 
-    if (cli_read_file(path, SCENARIO_FILE_MAX, &text, err, sizeof(err)))
+    if (cs_read_file(path, SCENARIO_FILE_MAX, &text, err, sizeof(err)))
         return cli_usage_error(prog, "%s", err);
     copy = strdup(path);
     if (!copy) {
@@ -65,7 +65,7 @@ static int load(const char *prog, const char *path, struct scenario **s)
 }
 
 /* Run one parsed scenario; its exit status. */
-static int run_one(const char *prog, const struct scenario *s, const struct cli_topology *ct,
+static int run_one(const char *prog, const struct scenario *s, const struct topo_resolved *ct,
                    bool verbose)
 {
     struct scn_run_opts opts = {.verbose = verbose, .out = stdout, .err = stderr};
@@ -89,7 +89,7 @@ static int run_run(const struct cli_command *cmd, int argc, char **argv)
     const char *prog = "claimset run", *val;
     struct scenario **scn = calloc((size_t)argc, sizeof(*scn));
     const char **paths = calloc((size_t)argc, sizeof(*paths));
-    struct cli_topology *fixed = NULL, *env = NULL;
+    struct topo_resolved *fixed = NULL, *env = NULL;
     struct cli_common common;
     struct cli_parser p;
     bool verbose = false;
@@ -148,7 +148,7 @@ static int run_run(const struct cli_command *cmd, int argc, char **argv)
             goto out;
     }
     for (size_t i = 0; i < nr; i++) {
-        const struct cli_topology *ct = fixed;
+        const struct topo_resolved *ct = fixed;
         int one;
 
         if (!common.topology) {

@@ -2,7 +2,7 @@
  * claimset storm: the boot storm simulation (tools/claimset/sim/).
  */
 #include "cli.h"
-#include "sim/sim_cli.h"
+#include "cmd_sim.h"
 
 static const char storm_usage[] =
     "usage: claimset storm [OPTIONS]\n"

@@ -25,26 +25,32 @@ static void env_check_level(struct hvctl_config *cfg)
         cfg->check_level = (enum hvctl_check)(env[0] - '0');
 }
 
-/* The plain layout the hypervisor side takes. */
-static void layout_of(const struct topology *t, struct hvctl_layout *l)
-{
-    memset(l, 0, sizeof(*l));
-    l->nr_nodes = t->nr_nodes;
-    for (unsigned int i = 0; i < t->nr_nodes && i < HVCTL_MAX_NODES; i++) {
-        l->node_pages[i] = t->node_pages[i];
-        l->node_cpus[i] = t->node_cpus[i];
-        for (unsigned int j = 0; j < t->nr_nodes && j < HVCTL_MAX_NODES; j++)
-            l->distance[i][j] = t->distance[i][j];
-    }
-}
-
 struct claimset_host *cs_host_new(const char *topology, const struct claimset_host_opts *opts,
                                   char *err, size_t errlen)
+{
+    struct claimset_topology t;
+    char msg[256] = "";
+
+    set_err(err, errlen, "");
+    if (topology) {
+        if (claimset_topology_parse(topology, &t, msg, sizeof(msg))) {
+            set_err(err, errlen, msg);
+            errno = EINVAL;
+            return NULL;
+        }
+    } else {
+        claimset_topology_default(&t);
+    }
+    return cs_host_new_topology(&t, opts, err, errlen);
+}
+
+struct claimset_host *cs_host_new_topology(const struct claimset_topology *t,
+                                           const struct claimset_host_opts *opts, char *err,
+                                           size_t errlen)
 {
     struct claimset_host *host;
     struct hvctl_layout layout;
     struct hvctl_config cfg;
-    struct topology topo;
     char msg[256] = "";
     int rc;
 
@@ -55,17 +61,13 @@ struct claimset_host *cs_host_new(const char *topology, const struct claimset_ho
         errno = EINVAL;
         return NULL;
     }
-    if (topology) {
-        if (topology_parse(topology, &topo, msg, sizeof(msg))) {
-            set_err(err, errlen, msg);
-            errno = EINVAL;
-            return NULL;
-        }
-    } else {
-        topology_default(&topo);
+    /* A struct built by hand gets the parser's rules too. */
+    if (claimset_topology_validate(t, msg, sizeof(msg)) || xc_topology_to_layout(t, &layout)) {
+        set_err(err, errlen, msg);
+        errno = EINVAL;
+        return NULL;
     }
 
-    layout_of(&topo, &layout);
     hvctl_config_default(&layout, &cfg);
     /* The core reads no environment; the toolstack lets CLAIMSET_CHECK
      * override the default level, as the hypervisor's command line would. */
@@ -81,7 +83,7 @@ struct claimset_host *cs_host_new(const char *topology, const struct claimset_ho
         return NULL;
     }
     atomic_init(&host->handles, 0);
-    host->topo = topo;
+    host->topo = *t;
     rc = hvctl_host_create(&layout, &cfg, &host->h);
     if (rc) {
         set_err(err, errlen, rc == -ENOMEM ? "out of memory" : "host creation failed");
@@ -110,6 +112,18 @@ claimset_host *claimset_host_create_opts(const char *topology,
     return cs_host_new(topology, opts, err, errlen);
 }
 
+claimset_host *claimset_host_create_topology(const struct claimset_topology *t,
+                                             const struct claimset_host_opts *opts, char *err,
+                                             size_t errlen)
+{
+    if (!t) {
+        set_err(err, errlen, "no topology given");
+        errno = EINVAL;
+        return NULL;
+    }
+    return cs_host_new_topology(t, opts, err, errlen);
+}
+
 int claimset_host_destroy(claimset_host *host)
 {
     if (!host)
@@ -132,7 +146,17 @@ int claimset_host_topology(claimset_host *host, char *buf, size_t len)
         errno = EINVAL;
         return -1;
     }
-    return topology_format(&host->topo, buf, len);
+    return claimset_topology_format(&host->topo, buf, len);
+}
+
+int claimset_host_get_topology(claimset_host *host, struct claimset_topology *t)
+{
+    if (!host || !t) {
+        errno = EINVAL;
+        return -1;
+    }
+    *t = host->topo;
+    return 0;
 }
 
 int claimset_host_check_level(claimset_host *host, int level, char *report, size_t len)

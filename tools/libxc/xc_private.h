@@ -39,14 +39,14 @@
 /* The one hypervisor header the toolstack may include (the layer rule of
  * docs/architecture.md): hosts, hypercalls and read-outs, nothing else. */
 #include <hvctl.h>
-/* Transitional: the topology parser still lives in hv/ (see xc_host.c). */
-#include <hv/topology.h>
+
+#include "xc_topology.h"
 
 struct claimset_host {
-    struct host *h;       /* [I] opaque: reached through hvctl.h only */
-    struct topology topo; /* [I] as created, for claimset_host_topology() */
-    atomic_uint handles;  /* [A] */
-    bool process_wide;    /* [I] */
+    struct host *h;                /* [I] opaque: reached through hvctl.h only */
+    struct claimset_topology topo; /* [I] as created, for claimset_host_topology() */
+    atomic_uint handles;           /* [A] */
+    bool process_wide;             /* [I] */
 };
 
 struct xc_interface_core {
@@ -63,6 +63,10 @@ struct xc_interface_core {
  * control domain.  NULL with errno and, for EINVAL, a message in err. */
 struct claimset_host *cs_host_new(const char *topology, const struct claimset_host_opts *opts,
                                   char *err, size_t errlen);
+/* The same from a topology struct (validated here). */
+struct claimset_host *cs_host_new_topology(const struct claimset_topology *t,
+                                           const struct claimset_host_opts *opts, char *err,
+                                           size_t errlen);
 void cs_host_free(struct claimset_host *host);
 
 /* xc_interface.c: a handle on host acting as caller (no checks). */

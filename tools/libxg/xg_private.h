@@ -88,7 +88,7 @@ struct xg_build {
 };
 
 /* Ask the hook about the next call of kind op: 0 to go ahead, or the
- * errno to fail it with. */
+ * errno to fail it with (xg_build.c). */
 int xg_inject(struct xg_build *b, enum xg_op op);
 
 /* Mode claims (meminit_claims.c).  0 or -1 with errno. */
@@ -99,8 +99,8 @@ int xg_release_claim(struct xg_build *b);
  * ENOMEM when memory ran out, another errno for a refused call. */
 int xg_populate_all(struct xg_build *b);
 
-/* The domain's pages per node, read back into pages[XG_MAX_NODES].
- * 0 or -1 with errno. */
+/* The domain's pages per node, read back into pages[XG_MAX_NODES]
+ * (xg_build.c).  0 or -1 with errno. */
 int xg_read_node_pages(struct xg_build *b, uint64_t *pages);
 
 #endif /* TOOLS_LIBXG_XG_PRIVATE_H */

@@ -93,7 +93,7 @@ int out_csv_vms(FILE *f, const struct sim_run *run)
     fputs("command,seed,policy,vm,pages,vcpus,outcome,intended_pages,pages_on_intended_node,"
           "access_cost,extents_1g,extents_2m,extents_4k,hypercalls,start,seconds,plan",
           f);
-    for (unsigned int n = 0; n < run->nr_nodes; n++)
+    for (unsigned int n = 0; n < run->topo.nr_nodes; n++)
         fprintf(f, ",node%u_pages", n);
     fputs(EOL, f);
     for (unsigned int i = 0; i < run->nr_policies; i++) {
@@ -118,7 +118,7 @@ int out_csv_vms(FILE *f, const struct sim_run *run)
             dbl(f, vm->start);
             dbl(f, vm->seconds);
             text(f, vm->plan, sizeof(vm->plan));
-            for (unsigned int n = 0; n < run->nr_nodes; n++)
+            for (unsigned int n = 0; n < run->topo.nr_nodes; n++)
                 num(f, vm->node_pages[n]);
             fputs(EOL, f);
         }
@@ -135,7 +135,7 @@ int out_csv_samples(FILE *f, const struct sim_run *run)
         const struct sim_policy_result *p = &run->policies[i];
 
         for (size_t s = 0; s < p->nr_samples; s++) {
-            for (unsigned int n = 0; n < run->nr_nodes; n++) {
+            for (unsigned int n = 0; n < run->topo.nr_nodes; n++) {
                 row_start(f, run);
                 text(f, p->name, sizeof(p->name));
                 dbl(f, p->samples[s].t);

@@ -60,19 +60,21 @@ static void write_head(FILE *f, const struct sim_run *run)
 
 static void write_facts(FILE *f, const struct sim_run *run)
 {
+    char topo[SIM_TOPOLOGY_TEXT_LEN];
     uint64_t total = 0;
     char size[32];
 
-    for (unsigned int n = 0; n < run->nr_nodes; n++)
-        total += run->node_pages[n];
+    for (unsigned int n = 0; n < run->topo.nr_nodes; n++)
+        total += run->topo.node_pages[n];
     fputs("<header>\n<h1>claimset ", f);
     HTML_TEXT(f, run->command);
     fprintf(f, ": %u polic%s compared</h1>\n<dl class=\"facts\">\n<dt>workload</dt><dd>",
             run->nr_policies, run->nr_policies == 1 ? "y" : "ies");
     HTML_TEXT(f, run->workload);
     fputs("</dd>\n<dt>topology</dt><dd>", f);
-    HTML_TEXT(f, run->topology);
-    fprintf(f, "</dd>\n<dt>nodes</dt><dd>%u, %s in all</dd>\n", run->nr_nodes,
+    claimset_topology_format(&run->topo, topo, sizeof(topo));
+    HTML_TEXT(f, topo);
+    fprintf(f, "</dd>\n<dt>nodes</dt><dd>%u, %s in all</dd>\n", run->topo.nr_nodes,
             cs_human_size(total, size, sizeof(size)));
     fprintf(f, "<dt>seed</dt><dd>%" PRIu64 "</dd>\n", run->seed);
     fprintf(f, "<dt>threads</dt><dd>%u (%s)</dd>\n</dl>\n</header>\n", run->threads,
@@ -166,16 +168,16 @@ static void write_host(FILE *f, const struct sim_run *run)
     fputs("<section id=\"host\">\n<h2>Host</h2>\n<div class=\"scroll\"><table "
           "data-table=\"nodes\">\n<thead><tr><th>node</th><th>memory</th>",
           f);
-    for (unsigned int j = 0; j < run->nr_nodes; j++)
+    for (unsigned int j = 0; j < run->topo.nr_nodes; j++)
         fprintf(f, "<th>to node %u</th>", j);
     fputs("</tr></thead>\n<tbody>\n", f);
-    for (unsigned int i = 0; i < run->nr_nodes; i++) {
+    for (unsigned int i = 0; i < run->topo.nr_nodes; i++) {
         fprintf(f,
                 "<tr><td><i class=\"swatch\" style=\"background:%s\"></i> node %u</td>"
                 "<td>%s</td>",
-                html_node_colour(i), i, cs_human_size(run->node_pages[i], size, sizeof(size)));
-        for (unsigned int j = 0; j < run->nr_nodes; j++)
-            fprintf(f, "<td>%" PRIu32 "</td>", run->distance[i][j]);
+                html_node_colour(i), i, cs_human_size(run->topo.node_pages[i], size, sizeof(size)));
+        for (unsigned int j = 0; j < run->topo.nr_nodes; j++)
+            fprintf(f, "<td>%" PRIu32 "</td>", run->topo.distance[i][j]);
         fputs("</tr>\n", f);
     }
     fputs("</tbody></table></div>\n<p class=\"note\">Distances are the SLIT values (10 = "
@@ -192,7 +194,7 @@ static void write_nodes_cell(FILE *f, const struct sim_run *run, const struct si
     bool any = false;
 
     fputs("<td class=\"text wrap\">", f);
-    for (unsigned int n = 0; n < run->nr_nodes; n++) {
+    for (unsigned int n = 0; n < run->topo.nr_nodes; n++) {
         if (!vm->node_pages[n])
             continue;
         fprintf(f, "%s%u: %s", any ? ", " : "", n,

@@ -168,8 +168,8 @@ static void timeline_ranges(const struct sim_run *run, struct frame *fr)
     fr->xmax = 0;
     fr->ymin = 0;
     fr->ymax = 0;
-    for (unsigned int n = 0; n < run->nr_nodes; n++)
-        fr->ymax = fmax(fr->ymax, (double)run->node_pages[n]);
+    for (unsigned int n = 0; n < run->topo.nr_nodes; n++)
+        fr->ymax = fmax(fr->ymax, (double)run->topo.node_pages[n]);
     for (unsigned int i = 0; i < run->nr_policies; i++) {
         const struct sim_policy_result *p = &run->policies[i];
 
@@ -178,7 +178,7 @@ static void timeline_ranges(const struct sim_run *run, struct frame *fr)
                 fr->xmin = fmin(fr->xmin, p->samples[s].t);
                 fr->xmax = fmax(fr->xmax, p->samples[s].t);
             }
-            for (unsigned int n = 0; n < run->nr_nodes; n++) {
+            for (unsigned int n = 0; n < run->topo.nr_nodes; n++) {
                 fr->ymax = fmax(fr->ymax, (double)p->samples[s].node_free[n]);
                 fr->ymax = fmax(fr->ymax, (double)p->samples[s].node_claimed[n]);
             }
@@ -238,7 +238,7 @@ void html_chart_timeline(FILE *f, const struct sim_run *run, const struct sim_po
     fputs("<figcaption>", f);
     HTML_TEXT(f, p->name);
     fputs(": free (solid) and claimed (dashed) memory per node over time</figcaption>\n", f);
-    if (!p->nr_samples || !run->nr_nodes) {
+    if (!p->nr_samples || !run->topo.nr_nodes) {
         fputs("<svg viewBox=\"0 0 760 40\" role=\"img\" aria-label=\"no samples\"><text x=\"380\" "
               "y=\"24\" class=\"empty\">no samples recorded</text></svg>\n</figure>\n",
               f);
@@ -257,7 +257,7 @@ void html_chart_timeline(FILE *f, const struct sim_run *run, const struct sim_po
 
     y_axis_pages(f, &fr);
     x_axis(f, &fr, nice_step(fr.xmax - fr.xmin, 8), AXIS_SECONDS);
-    for (unsigned int n = 0; n < run->nr_nodes; n++) {
+    for (unsigned int n = 0; n < run->topo.nr_nodes; n++) {
         timeline_series(f, &fr, p, n, false);
         timeline_series(f, &fr, p, n, true);
     }
@@ -266,9 +266,9 @@ void html_chart_timeline(FILE *f, const struct sim_run *run, const struct sim_po
             "visibility=\"hidden\"/>\n",
             fr.top, fr.top + fr.height);
     fputs("</svg>\n<div class=\"legend\">", f);
-    for (unsigned int n = 0; n < run->nr_nodes; n++)
+    for (unsigned int n = 0; n < run->topo.nr_nodes; n++)
         fprintf(f, "<span><i style=\"background:%s\"></i>node %u (%s)</span>", html_node_colour(n),
-                n, cs_human_size(run->node_pages[n], size, sizeof(size)));
+                n, cs_human_size(run->topo.node_pages[n], size, sizeof(size)));
     fputs("</div>\n</figure>\n", f);
 }
 
@@ -373,10 +373,10 @@ static double worst_cost(const struct sim_run *run)
 {
     double worst = 1.1;
 
-    for (unsigned int i = 0; i < run->nr_nodes; i++)
-        for (unsigned int j = 0; j < run->nr_nodes; j++)
-            if (run->distance[i][i])
-                worst = fmax(worst, (double)run->distance[i][j] / run->distance[i][i]);
+    for (unsigned int i = 0; i < run->topo.nr_nodes; i++)
+        for (unsigned int j = 0; j < run->topo.nr_nodes; j++)
+            if (run->topo.distance[i][i])
+                worst = fmax(worst, (double)run->topo.distance[i][j] / run->topo.distance[i][i]);
     for (unsigned int i = 0; i < run->nr_policies; i++)
         if (isfinite(run->policies[i].access_cost))
             worst = fmax(worst, run->policies[i].access_cost);

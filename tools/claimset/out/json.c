@@ -53,7 +53,7 @@ static void write_vm(FILE *f, const struct sim_run *run, const struct sim_vm_res
     key(f, in, "outcome", false);
     fprintf(f, "\"%s\"", sim_outcome_name(vm->outcome));
     key(f, in, "node_pages", false);
-    u64_array(f, vm->node_pages, run->nr_nodes);
+    u64_array(f, vm->node_pages, run->topo.nr_nodes);
     key_u(f, in, "intended_pages", vm->intended_pages);
     key_u(f, in, "pages_on_intended_node", vm->pages_on_intended_node);
     key_d(f, in, "access_cost", vm->access_cost);
@@ -73,9 +73,9 @@ static void write_sample(FILE *f, const struct sim_run *run, const struct sim_sa
     fputs("{\"t\": ", f);
     out_json_double(f, s->t);
     fputs(", \"node_free\": ", f);
-    u64_array(f, s->node_free, run->nr_nodes);
+    u64_array(f, s->node_free, run->topo.nr_nodes);
     fputs(", \"node_claimed\": ", f);
-    u64_array(f, s->node_claimed, run->nr_nodes);
+    u64_array(f, s->node_claimed, run->topo.nr_nodes);
     fputc('}', f);
 }
 
@@ -126,6 +126,7 @@ static void write_policy(FILE *f, const struct sim_run *run, const struct sim_po
 
 int out_json(FILE *f, const struct sim_run *run)
 {
+    char topo[SIM_TOPOLOGY_TEXT_LEN];
     const char *in = "  ";
 
     if (!f || sim_run_validate(run)) {
@@ -142,22 +143,23 @@ int out_json(FILE *f, const struct sim_run *run)
     key(f, in, "deterministic", false);
     fputs(run->deterministic ? "true" : "false", f);
     key(f, in, "topology", false);
-    STR(f, run->topology);
+    claimset_topology_format(&run->topo, topo, sizeof(topo));
+    STR(f, topo);
     key(f, in, "workload", false);
     STR(f, run->workload);
     key_u(f, in, "page_size", SIM_PAGE_SIZE);
-    key_u(f, in, "nr_nodes", run->nr_nodes);
+    key_u(f, in, "nr_nodes", run->topo.nr_nodes);
     key(f, in, "node_pages", false);
-    u64_array(f, run->node_pages, run->nr_nodes);
+    u64_array(f, run->topo.node_pages, run->topo.nr_nodes);
     key(f, in, "distance", false);
     fputc('[', f);
-    for (unsigned int i = 0; i < run->nr_nodes; i++) {
+    for (unsigned int i = 0; i < run->topo.nr_nodes; i++) {
         fputs(i ? ",\n    [" : "\n    [", f);
-        for (unsigned int j = 0; j < run->nr_nodes; j++)
-            fprintf(f, "%s%" PRIu32, j ? ", " : "", run->distance[i][j]);
+        for (unsigned int j = 0; j < run->topo.nr_nodes; j++)
+            fprintf(f, "%s%" PRIu32, j ? ", " : "", run->topo.distance[i][j]);
         fputc(']', f);
     }
-    fputs(run->nr_nodes ? "\n  ]" : "]", f);
+    fputs(run->topo.nr_nodes ? "\n  ]" : "]", f);
 
     key(f, in, "policies", false);
     fputc('[', f);

@@ -17,17 +17,15 @@
 #include <stdio.h>
 
 #include "common/human_size.h"
-#include "sim_results.h"
+#include "sim/sim_results.h"
 
 #define SIM_PAGE_SIZE 4096u
 
-/* 0 when the run can be written, else -1 with errno EINVAL: NULL run,
- * counts beyond the array bounds, or a count with a NULL array. */
-int sim_run_validate(const struct sim_run *run);
-
-/* "built", "refused_claim", "failed_populate" (the JSON/CSV spelling);
- * "unknown" for anything else. */
-const char *sim_outcome_name(enum sim_outcome o);
+/* Outputs.  Return 0, or -1 with errno (and a message in err for files). */
+int out_table(FILE *f, const struct sim_run *run);
+int out_json(FILE *f, const struct sim_run *run);
+int out_csv(FILE *f, const struct sim_run *run);
+int out_html(const char *path, const struct sim_run *run, char *err, size_t errlen);
 
 /* CSV, RFC 4180 (CRLF line ends, quoting only where needed).
  * out_csv_vms: one row per (policy, VM), with one pages column per node.

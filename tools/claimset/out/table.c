@@ -102,20 +102,21 @@ static void print_wrapped(FILE *f, const char *text, unsigned int indent, size_t
 
 static void print_header(FILE *f, const struct sim_run *run)
 {
+    char topo[SIM_TOPOLOGY_TEXT_LEN];
     uint64_t total = 0;
     char size[32];
 
     fprintf(f, "claimset %.*s\n", (int)strnlen(run->command, sizeof(run->command)), run->command);
-    fprintf(f, "  topology:  %.*s\n", (int)strnlen(run->topology, sizeof(run->topology)),
-            run->topology);
-    fprintf(f, "  nodes:     %u", run->nr_nodes);
-    for (unsigned int n = 0; n < run->nr_nodes; n++)
-        total += run->node_pages[n];
-    if (run->nr_nodes <= 8) {
-        for (unsigned int n = 0; n < run->nr_nodes; n++)
+    claimset_topology_format(&run->topo, topo, sizeof(topo));
+    fprintf(f, "  topology:  %s\n", topo);
+    fprintf(f, "  nodes:     %u", run->topo.nr_nodes);
+    for (unsigned int n = 0; n < run->topo.nr_nodes; n++)
+        total += run->topo.node_pages[n];
+    if (run->topo.nr_nodes <= 8) {
+        for (unsigned int n = 0; n < run->topo.nr_nodes; n++)
             fprintf(f, "%s%s", n ? ", " : " (",
-                    cs_human_size(run->node_pages[n], size, sizeof(size)));
-        fprintf(f, "%s", run->nr_nodes ? ")" : "");
+                    cs_human_size(run->topo.node_pages[n], size, sizeof(size)));
+        fprintf(f, "%s", run->topo.nr_nodes ? ")" : "");
     }
     fprintf(f, ", %s in all\n", cs_human_size(total, size, sizeof(size)));
     fprintf(f, "  seed:      %" PRIu64 "\n", run->seed);

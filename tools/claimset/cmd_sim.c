@@ -1,0 +1,294 @@
+/*
+ * The command line of `claimset storm` and `claimset evacuate`: options
+ * into a struct sim_config, the run, then the results as a table (or
+ * --json / --csv) on stdout and optionally an HTML report.
+ *
+ * Exit status: 0 when every policy ran and every host's invariants held;
+ * 1 when the run failed (results that exist are still printed first);
+ * 2 for a usage error, one line naming the bad argument.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "out/out.h"
+#include "out/progress.h"
+#include "sim/sim.h"
+#include "cmd_sim.h"
+
+enum {
+    OPT_VMS = 1,
+    OPT_SIZE_MIX,
+    OPT_OVERCOMMIT,
+    OPT_BALLOON,
+    OPT_BALLOON_SIZE,
+    OPT_OFFLINE,
+    OPT_WINDOW,
+    OPT_POLICIES,
+    OPT_REPORT,
+    OPT_FILL,
+    OPT_FRAGMENT,
+};
+
+#define COMMON_OPTS                                                                                \
+    {"vms", CLI_HAS_ARG, OPT_VMS}, {"size-mix", CLI_HAS_ARG, OPT_SIZE_MIX},                        \
+        {"overcommit", CLI_HAS_ARG, OPT_OVERCOMMIT}, {"balloon", CLI_HAS_ARG, OPT_BALLOON},        \
+        {"balloon-size", CLI_HAS_ARG, OPT_BALLOON_SIZE}, {"offline", CLI_HAS_ARG, OPT_OFFLINE},    \
+        {"window", CLI_HAS_ARG, OPT_WINDOW}, {"policies", CLI_HAS_ARG, OPT_POLICIES},              \
+        {"report", CLI_HAS_ARG, OPT_REPORT}, CLI_OPTS_SEED, CLI_OPTS_THREADS, CLI_OPTS_TOPOLOGY,   \
+        CLI_OPTS_JSON, CLI_OPTS_CSV
+
+static const struct cli_opt storm_opts[] = {
+    COMMON_OPTS,
+    {NULL, CLI_NO_ARG, 0},
+};
+
+static const struct cli_opt evacuate_opts[] = {
+    COMMON_OPTS,
+    {"fill", CLI_HAS_ARG, OPT_FILL},
+    {"fragment", CLI_HAS_ARG, OPT_FRAGMENT},
+    {NULL, CLI_NO_ARG, 0},
+};
+
+struct args {
+    struct sim_config cfg;
+    struct cli_common common;
+    const char *report;
+    bool vms_set, overcommit_set, window_set;
+};
+
+/* "none,claim-sets": policies in the order given, or "all" alone. */
+static int parse_policies(const struct cli_parser *p, const char *val, struct sim_config *cfg)
+{
+    static const char known[] = "none, legacy, single-node, claim-sets, claim-sets+global, or all "
+                                "alone";
+    const char *s = val;
+
+    cfg->nr_policies = 0;
+    if (!strcmp(val, "all"))
+        return 0;
+    if (!*val)
+        return cli_usage_error(p->prog, "--policies: no policy given (%s)", known), -1;
+    for (;;) {
+        size_t len = strcspn(s, ",");
+        char name[SIM_NAME_LEN];
+        int id = -1;
+
+        if (!len)
+            return cli_usage_error(p->prog, "--policies: %s has an empty name (%s)", CLI_Q(val),
+                                   known),
+                   -1;
+        if (len < sizeof(name)) {
+            memcpy(name, s, len);
+            name[len] = '\0';
+            id = sim_policy_lookup(name);
+            if (!strcmp(name, "all"))
+                return cli_usage_error(p->prog,
+                                       "--policies: 'all' runs every policy and stands alone, "
+                                       "not in a list"),
+                       -1;
+        }
+        if (id < 0)
+            return cli_usage_error(p->prog, "--policies: unknown policy %s (%s)",
+                                   cli_quote_n(s, len, (char[CLI_QUOTE_LEN]){0}, CLI_QUOTE_LEN),
+                                   known),
+                   -1;
+        for (unsigned int i = 0; i < cfg->nr_policies; i++)
+            if (cfg->policies[i] == (enum sim_policy_id)id)
+                return cli_usage_error(p->prog, "--policies: '%s' given twice", name), -1;
+        cfg->policies[cfg->nr_policies++] = (enum sim_policy_id)id;
+        if (!s[len])
+            return 0;
+        s += len + 1;
+    }
+}
+
+/* An integer option in [lo, hi] into *out. */
+static int range(const struct cli_parser *p, const char *opt, const char *val, uint64_t lo,
+                 uint64_t hi, unsigned int *out)
+{
+    char err[CLI_ERR_LEN];
+    uint64_t v;
+
+    if (cs_parse_range(val, lo, hi, &v, err, sizeof(err)))
+        return cli_usage_error(p->prog, "--%s: %s", opt, err), -1;
+    *out = (unsigned int)v;
+    return 0;
+}
+
+static int option(const struct cli_parser *p, int id, const char *val, struct args *a)
+{
+    struct sim_config *cfg = &a->cfg;
+    char err[CLI_ERR_LEN];
+    unsigned int v;
+
+    switch (id) {
+    case OPT_VMS:
+        a->vms_set = true;
+        return range(p, "vms", val, 1, SIM_MAX_VMS, &cfg->nr_vms);
+    case OPT_SIZE_MIX:
+        if (sim_parse_size_mix(val, cfg->classes, &cfg->nr_classes, err, sizeof(err)))
+            return cli_usage_error(p->prog, "--size-mix: %s", err), -1;
+        return 0;
+    case OPT_OVERCOMMIT:
+        a->overcommit_set = true;
+        return range(p, "overcommit", val, 1, SIM_MAX_OVERCOMMIT, &cfg->overcommit_pct);
+    case OPT_BALLOON:
+        return range(p, "balloon", val, 0, SIM_MAX_BALLOONS, &cfg->balloons);
+    case OPT_BALLOON_SIZE:
+        if (topo_parse_size(val, &cfg->balloon_pages, err, sizeof(err)))
+            return cli_usage_error(p->prog, "--balloon-size: %s", err), -1;
+        if (cfg->balloon_pages < 1024)
+            return cli_usage_error(p->prog, "--balloon-size: %s is below 4 MiB", CLI_Q(val)), -1;
+        return 0;
+    case OPT_OFFLINE:
+        return range(p, "offline", val, 0, SIM_MAX_OFFLINE, &cfg->offline_frames);
+    case OPT_WINDOW:
+        a->window_set = true;
+        return range(p, "window", val, 1, SIM_MAX_WINDOW, &cfg->window);
+    case OPT_POLICIES:
+        return parse_policies(p, val, cfg);
+    case OPT_REPORT:
+        if (!*val)
+            return cli_usage_error(p->prog, "--report: empty file name"), -1;
+        a->report = val;
+        return 0;
+    case OPT_FILL:
+        return range(p, "fill", val, 0, 95, &cfg->fill_pct);
+    case OPT_FRAGMENT:
+        if (range(p, "fragment", val, 0, 100, &v))
+            return -1;
+        cfg->fragment_pct = (int)v;
+        return 0;
+    default:
+        return cli_common_option(p, id, val, &a->common);
+    }
+}
+
+/*
+ * The results on stdout (the table, --json or --csv; with --report - the
+ * HTML page instead), then the report file.  Whether stdout took them is
+ * checked for every command at once, by main(); a writer that refuses
+ * the run, or a report file that cannot be written, fails here.
+ */
+static int write_results(const char *prog, const struct args *a, const struct sim_run *run)
+{
+    bool page_on_stdout = a->report && !strcmp(a->report, "-");
+    char err[CLI_ERR_LEN];
+    int rc;
+
+    if (page_on_stdout)
+        rc = out_html_write(stdout, run);
+    else if (a->common.format == CLI_FMT_JSON)
+        rc = out_json(stdout, run);
+    else if (a->common.format == CLI_FMT_CSV)
+        rc = out_csv(stdout, run);
+    else
+        rc = out_table(stdout, run);
+    if (rc && !ferror(stdout))
+        return cli_fail(prog, "writing the results: %s", strerror(errno));
+    if (a->report && !page_on_stdout && out_html(a->report, run, err, sizeof(err)))
+        return cli_fail(prog, "--report: %s", err[0] ? err : strerror(errno));
+    return CLI_EXIT_OK;
+}
+
+/* The simulator reports progress; the command draws it as a bar
+ * (out/progress.h: only on a terminal, only after a second). */
+static void *bar_start(uint64_t total, const char *label)
+{
+    return progress_start(total, label);
+}
+
+static void bar_add(void *bar, uint64_t n)
+{
+    progress_add(bar, n);
+}
+
+static void bar_end(void *bar)
+{
+    progress_end(bar);
+}
+
+static const struct sim_progress_ops bar_ops = {bar_start, bar_add, bar_end};
+
+int sim_cli_main(const struct cli_command *cmd, enum sim_kind kind, int argc, char **argv)
+{
+    const char *prog = kind == SIM_EVACUATE ? "claimset evacuate" : "claimset storm", *val;
+    struct topo_resolved *ct = NULL;
+    struct sim_run *run = NULL;
+    char err[CLI_ERR_LEN];
+    struct cli_parser p;
+    struct args a;
+    int id, rc;
+
+    memset(&a, 0, sizeof(a));
+    sim_config_init(&a.cfg, kind);
+    cli_common_init(&a.common);
+    cli_parser_init(&p, prog, argc, argv);
+    while ((id = cli_next(&p, kind == SIM_EVACUATE ? evacuate_opts : storm_opts, &val)) !=
+           CLI_END) {
+        if (id == CLI_HELP)
+            return cli_help(cmd);
+        if (id == CLI_ERROR)
+            return CLI_EXIT_USAGE;
+        if (id == CLI_POSITIONAL)
+            return cli_usage_error(prog, "unexpected argument %s", CLI_Q(val));
+        if (option(&p, id, val, &a))
+            return CLI_EXIT_USAGE;
+    }
+    if (a.vms_set && a.overcommit_set)
+        return cli_usage_error(prog, "--overcommit: not with --vms (--vms fixes the count)");
+    if (a.window_set && a.common.threads > 1)
+        return cli_usage_error(prog, "--window: only for single-threaded runs (with --threads "
+                                     "M, M builds are in flight)");
+    if (a.report && !strcmp(a.report, "-") && a.common.format != CLI_FMT_TABLE)
+        return cli_usage_error(prog, "--report -: standard output already carries the --%s results",
+                               a.common.format == CLI_FMT_JSON ? "json" : "csv");
+    if (a.report && strcmp(a.report, "-")) {
+        /* Find out now, not after the run, that the report cannot be written. */
+        FILE *f = fopen(a.report, "w");
+
+        if (!f)
+            return cli_usage_error(prog, "--report: cannot write '%s': %s", CLI_PATH(a.report),
+                                   strerror(errno));
+        fclose(f);
+    }
+
+    ct = malloc(sizeof(*ct));
+    run = calloc(1, sizeof(*run));
+    if (!ct || !run) {
+        rc = cli_fail(prog, "out of memory");
+        goto out;
+    }
+    if (cli_common_topology(&p, &a.common, ct)) {
+        rc = CLI_EXIT_USAGE;
+        goto out;
+    }
+    a.cfg.topology = &ct->t;
+    a.cfg.seed = a.common.seed_set ? a.common.seed : 1;
+    a.cfg.threads = a.common.threads;
+    a.cfg.progress = isatty(STDERR_FILENO) ? &bar_ops : NULL;
+
+    if (sim_run(&a.cfg, run, err, sizeof(err))) {
+        int e = errno;
+
+        if (e == EINVAL && !run->nr_policies) {
+            rc = cli_usage_error(prog, "%s", err);
+            goto out;
+        }
+        if (run->nr_policies)
+            write_results(prog, &a, run);
+        rc = cli_fail(prog, "%s", err);
+        goto out;
+    }
+    rc = write_results(prog, &a, run);
+out:
+    if (run)
+        sim_run_free(run);
+    free(run);
+    free(ct);
+    return rc;
+}
