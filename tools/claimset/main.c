@@ -7,11 +7,18 @@
 #include <string.h>
 
 #include "cli.h"
+#ifdef CLAIMSET_XEN
+#include "live.h"
+#endif
 
 /* The subcommands, in the order `claimset --help` lists them.  Adding
  * one is one entry here (plus its declaration in cli.h). */
 static const struct cli_command *const commands[] = {
+#ifdef CLAIMSET_XEN
+    CLI_LIVE_COMMANDS /* the Xen build: the live host only */
+#else
     &cli_cmd_info, &cli_cmd_place, &cli_cmd_run, &cli_cmd_storm, &cli_cmd_evacuate,
+#endif
 };
 
 #define NR_COMMANDS (sizeof(commands) / sizeof(commands[0]))
@@ -28,8 +35,12 @@ static int usage(void)
 {
     printf("usage: claimset [--help] [--version] COMMAND [ARGS...]\n"
            "\n"
+#ifdef CLAIMSET_XEN
+           CLI_LIVE_DESCRIPTION
+#else
            "A simulated Xen host with NUMA-aware claim sets, driven through the\n"
            "libxenctrl API.\n"
+#endif
            "\n"
            "Commands:\n");
     for (size_t i = 0; i < NR_COMMANDS; i++)
