@@ -1,14 +1,16 @@
 # Convenience front end over CMake.  The two commands of the README:
 #   make run     build (Release) and run the main job: claimset storm
 #   make check   the whole test suite (what CI runs)
-# and: make soak (long randomised runs with fresh seeds, SOAK_ROUNDS and
-# SOAK_SCALE set the step budget), make install (the Release library).
+# and: make check-xen (boots Xen 4.17 in QEMU and runs the Xen backend's
+# tests in dom0; installs what it needs with apt-get), make soak (long
+# randomised runs with fresh seeds, SOAK_ROUNDS and SOAK_SCALE set the
+# step budget), make install (the Release library).
 # Build trees live under build/ (one per configuration).
 
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 CMAKE ?= cmake
 
-.PHONY: run release debug check soak format format-check install bench clean
+.PHONY: run release debug check check-xen soak format format-check install bench clean
 
 release:
 	$(CMAKE) -S . -B build/release -DCMAKE_BUILD_TYPE=Release -DCLAIMSET_CHECKS=OFF >/dev/null
@@ -23,6 +25,9 @@ run: release
 
 check:
 	./scripts/check.sh
+
+check-xen:
+	JOBS=$(JOBS) ./xen/check-xen.sh
 
 soak:
 	./scripts/soak.sh
