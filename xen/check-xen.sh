@@ -4,9 +4,9 @@
 # the differential trace with the in-process host's, and end with
 # "N passed, M failed".
 #
-# Build trees: build/xen (CLAIMSET_XEN=ON), build/xen-sim (the in-process
-# library for the differential program); downloads and the boot files are
-# cached in build/xen-cache.
+# Build trees: build/xen (CLAIMSET_XEN=ON), build/release (the in-process
+# library for the differential program, shared with make run and make
+# check); downloads and the boot files are cached in build/xen-cache.
 set -u
 cd "$(dirname "$0")/.."
 top=$(pwd)
@@ -27,10 +27,12 @@ cmake -S . -B build/xen -DCLAIMSET_XEN=ON -DCMAKE_BUILD_TYPE=Release >"$out/cmak
     { tail -n 30 "$out/cmake-xen.log"; say "the Xen backend did not build"; exit 1; }
 
 stage "building the differential program against the in-process host"
-cmake -S . -B build/xen-sim -DCMAKE_BUILD_TYPE=Release -DCLAIMSET_CHECKS=OFF >"$out/cmake-sim.log" 2>&1 &&
-    cmake --build build/xen-sim -j "$jobs" --target claimset_internal >>"$out/cmake-sim.log" 2>&1 &&
+# The Release tree of make run / make check (same options), so that after
+# make check (as in CI) the library is already built.
+cmake -S . -B build/release -DCMAKE_BUILD_TYPE=Release -DCLAIMSET_CHECKS=OFF >"$out/cmake-sim.log" 2>&1 &&
+    cmake --build build/release -j "$jobs" --target claimset_internal >>"$out/cmake-sim.log" 2>&1 &&
     cc -std=gnu11 -O2 -Wall -Werror -D_GNU_SOURCE -Iinclude -o "$out/diff_legacy-sim" \
-        xen/tests/diff_legacy.c build/xen-sim/libclaimset_internal.a -pthread \
+        xen/tests/diff_legacy.c build/release/libclaimset_internal.a -pthread \
         >>"$out/cmake-sim.log" 2>&1 ||
     { tail -n 30 "$out/cmake-sim.log"; say "the in-process differential program did not build"; exit 1; }
 # The simulated host shaped like the QEMU machine: two nodes of 2 GiB.

@@ -135,6 +135,7 @@ static int place_run(const struct cli_command *cmd, int argc, char **argv)
     }
     if (!sized)
         return cli_usage_error(p.prog, "--size is required");
+    memset(&plan, 0, sizeof(plan));
     if (live_open(p.prog, &h))
         return CLI_EXIT_FAIL;
     if (xa_read_host_state(h.xch, &state)) {

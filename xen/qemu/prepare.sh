@@ -35,14 +35,24 @@ work="$cache/unpack"
 rm -rf "$work"
 mkdir -p "$work" "$cache/debs"
 cd "$cache/debs"
-[ -n "$need" ] || apt-get update -qq
+# Package lists are refreshed only when the ones at hand cannot name the
+# packages (an update costs tens of seconds on a loaded machine).
+if [ -z "$need" ] && ! apt-cache show xen-hypervisor-4.17-amd64 linux-image-amd64 >/dev/null 2>&1; then
+    apt-get update -qq
+fi
 # The dom0 kernel: the one linux-image-amd64 currently depends on.
 kpkg=$(apt-cache depends linux-image-amd64 2>/dev/null |
        sed -n 's/^ *Depends: \(linux-image-[0-9][^ ]*-amd64\)$/\1/p' | head -n 1)
 [ -n "$kpkg" ] || { echo "prepare: cannot find the kernel package" >&2; exit 1; }
 # Downloaded packages stay in the cache: a lost unpack costs no download.
-ls xen-hypervisor-4.17-amd64_*.deb >/dev/null 2>&1 || apt-get -o APT::Sandbox::User=root download xen-hypervisor-4.17-amd64 >/dev/null
-ls "${kpkg}"_*.deb >/dev/null 2>&1 || apt-get -o APT::Sandbox::User=root download "$kpkg" >/dev/null
+# Stale package lists: refresh once and try again.
+fetch() {
+    ls "$1"_*.deb >/dev/null 2>&1 && return 0
+    apt-get -o APT::Sandbox::User=root download "$1" >/dev/null 2>&1 ||
+        { apt-get update -qq && apt-get -o APT::Sandbox::User=root download "$1" >/dev/null; }
+}
+fetch xen-hypervisor-4.17-amd64
+fetch "$kpkg"
 for d in *.deb; do dpkg -x "$d" "$work/root"; done
 
 xgz=$(ls "$work"/root/boot/xen-4.17-amd64.gz)

@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "cs_xen.h"
@@ -420,6 +421,19 @@ static void check_parallel(void)
     free(rb);
 }
 
+/* Elapsed time of each group, for the log only (no verdict uses it). */
+static void elapsed(const char *group)
+{
+    static struct timespec t0;
+    struct timespec now;
+
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    if (t0.tv_sec || t0.tv_nsec)
+        printf("# %s took %.1f s\n", group,
+               (double)(now.tv_sec - t0.tv_sec) + (double)(now.tv_nsec - t0.tv_nsec) * 1e-9);
+    t0 = now;
+}
+
 int main(int argc, char **argv)
 {
     if (argc != 2) {
@@ -432,11 +446,16 @@ int main(int argc, char **argv)
         printf("FAIL open: %s\n", strerror(errno));
         return 1;
     }
+    elapsed("start");
     check_probe();
     check_info();
+    elapsed("probe and info");
     check_claims();
+    elapsed("claims");
     check_build();
+    elapsed("builds");
     check_parallel();
+    elapsed("parallel builds");
     xc_interface_close(xch);
     printf("# xen_check: %u passed, %u failed\n", t.passed, t.failed);
     return t.failed ? 1 : 0;
