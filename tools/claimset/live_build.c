@@ -13,7 +13,10 @@
  *               (the dump of debug key 'u', read from the console ring);
  *   asked       what the builder requested (its exact-node extents).
  * Time per node is the builder's: the populate calls that asked for that
- * node, as dom0 timed them.
+ * node, as dom0 timed them.  The hypervisor's time of the whole build is
+ * the difference of its clock stamps in two 'u' dumps, one before and one
+ * after (it reports no time per node).  --no-debug-key leaves the console
+ * alone (the dump walks every page of every domain): no xen columns then.
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -51,12 +54,14 @@ static const char build_usage[] =
     "                      (XENMEM_claim_pages) or none\n"
     "  --max-order N       largest extent: 18 (1 GiB, default), 9 or 0\n"
     "  --keep              keep the domain (its domid is printed)\n"
+    "  --no-debug-key      do not ask Xen for its own count (debug key 'u',\n"
+    "                      a dump of every domain into the console ring)\n"
     "  --json              machine-readable output (pages are 4 KiB)\n"
     "  -h, --help          this help\n"
     "Exit status 1 when the build failed (the phase is said: a claim refused\n"
     "fails early, before any memory was populated).\n";
 
-enum { OPT_SIZE = 1, OPT_VNODES, OPT_VCPUS, OPT_CLAIM, OPT_MAX_ORDER, OPT_KEEP };
+enum { OPT_SIZE = 1, OPT_VNODES, OPT_VCPUS, OPT_CLAIM, OPT_MAX_ORDER, OPT_KEEP, OPT_NO_KEY };
 
 static const struct cli_opt build_opts[] = {
     {"size", CLI_HAS_ARG, OPT_SIZE},
@@ -65,6 +70,7 @@ static const struct cli_opt build_opts[] = {
     {"claim", CLI_HAS_ARG, OPT_CLAIM},
     {"max-order", CLI_HAS_ARG, OPT_MAX_ORDER},
     {"keep", CLI_NO_ARG, OPT_KEEP},
+    {"no-debug-key", CLI_NO_ARG, OPT_NO_KEY},
     CLI_OPTS_JSON,
     {NULL, CLI_NO_ARG, 0},
 };
@@ -75,7 +81,7 @@ struct build_args {
     unsigned int vcpus;
     enum xg_claim_mode mode;
     unsigned int max_order;
-    bool keep, json;
+    bool keep, json, no_key;
 };
 
 struct build_result {
@@ -84,7 +90,8 @@ struct build_result {
     struct xg_build_report rep;
     struct cs_xen_observer obs;
     struct cs_xen_memmap map;
-    bool have_map, have_xen;
+    bool have_map, have_xen, have_xen_time;
+    double xen_seconds;
     uint64_t xen_pages[CS_XEN_MAX_NODES];
     unsigned int nr_nodes;
     uint64_t claim_left;
@@ -203,6 +210,9 @@ static void print_text(const struct live_host *h, const struct build_args *a,
                rep->pages_populated);
     else
         printf("result: built %" PRIu64 " pages in %.3f s\n", rep->pages_populated, rep->seconds);
+    if (r->have_xen_time)
+        printf("hypervisor clock: %.3f s from before the claim to after the release\n",
+               r->xen_seconds);
     printf("extents: %" PRIu64 " x 1G, %" PRIu64 " x 2M, %" PRIu64 " x 4K\n", rep->extents_1g,
            rep->extents_2m, rep->extents_4k);
     printf("%4s %12s %12s %12s %10s\n", "node", "frames", "xen", "asked", "seconds");
@@ -240,6 +250,10 @@ static void print_json(const struct live_host *h, const struct build_args *a,
     printf("  \"errno\": \"%s\",\n", rep->rc ? live_errno_name(rep->err) : "");
     printf("  \"pages_populated\": %" PRIu64 ",\n  \"seconds\": %.6f,\n", rep->pages_populated,
            rep->seconds);
+    if (r->have_xen_time)
+        printf("  \"xen_seconds\": %.6f,\n", r->xen_seconds);
+    else
+        printf("  \"xen_seconds\": null,\n");
     printf("  \"extents\": {\"1G\": %" PRIu64 ", \"2M\": %" PRIu64 ", \"4K\": %" PRIu64 "},\n",
            rep->extents_1g, rep->extents_2m, rep->extents_4k);
     printf("  \"vnodes\": [");
@@ -324,6 +338,9 @@ static int parse_args(struct cli_parser *p, const struct cli_command *cmd, struc
         case OPT_KEEP:
             a->keep = true;
             break;
+        case OPT_NO_KEY:
+            a->no_key = true;
+            break;
         default:
             a->json = true;
         }
@@ -343,6 +360,7 @@ static int build_run(const struct cli_command *cmd, int argc, char **argv)
     struct live_host h;
     xc_domaininfo_t info;
     unsigned int n = 0;
+    uint64_t t0 = 0, t1 = 0;
     int rc, e;
 
     cli_parser_init(&p, "claimset build", argc, argv);
@@ -381,11 +399,16 @@ static int build_run(const struct cli_command *cmd, int argc, char **argv)
 
     r->have_map = cs_xen_read_memmap(h.xch, &r->map) == 0;
     r->obs.map = r->have_map ? &r->map : NULL;
+    r->have_xen_time = !a.no_key && cs_xen_debugkey_now(h.xch, &t0) == 0;
     cs_xen_observe(&r->obs);
     xg_build_meminit(h.xch, r->domid, &r->spec, &r->rep);
     cs_xen_observe(NULL);
 
-    r->have_xen = cs_xen_debugkey_node_pages(h.xch, r->domid, r->nr_nodes, r->xen_pages) == 0;
+    if (!a.no_key) {
+        r->have_xen = cs_xen_debugkey_node_pages(h.xch, r->domid, r->nr_nodes, r->xen_pages) == 0;
+        r->have_xen_time = r->have_xen_time && cs_xen_debugkey_now(h.xch, &t1) == 0 && t1 >= t0;
+        r->xen_seconds = r->have_xen_time ? (double)(t1 - t0) * 1e-9 : 0;
+    }
     if (xc_domain_getinfo_single(h.xch, r->domid, &info) == 0)
         r->claim_left = info.outstanding_pages;
 

@@ -2,7 +2,8 @@
  * Reading Xen's console ring from dom0: the memory map the hypervisor
  * printed at boot (its SRAT lines: "SRAT: Node N PXM P [start, end]",
  * byte addresses, inclusive) and the dump of debug key 'u' ("Domain D
- * (total: T):" followed by "Node N: pages" lines).
+ * (total: T):" followed by "Node N: pages" lines, after a header that
+ * stamps the hypervisor's clock: "(now = NANOSECONDS)").
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -96,4 +97,24 @@ int cs_xen_debugkey_node_pages(xc_interface *xch, uint32_t domid, unsigned int n
         return -1;
     }
     return 0;
+}
+
+int cs_xen_debugkey_now(xc_interface *xch, uint64_t *now_ns)
+{
+    char *ring, *p, *last = NULL;
+    int rc = -1;
+
+    if (xc_send_debug_keys(xch, "u"))
+        return -1;
+    ring = read_ring(xch);
+    if (!ring)
+        return -1;
+    for (p = ring; (p = strstr(p, "(now = ")) != NULL; p++)
+        last = p;
+    if (last && sscanf(last, "(now = %" SCNu64 ")", now_ns) == 1)
+        rc = 0;
+    else
+        errno = ENOENT;
+    free(ring);
+    return rc;
 }

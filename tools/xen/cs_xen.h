@@ -71,6 +71,9 @@ int cs_xen_mfn_node(const struct cs_xen_memmap *map, uint64_t mfn);
  */
 int cs_xen_debugkey_node_pages(xc_interface *xch, uint32_t domid, unsigned int nr_nodes,
                                uint64_t *pages);
+/* The hypervisor's clock (ns since boot) as the newest 'u' dump in the
+ * ring stamps it ("(now = N)"), after sending the key.  0 or -1. */
+int cs_xen_debugkey_now(xc_interface *xch, uint64_t *now_ns);
 
 /* ---------------------------------------------------------------------
  * Populate observer (per thread): set one, run a build, read it

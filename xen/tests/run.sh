@@ -7,6 +7,8 @@ echo "# claimset info (live host, for the log)"
 ./claimset info
 echo "# claimset place --size 1G --vcpus 2"
 ./claimset place --size 1G --vcpus 2
+echo "# claimset build --size 256M --vnodes node0=128M,node1=128M"
+./claimset build --size 256M --vnodes node0=128M,node1=128M
 ./xen_check ./claimset
 rc=$?
 echo "@@TRACE-BEGIN@@"

@@ -333,6 +333,29 @@ static void check_build(void)
                  "populated %" PRIu64, jnum(r->out, "pages_populated", 0));
         xc_domain_destroy(xch, d);
     }
+    xt_check(&t,
+             strstr(r->out, "\"xen_seconds\": null") == NULL &&
+                 jnum(r->out, "xen_seconds", 0) != UINT64_MAX,
+             "build.hypervisor_clock", "no xen_seconds in the report");
+    /* One 1 GiB vnode, without the command's own debug-key count: 1 GiB
+     * extents where node 0 has a free aligned gigabyte, else 2 MiB. */
+    run_cmd(r, "build --size 1G --vnodes node0=1G --no-debug-key --keep --json");
+    d = (uint32_t)jnum(r->out, "domid", 0);
+    xt_check(&t, r->status == 0 && strstr(r->out, "\"xen_pages\": null"), "build.no_debug_key",
+             "status %d: %.200s", r->status, r->out);
+    if (r->status == 0 && d > 0 && d < DOMID_FIRST_RESERVED) {
+        int rc = cs_xen_debugkey_node_pages(xch, d, NODES, xen);
+
+        printf("# 1 GiB vnode: %" PRIu64 " x 1G, %" PRIu64 " x 2M extents\n", jnum(r->out, "1G", 0),
+               jnum(r->out, "2M", 0));
+        xt_check(&t,
+                 rc == 0 && xen[0] == 1024 * MIB_PAGES && xen[1] == 0 &&
+                     jnum(r->out, "1G", 0) * 262144 + jnum(r->out, "2M", 0) * 512 ==
+                         1024 * MIB_PAGES,
+                 "build.one_gib_vnode_on_node0", "debug key u: %" PRIu64 "/%" PRIu64 " (rc %d)",
+                 xen[0], xen[1], rc);
+        xc_domain_destroy(xch, d);
+    }
     /* Larger than node 1 can give: refused when claiming, nothing built. */
     run_cmd(r, "build --size 3G --vnodes node1=3G --json");
     xt_check(&t,
