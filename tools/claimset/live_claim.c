@@ -52,7 +52,7 @@ static const char *meaning(enum claim_kind kind, int err)
         if (kind == KIND_LEGACY)
             return "the domain already holds a claim, or the target is not above the pages it "
                    "holds, or it is above its max_mem (or the domain does not exist)";
-        return "a malformed set (duplicate node, bad padding), or the domain's pages plus the "
+        return "a malformed set (a node named twice, bad padding), or the domain's pages plus the "
                "claim exceed its max_mem";
     case ENOMEM:
         return kind == KIND_LEGACY ? "the host has not that much free memory left unclaimed"

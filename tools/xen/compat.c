@@ -6,7 +6,7 @@
  * to the hypervisor as it is.  Otherwise it becomes one legacy
  * XENMEM_claim_pages claim of the set's whole total (never less), after
  * the checks the claim-set rules make at the boundary (entry count,
- * padding, duplicates, unknown nodes) and one they make under the heap
+ * padding, a node named twice, unknown nodes) and one they make under the heap
  * lock that a host-wide claim cannot: a node entry larger than the node's
  * free memory is refused with ENOMEM before anything is claimed.  That
  * check reads free memory, which a host-wide claim does not lower, so it

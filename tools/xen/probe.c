@@ -2,7 +2,7 @@
  * Does the running hypervisor implement claim sets?
  *
  * libxenctrl 4.17 has no call for XEN_DOMCTL_claim_memory, so the probe
- * issues the domctl itself through libxencall.  A domctl carries the
+ * sends the domctl itself through libxencall.  A domctl carries the
  * interface version it was written for and the hypervisor refuses any
  * other with EACCES; the version is found by asking a harmless domctl
  * (getdomaininfo of domain 0) with the system header's version first,
