@@ -427,6 +427,18 @@ static void check_parallel(void)
              "parallel.no_claim_left", "left %" PRIu64 " %" PRIu64,
              jnum(ra->out, "claim_left_pages", 0), jnum(rb->out, "claim_left_pages", 0));
 
+    /* The same two without claims: on Xen 4.17 exact-node population is
+     * what keeps each on its node, so they stay local while the nodes
+     * have room; claims add the early refusal, not the placement. */
+    two_builds("--size 768M --vnodes node0=768M --claim none",
+               "--size 768M --vnodes node1=768M --claim none", ra, rb);
+    xt_check(&t,
+             ra->status == 0 && rb->status == 0 &&
+                 jnum(ra->out, "xen_pages", 0) == 768 * MIB_PAGES &&
+                 jnum(rb->out, "xen_pages", 1) == 768 * MIB_PAGES,
+             "parallel.same_without_claims", "status %d %d, A node0 %" PRIu64 " B node1 %" PRIu64,
+             ra->status, rb->status, jnum(ra->out, "xen_pages", 0), jnum(rb->out, "xen_pages", 1));
+
     /* Without claims and without nodes: the allocator spreads them. */
     two_builds("--size 768M --vnodes any --claim none", "--size 768M --vnodes any --claim none", ra,
                rb);
