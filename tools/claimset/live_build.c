@@ -299,7 +299,7 @@ static int parse_args(struct cli_parser *p, const struct cli_command *cmd, struc
             cli_usage_error(p->prog, "unexpected argument %s", CLI_Q(val));
             return -1;
         case OPT_SIZE:
-            if (cli_parse_size(val, &a->pages, err, sizeof(err)) || !a->pages) {
+            if (topo_parse_size(val, &a->pages, err, sizeof(err)) || !a->pages) {
                 cli_usage_error(p->prog, "--size %s: %s", CLI_Q(val),
                                 a->pages ? err : "must not be 0");
                 return -1;
@@ -310,7 +310,7 @@ static int parse_args(struct cli_parser *p, const struct cli_command *cmd, struc
             a->vnodes = val;
             break;
         case OPT_VCPUS:
-            if (cli_parse_range(val, 1, 4096, &v, err, sizeof(err))) {
+            if (cs_parse_range(val, 1, 4096, &v, err, sizeof(err))) {
                 cli_usage_error(p->prog, "--vcpus %s: %s", CLI_Q(val), err);
                 return -1;
             }
@@ -329,7 +329,7 @@ static int parse_args(struct cli_parser *p, const struct cli_command *cmd, struc
             }
             break;
         case OPT_MAX_ORDER:
-            if (cli_parse_u64(val, &v, err, sizeof(err)) || (v != 18 && v != 9 && v != 0)) {
+            if (cs_parse_u64(val, &v, err, sizeof(err)) || (v != 18 && v != 9 && v != 0)) {
                 cli_usage_error(p->prog, "--max-order %s: use 18, 9 or 0", CLI_Q(val));
                 return -1;
             }

@@ -105,7 +105,7 @@ static int claim_run(const struct cli_command *cmd, int argc, char **argv)
     }
     if (npos < 2)
         return cli_usage_error(p.prog, "expected DOMID SPEC (see --help)");
-    if (cli_parse_range(pos[0], 0, DOMID_FIRST_RESERVED - 1, &domid, err, sizeof(err)))
+    if (cs_parse_range(pos[0], 0, DOMID_FIRST_RESERVED - 1, &domid, err, sizeof(err)))
         return cli_usage_error(p.prog, "DOMID %s: %s", CLI_Q(pos[0]), err);
 
     if (live_open(p.prog, &h))
@@ -127,7 +127,7 @@ static int claim_run(const struct cli_command *cmd, int argc, char **argv)
             live_note_fallback(&h, stdout);
         rc = xc_domain_claim_memory(h.xch, (uint32_t)domid, nr, set);
     } else {
-        if (cli_parse_size(pos[1], &pages, err, sizeof(err))) {
+        if (topo_parse_size(pos[1], &pages, err, sizeof(err))) {
             live_close(&h);
             return cli_usage_error(p.prog, "SPEC %s: %s", CLI_Q(pos[1]), err);
         }

@@ -109,7 +109,7 @@ int live_parse_claim_list(const char *text, bool allow_global, unsigned int nr_n
             break;
         }
         *eq = '\0';
-        if (cli_parse_size(eq + 1, &pages, verr, sizeof(verr))) {
+        if (topo_parse_size(eq + 1, &pages, verr, sizeof(verr))) {
             rc = cli_err(err, errlen, "%s: %s", CLI_Q(name), verr);
             break;
         }
@@ -122,7 +122,7 @@ int live_parse_claim_list(const char *text, bool allow_global, unsigned int nr_n
         } else {
             if (!strncmp(name, "node", 4))
                 name += 4;
-            if (cli_parse_range(name, 0, nr_nodes ? nr_nodes - 1 : 0, &node, verr, sizeof(verr)) ||
+            if (cs_parse_range(name, 0, nr_nodes ? nr_nodes - 1 : 0, &node, verr, sizeof(verr)) ||
                 !nr_nodes) {
                 rc = cli_err(err, errlen, "node %s: not a node of this host (it has %u)",
                              CLI_Q(name), nr_nodes);

@@ -87,8 +87,7 @@ static void print_plan(const struct live_host *h, const struct xa_request *req,
     printf("claim set:");
     for (unsigned int i = 0; i < plan->nr_claims; i++) {
         target_text(plan->claims[i].target, t, sizeof(t));
-        printf("%s %s=%s", i ? "," : "", t,
-               cli_fmt_size_token(plan->claims[i].pages, a, sizeof(a)));
+        printf("%s %s=%s", i ? "," : "", t, topo_size_token(plan->claims[i].pages, a, sizeof(a)));
     }
     printf("\nreason: %s\n", plan->reason);
 }
@@ -116,13 +115,13 @@ static int place_run(const struct cli_command *cmd, int argc, char **argv)
         case CLI_POSITIONAL:
             return cli_usage_error(p.prog, "unexpected argument %s", CLI_Q(val));
         case OPT_SIZE:
-            if (cli_parse_size(val, &req.pages, err, sizeof(err)) || !req.pages)
+            if (topo_parse_size(val, &req.pages, err, sizeof(err)) || !req.pages)
                 return cli_usage_error(p.prog, "--size %s: %s", CLI_Q(val),
                                        req.pages ? err : "must not be 0");
             sized = true;
             break;
         case OPT_VCPUS:
-            if (cli_parse_range(val, 1, MAX_VCPUS, &v, err, sizeof(err)))
+            if (cs_parse_range(val, 1, MAX_VCPUS, &v, err, sizeof(err)))
                 return cli_usage_error(p.prog, "--vcpus %s: %s", CLI_Q(val), err);
             req.vcpus = (unsigned int)v;
             break;
