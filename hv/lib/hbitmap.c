@@ -105,11 +105,12 @@ void hbitmap_destroy(struct hbitmap *b)
     memset(b, 0, sizeof(*b));
 }
 
-/* Level-0 word w has just become non-zero.  Stops at the first summary
- * word that was already non-zero: everything above it is already right. */
-static void summary_set(struct hbitmap *b, uint64_t w)
+/* Word w of level `level` has just become non-zero: set the summary bits
+ * above it.  Stops at the first summary word that was already non-zero:
+ * everything above it is already right. */
+void hbitmap_summary_set_(struct hbitmap *b, unsigned int level, uint64_t w)
 {
-    for (unsigned int k = 1; k < b->levels; k++) {
+    for (unsigned int k = level + 1; k < b->levels; k++) {
         uint64_t *p = &b->level[k][bit_word(w)];
         uint64_t old = *p;
 
@@ -120,11 +121,11 @@ static void summary_set(struct hbitmap *b, uint64_t w)
     }
 }
 
-/* Level-0 word w has just become zero.  Stops at the first summary word
- * that stays non-zero. */
-static void summary_clear(struct hbitmap *b, uint64_t w)
+/* Word w of level `level` has just become zero.  Stops at the first
+ * summary word that stays non-zero. */
+void hbitmap_summary_clear_(struct hbitmap *b, unsigned int level, uint64_t w)
 {
-    for (unsigned int k = 1; k < b->levels; k++) {
+    for (unsigned int k = level + 1; k < b->levels; k++) {
         uint64_t *p = &b->level[k][bit_word(w)];
 
         *p &= ~bit_mask(w);
@@ -132,40 +133,6 @@ static void summary_clear(struct hbitmap *b, uint64_t w)
             return;
         w = bit_word(w);
     }
-}
-
-void hbitmap_set(struct hbitmap *b, uint64_t i)
-{
-    uint64_t *p, old;
-
-    ASSERT(i < b->nbits);
-    p = &b->level[0][bit_word(i)];
-    old = *p;
-    if (old & bit_mask(i))
-        return;
-    *p = old | bit_mask(i);
-    if (!old)
-        summary_set(b, bit_word(i));
-}
-
-void hbitmap_clear(struct hbitmap *b, uint64_t i)
-{
-    uint64_t *p, old;
-
-    ASSERT(i < b->nbits);
-    p = &b->level[0][bit_word(i)];
-    old = *p;
-    if (!(old & bit_mask(i)))
-        return; /* no write: keeps untouched pages untouched */
-    *p = old & ~bit_mask(i);
-    if (!*p)
-        summary_clear(b, bit_word(i));
-}
-
-bool hbitmap_test(const struct hbitmap *b, uint64_t i)
-{
-    ASSERT(i < b->nbits);
-    return b->level[0][bit_word(i)] & bit_mask(i);
 }
 
 /*
@@ -229,7 +196,7 @@ static uint64_t next_nonzero_word(const struct hbitmap *b, uint64_t w, uint64_t 
 
 /* Writes every word of the range: the bits must end up set whatever was
  * there.  Words that were already non-zero need no summary work. */
-void hbitmap_set_range(struct hbitmap *b, uint64_t from, uint64_t n)
+void hbitmap_set_range_(struct hbitmap *b, uint64_t from, uint64_t n)
 {
     uint64_t last;
 
@@ -246,13 +213,13 @@ void hbitmap_set_range(struct hbitmap *b, uint64_t from, uint64_t n)
             continue;
         *p = old | m;
         if (!old)
-            summary_set(b, w);
+            hbitmap_summary_set_(b, 0, w);
     }
 }
 
 /* Visits only the non-zero words of the range, so clearing a large, mostly
  * clear stretch costs in proportion to what is actually set. */
-void hbitmap_clear_range(struct hbitmap *b, uint64_t from, uint64_t n)
+void hbitmap_clear_range_(struct hbitmap *b, uint64_t from, uint64_t n)
 {
     uint64_t last, end;
 
@@ -269,11 +236,11 @@ void hbitmap_clear_range(struct hbitmap *b, uint64_t from, uint64_t n)
             continue;
         *p &= ~m;
         if (!*p)
-            summary_clear(b, w);
+            hbitmap_summary_clear_(b, 0, w);
     }
 }
 
-uint64_t hbitmap_count_range(const struct hbitmap *b, uint64_t from, uint64_t n)
+uint64_t hbitmap_count_range_(const struct hbitmap *b, uint64_t from, uint64_t n)
 {
     uint64_t last, end, count = 0;
 

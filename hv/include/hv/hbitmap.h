@@ -16,6 +16,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "config.h"
+
 #define HBITMAP_MAX_LEVELS 8
 
 struct hbitmap {
@@ -29,15 +31,87 @@ struct hbitmap {
 int hbitmap_init(struct hbitmap *b, uint64_t nbits);
 void hbitmap_destroy(struct hbitmap *b);
 
-/* Single bits; i < nbits. */
-void hbitmap_set(struct hbitmap *b, uint64_t i);
-void hbitmap_clear(struct hbitmap *b, uint64_t i);
-bool hbitmap_test(const struct hbitmap *b, uint64_t i);
+/* Out of line halves of the inline operations below; not for callers. */
+void hbitmap_summary_set_(struct hbitmap *b, unsigned int level, uint64_t w);
+void hbitmap_summary_clear_(struct hbitmap *b, unsigned int level, uint64_t w);
+void hbitmap_set_range_(struct hbitmap *b, uint64_t from, uint64_t n);
+void hbitmap_clear_range_(struct hbitmap *b, uint64_t from, uint64_t n);
+uint64_t hbitmap_count_range_(const struct hbitmap *b, uint64_t from, uint64_t n);
 
-/* Ranges [from, from + n), within nbits.  Word-at-a-time. */
-void hbitmap_set_range(struct hbitmap *b, uint64_t from, uint64_t n);
-void hbitmap_clear_range(struct hbitmap *b, uint64_t from, uint64_t n);
-uint64_t hbitmap_count_range(const struct hbitmap *b, uint64_t from, uint64_t n);
+/*
+ * Single bits; i < nbits (asserted in debug builds).  Inline
+ * because the buddy heap does several per split or merge step: the
+ * common case is one word read and at most one written, and only a word
+ * that becomes zero or non-zero reaches the summary levels.  A bit that
+ * already has its value is not written, which keeps untouched pages of a
+ * calloc'd map untouched.
+ */
+static inline void hbitmap_set(struct hbitmap *b, uint64_t i)
+{
+    ASSERT(i < b->nbits);
+    uint64_t *p = &b->level[0][i >> 6];
+    uint64_t old = *p, m = 1ULL << (i & 63);
+
+    if (old & m)
+        return;
+    *p = old | m;
+    if (!old && b->levels > 1) {
+        /* The word became non-zero: its summary bit, and the levels above
+         * only when that summary word was zero too. */
+        uint64_t w = i >> 6, *s = &b->level[1][w >> 6], sold = *s;
+
+        *s = sold | (1ULL << (w & 63));
+        if (!sold)
+            hbitmap_summary_set_(b, 1, w >> 6);
+    }
+}
+
+static inline void hbitmap_clear(struct hbitmap *b, uint64_t i)
+{
+    ASSERT(i < b->nbits);
+    uint64_t *p = &b->level[0][i >> 6];
+    uint64_t old = *p, m = 1ULL << (i & 63);
+
+    if (!(old & m))
+        return;
+    *p = old & ~m;
+    if (old == m && b->levels > 1) {
+        uint64_t w = i >> 6, *s = &b->level[1][w >> 6], sm = 1ULL << (w & 63);
+
+        *s &= ~sm;
+        if (!*s)
+            hbitmap_summary_clear_(b, 1, w >> 6);
+    }
+}
+
+static inline bool hbitmap_test(const struct hbitmap *b, uint64_t i)
+{
+    ASSERT(i < b->nbits);
+    return (b->level[0][i >> 6] >> (i & 63)) & 1;
+}
+
+/* Ranges [from, from + n), within nbits.  Word-at-a-time; a single bit
+ * (the heap's order-0 frees and allocations) takes the inline path. */
+static inline void hbitmap_set_range(struct hbitmap *b, uint64_t from, uint64_t n)
+{
+    if (n == 1)
+        hbitmap_set(b, from);
+    else
+        hbitmap_set_range_(b, from, n);
+}
+
+static inline void hbitmap_clear_range(struct hbitmap *b, uint64_t from, uint64_t n)
+{
+    if (n == 1)
+        hbitmap_clear(b, from);
+    else
+        hbitmap_clear_range_(b, from, n);
+}
+
+static inline uint64_t hbitmap_count_range(const struct hbitmap *b, uint64_t from, uint64_t n)
+{
+    return n == 1 ? hbitmap_test(b, from) : hbitmap_count_range_(b, from, n);
+}
 
 /* First set bit in [from, to), or `to` when there is none (to <= nbits). */
 uint64_t hbitmap_find_next(const struct hbitmap *b, uint64_t from, uint64_t to);
