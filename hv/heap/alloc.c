@@ -37,8 +37,17 @@ static nodeid_t cycle_node(unsigned int n, nodemask_t mask)
 static mfn_t take_from_node(struct heap_node *hn, unsigned int zone_lo, unsigned int zone_hi,
                             unsigned int order, unsigned int *chunk_order)
 {
-    unsigned int zone = zone_hi;
+    unsigned int zone;
 
+    /* Zones the node has no frames in are empty: start at the node's
+     * highest zone and stop at its lowest, instead of testing all 41.
+     * A memory-less node (start == end) has none. */
+    if (hn->end <= hn->start)
+        return INVALID_MFN;
+    zone = MIN(zone_hi, mfn_zone(hn->end - 1));
+    zone_lo = MAX(zone_lo, mfn_zone(hn->start));
+    if (zone < zone_lo)
+        return INVALID_MFN;
     do {
         if (hn->zone_avail[zone] < ORDER_PAGES(order))
             continue;

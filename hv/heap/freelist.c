@@ -21,32 +21,6 @@ static mfn_t zone_end_mfn(unsigned int zone)
     return (mfn_t)1 << zone;
 }
 
-void freelist_add(struct heap_node *hn, mfn_t mfn, unsigned int order)
-{
-    unsigned int zone = mfn_zone(mfn);
-
-    ASSERT(order <= MAX_ORDER && !(mfn & (ORDER_PAGES(order) - 1)));
-    ASSERT(mfn >= hn->start && mfn + ORDER_PAGES(order) <= hn->end);
-    ASSERT(zone == mfn_zone(mfn + ORDER_PAGES(order) - 1));
-    ASSERT(!freelist_has(hn, mfn, order));
-
-    hbitmap_set(&hn->free[order], freelist_index(hn, mfn, order));
-    hn->nr_chunks[zone][order]++;
-    hn->zone_avail[zone] += ORDER_PAGES(order);
-}
-
-void freelist_rem(struct heap_node *hn, mfn_t mfn, unsigned int order)
-{
-    unsigned int zone = mfn_zone(mfn);
-
-    ASSERT(freelist_has(hn, mfn, order));
-    ASSERT(hn->nr_chunks[zone][order] > 0 && hn->zone_avail[zone] >= ORDER_PAGES(order));
-
-    hbitmap_clear(&hn->free[order], freelist_index(hn, mfn, order));
-    hn->nr_chunks[zone][order]--;
-    hn->zone_avail[zone] -= ORDER_PAGES(order);
-}
-
 mfn_t freelist_find(const struct heap_node *hn, unsigned int zone, unsigned int order)
 {
     mfn_t lo = MAX(hn->start, zone_first_mfn(zone));
@@ -84,14 +58,19 @@ int freelist_chunk_of(const struct heap_node *hn, mfn_t mfn, mfn_t *head)
  * A 1 GiB extent is 2^18 entries.  Optimised builds vectorise a plain
  * loop, but unoptimised and sanitizer builds (the test suite) spent most
  * of a storm here; memset and doubling copies are fast in every build.
+ * Up to a 2 MiB extent the plain loop wins: the copies' library calls
+ * cost more than the stores themselves.
  */
 void frames_set_owner_locked(struct host *h, mfn_t mfn, unsigned long nr, owner_t owner)
 {
     owner_t *o = &h->frame_owner[mfn];
 
     ASSERT_LOCKED(&h->heap_lock);
-    if (nr == 0)
+    if (nr <= ORDER_PAGES(9)) {
+        for (unsigned long i = 0; i < nr; i++)
+            o[i] = owner;
         return;
+    }
     if (owner == OWNER_FREE) {
         memset(o, 0, nr * sizeof(*o));
         return;

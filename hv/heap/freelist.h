@@ -10,6 +10,7 @@
 #ifndef HV_HEAP_FREELIST_H
 #define HV_HEAP_FREELIST_H
 
+#include <hv/config.h>
 #include <hv/host.h>
 
 static inline uint64_t freelist_index(const struct heap_node *hn, mfn_t mfn, unsigned int order)
@@ -23,8 +24,35 @@ static inline bool freelist_has(const struct heap_node *hn, mfn_t mfn, unsigned 
     return hbitmap_test(&hn->free[order], freelist_index(hn, mfn, order));
 }
 
-void freelist_add(struct heap_node *hn, mfn_t mfn, unsigned int order);
-void freelist_rem(struct heap_node *hn, mfn_t mfn, unsigned int order);
+/*
+ * Add or remove a free chunk.  Inline, like the bitmap operations they
+ * wrap: a split or a merge does one per order it crosses.
+ */
+static inline void freelist_add(struct heap_node *hn, mfn_t mfn, unsigned int order)
+{
+    unsigned int zone = mfn_zone(mfn);
+
+    ASSERT(order <= MAX_ORDER && !(mfn & (ORDER_PAGES(order) - 1)));
+    ASSERT(mfn >= hn->start && mfn + ORDER_PAGES(order) <= hn->end);
+    ASSERT(zone == mfn_zone(mfn + ORDER_PAGES(order) - 1));
+    ASSERT(!freelist_has(hn, mfn, order));
+
+    hbitmap_set(&hn->free[order], freelist_index(hn, mfn, order));
+    hn->nr_chunks[zone][order]++;
+    hn->zone_avail[zone] += ORDER_PAGES(order);
+}
+
+static inline void freelist_rem(struct heap_node *hn, mfn_t mfn, unsigned int order)
+{
+    unsigned int zone = mfn_zone(mfn);
+
+    ASSERT(freelist_has(hn, mfn, order));
+    ASSERT(hn->nr_chunks[zone][order] > 0 && hn->zone_avail[zone] >= ORDER_PAGES(order));
+
+    hbitmap_clear(&hn->free[order], freelist_index(hn, mfn, order));
+    hn->nr_chunks[zone][order]--;
+    hn->zone_avail[zone] -= ORDER_PAGES(order);
+}
 
 /* The lowest free chunk of exactly `order` in `zone` of the node, or
  * INVALID_MFN. */
