@@ -7,16 +7,27 @@
  *   bit 1       leaf: bits 12..51 hold the first machine frame of the leaf
  *               (frames have at most 40 bits); the leaf's order follows
  *               from its level (9 * level)
- *   otherwise   the rest of the word is the pointer to the child table
- *               (malloc alignment keeps bits 0 and 1 of it clear)
+ *   otherwise   a child table: bits 2..47 hold its pointer (malloc
+ *               alignment keeps bits 0 and 1 clear, and user-space
+ *               addresses have no bit at 48 or above), bits 48..57 the
+ *               number of non-empty entries in the child (0..512)
  *
  * Invariants, kept by every operation:
  *   - every table in the tree has at least one leaf below it: a table that
  *     becomes empty is freed at once, and the root too (p->root is NULL
- *     exactly when nothing is mapped, and then nr_tables == 0);
+ *     exactly when nothing is mapped, and then nr_tables == 0), so the
+ *     root is empty exactly when nr_leaves == 0;
+ *   - the count in a table entry is exact, so "is the child empty" is one
+ *     test, not a scan of 512 entries;
  *   - leaves sit at levels 0..2 only, and a leaf at level L starts at a
  *     gfn and an mfn both aligned to 2^(9L);
  *   - nr_pages, nr_leaves and nr_tables are exact at every return.
+ *
+ * Freed tables are empty, hence zero: up to P2M_POOL_MAX of them are kept
+ * on the p2m's pool and handed out again without allocating or zeroing,
+ * so a guest that populates and decreases in a steady state costs no
+ * allocation at all.  The pool is not counted in nr_tables or p2m_bytes
+ * (tables in the tree) and is freed by p2m_destroy.
  *
  * All-or-nothing updates: p2m_insert first allocates every table it needs
  * and only then writes leaves (which cannot fail); if an allocation fails
@@ -41,8 +52,15 @@
 #define E_LEAF      ((uint64_t)1 << 1)
 #define E_FLAGS     (E_PRESENT | E_LEAF)
 #define E_MFN_SHIFT 12
-#define MFN_BITS    (PADDR_BITS - PAGE_SHIFT)
-#define MFN_LIMIT   ((mfn_t)1 << MFN_BITS) /* exclusive */
+#define E_PTR_MASK  ((((uint64_t)1 << 48) - 1) & ~E_FLAGS)
+#define E_CNT_SHIFT 48
+#define E_CNT_ONE   ((uint64_t)1 << E_CNT_SHIFT)
+#define E_CNT_MASK  ((uint64_t)0x3FF << E_CNT_SHIFT)
+/* Empty tables kept for reuse, per p2m: enough for a steady state of
+ * populating and decreasing single extents (one table per level). */
+#define P2M_POOL_MAX (2 * P2M_LEVELS)
+#define MFN_BITS     (PADDR_BITS - PAGE_SHIFT)
+#define MFN_LIMIT    ((mfn_t)1 << MFN_BITS) /* exclusive */
 
 _Static_assert((P2M_LEAF_LEVEL * P2M_TABLE_BITS) == MAX_ORDER,
                "a level-2 leaf is a MAX_ORDER chunk");
@@ -75,7 +93,25 @@ static inline mfn_t e_mfn(uint64_t e)
 static inline uint64_t *e_child(uint64_t e)
 {
     ASSERT(e_table(e));
-    return (uint64_t *)(uintptr_t)(e & ~E_FLAGS);
+    return (uint64_t *)(uintptr_t)(e & E_PTR_MASK);
+}
+
+/* Non-empty entries of the child table of e. */
+static inline unsigned int e_count(uint64_t e)
+{
+    ASSERT(e_table(e));
+    return (unsigned int)((e & E_CNT_MASK) >> E_CNT_SHIFT);
+}
+
+/* One entry of the table that *slot points to became non-empty (+1) or
+ * empty (-1).  slot is NULL for the root, whose emptiness nr_leaves
+ * tells. */
+static inline void slot_count(uint64_t *slot, int delta)
+{
+    if (!slot)
+        return;
+    ASSERT(delta > 0 ? e_count(*slot) < P2M_ENTRIES : e_count(*slot) > 0);
+    *slot += delta > 0 ? E_CNT_ONE : -E_CNT_ONE;
 }
 
 static inline uint64_t make_leaf(mfn_t mfn)
@@ -86,7 +122,7 @@ static inline uint64_t make_leaf(mfn_t mfn)
 
 static inline uint64_t make_table(uint64_t *t)
 {
-    ASSERT(((uintptr_t)t & E_FLAGS) == 0);
+    ASSERT(((uintptr_t)t & ~E_PTR_MASK) == 0);
     return (uint64_t)(uintptr_t)t | E_PRESENT;
 }
 
@@ -134,30 +170,6 @@ void p2m_test_fail_alloc_after(long n)
     fail_alloc_after = n < 0 ? -1 : n;
 }
 
-/* Every table comes from here: a zeroed table, counted, or NULL. */
-static uint64_t *table_alloc(struct p2m *p)
-{
-    uint64_t *t;
-
-    if (fail_alloc_after == 0)
-        return NULL;
-    if (fail_alloc_after > 0)
-        fail_alloc_after--;
-    t = calloc(P2M_ENTRIES, sizeof(*t));
-    if (!t)
-        return NULL;
-    ASSERT(((uintptr_t)t & E_FLAGS) == 0);
-    p->nr_tables++;
-    return t;
-}
-
-static void table_free(struct p2m *p, uint64_t *t)
-{
-    ASSERT(p->nr_tables > 0);
-    p->nr_tables--;
-    free(t);
-}
-
 static bool table_empty(const uint64_t *t)
 {
     for (unsigned int i = 0; i < P2M_ENTRIES; i++)
@@ -166,20 +178,66 @@ static bool table_empty(const uint64_t *t)
     return true;
 }
 
-/* Free the subtree of t (the tables only). */
+/* Every table comes from here: a zeroed table, counted, or NULL.  The
+ * pool first (its tables are zero: only empty tables go there), then
+ * the C allocator. */
+static uint64_t *table_alloc(struct p2m *p)
+{
+    uint64_t *t;
+
+    if (fail_alloc_after == 0)
+        return NULL;
+    if (fail_alloc_after > 0)
+        fail_alloc_after--;
+    if (p->pool) {
+        t = p->pool;
+        p->pool = (uint64_t *)(uintptr_t)t[0];
+        p->nr_pool--;
+        t[0] = 0;
+    } else {
+        t = calloc(P2M_ENTRIES, sizeof(*t));
+        if (!t)
+            return NULL;
+        /* Bits 48 and up of a table entry hold the count. */
+        BUG_ON(((uintptr_t)t & ~E_PTR_MASK) != 0);
+    }
+    ASSERT(table_empty(t));
+    p->nr_tables++;
+    return t;
+}
+
+/* An empty table leaves the tree: onto the pool (linked through its first
+ * entry) while there is room. */
+static void table_free(struct p2m *p, uint64_t *t)
+{
+    ASSERT(p->nr_tables > 0 && table_empty(t));
+    p->nr_tables--;
+    if (p->nr_pool < P2M_POOL_MAX) {
+        t[0] = (uint64_t)(uintptr_t)p->pool;
+        p->pool = t;
+        p->nr_pool++;
+    } else {
+        free(t);
+    }
+}
+
+/* Free the subtree of t (the tables only, which need not be empty). */
 static void free_tree(struct p2m *p, uint64_t *t, unsigned int level)
 {
     if (level > 0)
         for (unsigned int i = 0; i < P2M_ENTRIES; i++)
             if (e_table(t[i]))
                 free_tree(p, e_child(t[i]), level - 1);
-    table_free(p, t);
+    ASSERT(p->nr_tables > 0);
+    p->nr_tables--;
+    free(t);
 }
 
-/* Keep the invariant "root is NULL when empty". */
+/* Keep the invariant "root is NULL when empty"; with no leaf left, no
+ * table is left below the root either. */
 static void root_release_if_empty(struct p2m *p)
 {
-    if (p->root && table_empty(p->root)) {
+    if (p->root && p->nr_leaves == 0) {
         table_free(p, p->root);
         p->root = NULL;
     }
@@ -233,8 +291,8 @@ static bool tree_range_is(const struct p2m *p, gfn_t gfn, uint64_t nr, bool want
  * stay); with commit == true the leaves are written, which needs no
  * allocation and cannot fail.
  */
-static int fill(struct p2m *p, uint64_t *t, unsigned int level, gfn_t lo, gfn_t hi, uint64_t delta,
-                bool commit)
+static int fill(struct p2m *p, uint64_t *slot, uint64_t *t, unsigned int level, gfn_t lo, gfn_t hi,
+                uint64_t delta, bool commit)
 {
     const gfn_t span = level_frames(level);
 
@@ -248,6 +306,7 @@ static int fill(struct p2m *p, uint64_t *t, unsigned int level, gfn_t lo, gfn_t 
             ASSERT(*e == 0);
             if (commit) {
                 *e = make_leaf(g + delta);
+                slot_count(slot, +1);
                 p->nr_leaves++;
                 p->nr_pages += span;
             }
@@ -262,8 +321,9 @@ static int fill(struct p2m *p, uint64_t *t, unsigned int level, gfn_t lo, gfn_t 
             if (!child)
                 return -ENOMEM;
             *e = make_table(child);
+            slot_count(slot, +1);
         }
-        rc = fill(p, e_child(*e), level - 1, g, next, delta, commit);
+        rc = fill(p, e, e_child(*e), level - 1, g, next, delta, commit);
         if (rc)
             return rc;
     }
@@ -277,8 +337,8 @@ static int fill(struct p2m *p, uint64_t *t, unsigned int level, gfn_t lo, gfn_t 
  * ascending gfn order.  Over a range without leaves this only prunes empty
  * tables, which is how a failed insert is rolled back.
  */
-static void unmap(struct p2m *p, uint64_t *t, unsigned int level, gfn_t lo, gfn_t hi,
-                  p2m_leaf_fn fn, void *ctx)
+static void unmap(struct p2m *p, uint64_t *slot, uint64_t *t, unsigned int level, gfn_t lo,
+                  gfn_t hi, p2m_leaf_fn fn, void *ctx)
 {
     const gfn_t span = level_frames(level);
 
@@ -293,16 +353,18 @@ static void unmap(struct p2m *p, uint64_t *t, unsigned int level, gfn_t lo, gfn_
             if (fn)
                 fn(ctx, g, e_mfn(*e), level_order(level));
             *e = 0;
+            slot_count(slot, -1);
             ASSERT(p->nr_leaves > 0 && p->nr_pages >= span);
             p->nr_leaves--;
             p->nr_pages -= span;
             continue;
         }
         ASSERT(level > 0);
-        unmap(p, e_child(*e), level - 1, g, next, fn, ctx);
-        if (table_empty(e_child(*e))) {
+        unmap(p, e, e_child(*e), level - 1, g, next, fn, ctx);
+        if (e_count(*e) == 0) {
             table_free(p, e_child(*e));
             *e = 0;
+            slot_count(slot, -1);
         }
     }
 }
@@ -321,7 +383,7 @@ static int shatter(struct p2m *p, uint64_t *e, unsigned int level)
         return -ENOMEM;
     for (unsigned int i = 0; i < P2M_ENTRIES; i++)
         child[i] = make_leaf(mfn + i * sub);
-    *e = make_table(child);
+    *e = make_table(child) | (uint64_t)P2M_ENTRIES << E_CNT_SHIFT;
     p->nr_leaves += P2M_ENTRIES - 1;
     return 0;
 }
@@ -390,6 +452,12 @@ void p2m_destroy(struct p2m *p)
     if (p->root)
         free_tree(p, p->root, P2M_ROOT_LEVEL);
     ASSERT(p->nr_tables == 0);
+    while (p->pool) {
+        uint64_t *t = p->pool;
+
+        p->pool = (uint64_t *)(uintptr_t)t[0];
+        free(t);
+    }
     p2m_init(p);
 }
 
@@ -416,14 +484,14 @@ int p2m_insert(struct p2m *p, gfn_t gfn, mfn_t mfn, unsigned int order)
         if (!p->root)
             return -ENOMEM;
     }
-    rc = fill(p, p->root, P2M_ROOT_LEVEL, gfn, gfn + nr, mfn - gfn, false);
+    rc = fill(p, NULL, p->root, P2M_ROOT_LEVEL, gfn, gfn + nr, mfn - gfn, false);
     if (rc) {
         /* The range holds no leaf, so this frees exactly the new tables. */
-        unmap(p, p->root, P2M_ROOT_LEVEL, gfn, gfn + nr, NULL, NULL);
+        unmap(p, NULL, p->root, P2M_ROOT_LEVEL, gfn, gfn + nr, NULL, NULL);
         root_release_if_empty(p);
         return rc;
     }
-    rc = fill(p, p->root, P2M_ROOT_LEVEL, gfn, gfn + nr, mfn - gfn, true);
+    rc = fill(p, NULL, p->root, P2M_ROOT_LEVEL, gfn, gfn + nr, mfn - gfn, true);
     ASSERT(rc == 0);
     return rc;
 }
@@ -483,7 +551,7 @@ int p2m_remove(struct p2m *p, gfn_t gfn, unsigned long nr, p2m_leaf_fn fn, void 
     if (rc)
         return rc;
 
-    unmap(p, p->root, P2M_ROOT_LEVEL, gfn, gfn + nr, fn, ctx);
+    unmap(p, NULL, p->root, P2M_ROOT_LEVEL, gfn, gfn + nr, fn, ctx);
     root_release_if_empty(p);
     return 0;
 }

@@ -30,6 +30,8 @@ struct p2m {
     unsigned long nr_pages;  /* frames mapped */
     unsigned long nr_leaves; /* leaf entries (of any order) */
     unsigned long nr_tables; /* tables allocated, root included */
+    uint64_t *pool;          /* empty tables kept for reuse (p2m.c) */
+    unsigned int nr_pool;
 };
 
 /* Called once per stored leaf, in ascending gfn order. */
