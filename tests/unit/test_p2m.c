@@ -935,3 +935,95 @@ TEST(p2m_for_each_ascending_after_unordered_inserts)
     EXPECT_EQ(p.nr_tables, 2u);
     p2m_destroy(&p);
 }
+
+/* ---- table pool and live-entry counts (decisions D75, D76) -------------- */
+
+/*
+ * A steady state of populating and decreasing one frame reuses the same
+ * four tables: after the first pair they are all on the pool, none in the
+ * tree, and the pool never grows past what one extent needs.  The tables
+ * come back zeroed: a later insert elsewhere in a reused table maps only
+ * what it was asked to.
+ */
+TEST(p2m_pool_reuses_emptied_tables)
+{
+    struct p2m p;
+    unsigned int first_pool;
+
+    p2m_init(&p);
+    ASSERT_EQ(p2m_insert(&p, 0x12345, 0x777, 0), 0);
+    EXPECT_EQ(p.nr_tables, 4u);
+    EXPECT_EQ(p.nr_pool, 0u);
+    ASSERT_EQ(p2m_remove(&p, 0x12345, 1, NULL, NULL), 0);
+    EXPECT_EQ(p.nr_tables, 0u);
+    EXPECT_TRUE(p.root == NULL);
+    first_pool = p.nr_pool;
+    EXPECT_EQ(first_pool, 4u);
+    for (unsigned int i = 0; i < 1000; i++) {
+        gfn_t gfn = 0x12345 + (gfn_t)i * 7919;
+
+        ASSERT_EQ(p2m_insert(&p, gfn, 0x777 + i, 0), 0);
+        EXPECT_EQ(p.nr_tables, 4u);
+        EXPECT_EQ(p.nr_pool, 0u);
+        ASSERT_TRUE(check_consistent(&p));
+        ASSERT_EQ(p2m_remove(&p, gfn, 1, NULL, NULL), 0);
+        ASSERT_EQ(p.nr_pool, first_pool);
+    }
+    /* A reused table holds nothing but what is inserted now. */
+    ASSERT_EQ(p2m_insert(&p, 5 * GIB_FRAMES + 3, 0x999, 0), 0);
+    EXPECT_EQ(p.nr_leaves, 1u);
+    EXPECT_EQ(p2m_lookup(&p, 5 * GIB_FRAMES + 2, NULL), INVALID_MFN);
+    EXPECT_EQ(p2m_lookup(&p, 5 * GIB_FRAMES + 4, NULL), INVALID_MFN);
+    EXPECT_EQ(p2m_lookup(&p, 0x12345, NULL), INVALID_MFN);
+    EXPECT_TRUE(check_consistent(&p));
+    p2m_destroy(&p);
+    EXPECT_EQ(p.nr_pool, 0u);
+    EXPECT_TRUE(p.pool == NULL);
+}
+
+/* Many tables emptied at once: the pool keeps a bounded number and the
+ * rest go back to the C allocator (ASan builds see any leak). */
+TEST(p2m_pool_is_bounded)
+{
+    struct p2m p;
+
+    p2m_init(&p);
+    for (unsigned int i = 0; i < 64; i++)
+        ASSERT_EQ(p2m_insert(&p, (gfn_t)i * MIB2_FRAMES * 512 + 1, 0x1000 + i, 0), 0);
+    EXPECT_TRUE(p.nr_tables > 64);
+    for (unsigned int i = 0; i < 64; i++)
+        ASSERT_EQ(p2m_remove(&p, (gfn_t)i * MIB2_FRAMES * 512 + 1, 1, NULL, NULL), 0);
+    EXPECT_EQ(p.nr_tables, 0u);
+    EXPECT_TRUE(p.nr_pool > 0 && p.nr_pool <= 2u * P2M_LEVELS);
+    p2m_destroy(&p);
+    EXPECT_EQ(p.nr_pool, 0u);
+}
+
+/*
+ * The live-entry count decides when a table is freed: a level-0 table
+ * full of 4 KiB leaves goes exactly when its last leaf does, in any
+ * order of removal, and not one removal earlier.
+ */
+TEST(p2m_table_freed_exactly_when_last_entry_goes)
+{
+    struct p2m p;
+    gfn_t base = 3 * MIB2_FRAMES;
+
+    p2m_init(&p);
+    /* A misaligned machine frame: 512 leaves of 4 KiB in one table. */
+    ASSERT_EQ(p2m_insert(&p, base, 0x10001, 9), 0);
+    ASSERT_EQ(p.nr_leaves, 512u);
+    ASSERT_EQ(p.nr_tables, 4u);
+    for (unsigned int k = 0; k < 512; k++) {
+        /* A permutation of 0..511: odd steps visit every entry once. */
+        gfn_t gfn = base + (k * 167u) % 512u;
+
+        ASSERT_EQ(p2m_remove(&p, gfn, 1, NULL, NULL), 0);
+        if (k < 511)
+            ASSERT_EQ(p.nr_tables, 4u);
+    }
+    EXPECT_EQ(p.nr_tables, 0u);
+    EXPECT_EQ(p.nr_leaves, 0u);
+    EXPECT_TRUE(p.root == NULL);
+    p2m_destroy(&p);
+}
