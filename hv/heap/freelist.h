@@ -24,13 +24,21 @@ static inline bool freelist_has(const struct heap_node *hn, mfn_t mfn, unsigned 
     return hbitmap_test(&hn->free[order], freelist_index(hn, mfn, order));
 }
 
+/* The zone of a chunk head in the heap: frame 0 never is one, so no
+ * test for zero (mfn_zone's) is needed. */
+static inline unsigned int freelist_zone(mfn_t mfn)
+{
+    ASSERT(mfn != 0);
+    return 64U - (unsigned int)__builtin_clzll(mfn);
+}
+
 /*
  * Add or remove a free chunk.  Inline, like the bitmap operations they
  * wrap: a split or a merge does one per order it crosses.
  */
 static inline void freelist_add(struct heap_node *hn, mfn_t mfn, unsigned int order)
 {
-    unsigned int zone = mfn_zone(mfn);
+    unsigned int zone = freelist_zone(mfn);
 
     ASSERT(order <= MAX_ORDER && !(mfn & (ORDER_PAGES(order) - 1)));
     ASSERT(mfn >= hn->start && mfn + ORDER_PAGES(order) <= hn->end);
@@ -44,7 +52,7 @@ static inline void freelist_add(struct heap_node *hn, mfn_t mfn, unsigned int or
 
 static inline void freelist_rem(struct heap_node *hn, mfn_t mfn, unsigned int order)
 {
-    unsigned int zone = mfn_zone(mfn);
+    unsigned int zone = freelist_zone(mfn);
 
     ASSERT(freelist_has(hn, mfn, order));
     ASSERT(hn->nr_chunks[zone][order] > 0 && hn->zone_avail[zone] >= ORDER_PAGES(order));

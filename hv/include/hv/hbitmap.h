@@ -61,8 +61,13 @@ static inline void hbitmap_set(struct hbitmap *b, uint64_t i)
         uint64_t w = i >> 6, *s = &b->level[1][w >> 6], sold = *s;
 
         *s = sold | (1ULL << (w & 63));
-        if (!sold)
-            hbitmap_summary_set_(b, 1, w >> 6);
+        if (!sold && b->levels > 2) {
+            uint64_t w1 = w >> 6, *s2 = &b->level[2][w1 >> 6], old2 = *s2;
+
+            *s2 = old2 | (1ULL << (w1 & 63));
+            if (!old2)
+                hbitmap_summary_set_(b, 2, w1 >> 6);
+        }
     }
 }
 
@@ -79,8 +84,13 @@ static inline void hbitmap_clear(struct hbitmap *b, uint64_t i)
         uint64_t w = i >> 6, *s = &b->level[1][w >> 6], sm = 1ULL << (w & 63);
 
         *s &= ~sm;
-        if (!*s)
-            hbitmap_summary_clear_(b, 1, w >> 6);
+        if (!*s && b->levels > 2) {
+            uint64_t w1 = w >> 6, *s2 = &b->level[2][w1 >> 6];
+
+            *s2 &= ~(1ULL << (w1 & 63));
+            if (!*s2)
+                hbitmap_summary_clear_(b, 2, w1 >> 6);
+        }
     }
 }
 
