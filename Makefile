@@ -41,7 +41,10 @@ format-check:
 install: release
 	$(CMAKE) --install build/release --prefix $(or $(PREFIX),/usr/local)
 
+# The comparison with the textbook baseline (instructions under callgrind
+# when valgrind is installed, and CPU time), then the core figures.
 bench: release
+	./bench/compare.sh build/release
 	./build/release/bench/bench_heap
 
 clean:

@@ -168,6 +168,34 @@ TEST(heap_address_bits_cap_the_zone)
     host_destroy(h);
 }
 
+/*
+ * The zone window meets each node's own zones (decision D74): zones are
+ * searched from the window's top down, but only those the node has frames
+ * in, with the same result as testing every zone of the window.
+ */
+TEST(heap_zone_window_meets_the_nodes_zones)
+{
+    /* Node 0: frames 0..1535 (zones 0..11); node 1: 1536..3071 (11..12). */
+    struct host *h = hvt_host("6M,6M");
+
+    /* Node 0's highest zone is 11: the top of its chunk 1024..1535. */
+    EXPECT_EQ(alloc_heap_pages(h, MEMZONE_LO, NR_ZONES - 1, 0, MEMF_node(0), NULL), 1535UL);
+    /* Zone 12 and up: node 0 has none of it; an exact request fails... */
+    EXPECT_EQ(alloc_heap_pages(h, 12, NR_ZONES - 1, 0, MEMF_node(0) | MEMF_exact_node, NULL),
+              INVALID_MFN);
+    /* ... and a preference moves on to node 1's zone 12 (2048..3071). */
+    EXPECT_EQ(alloc_heap_pages(h, 12, NR_ZONES - 1, 0, MEMF_node(0), NULL), 3071UL);
+    /* Node 1 below zone 12: only its zone 11, the chunk 1536..2047. */
+    EXPECT_EQ(alloc_heap_pages(h, MEMZONE_LO, 11, 0, MEMF_node(1) | MEMF_exact_node, NULL), 2047UL);
+    /* Node 1 has nothing below zone 11. */
+    EXPECT_EQ(alloc_heap_pages(h, MEMZONE_LO, 10, 0, MEMF_node(1) | MEMF_exact_node, NULL),
+              INVALID_MFN);
+    /* A window of one zone that is node 1's lowest. */
+    EXPECT_EQ(alloc_heap_pages(h, 11, 11, 0, MEMF_node(1) | MEMF_exact_node, NULL), 2046UL);
+    hvt_expect_invariants(h);
+    host_destroy(h);
+}
+
 TEST(heap_exact_node_request_stays_on_node)
 {
     struct host *h = hvt_host("64K,8M"); /* node 0: 15 free frames */
