@@ -56,8 +56,9 @@ static inline void hbitmap_set(struct hbitmap *b, uint64_t i)
         return;
     *p = old | m;
     if (!old && b->levels > 1) {
-        /* The word became non-zero: its summary bit, and the levels above
-         * only when that summary word was zero too. */
+        /* The word became non-zero: set its summary bit, and go up while
+         * the summary word was zero before (two levels here, the rest out
+         * of line). */
         uint64_t w = i >> 6, *s = &b->level[1][w >> 6], sold = *s;
 
         *s = sold | (1ULL << (w & 63));
@@ -81,6 +82,7 @@ static inline void hbitmap_clear(struct hbitmap *b, uint64_t i)
         return;
     *p = old & ~m;
     if (old == m && b->levels > 1) {
+        /* The word became zero: the same, while summary words become zero. */
         uint64_t w = i >> 6, *s = &b->level[1][w >> 6], sm = 1ULL << (w & 63);
 
         *s &= ~sm;
