@@ -51,9 +51,9 @@
 #include <hv/domain.h>
 #include <hv/heap.h>
 #include <hv/host.h>
-#include <hv/topology.h>
 
 #include "baseline.h"
+#include "bench_host.h"
 
 #define GIB_FRAMES (1UL << 18)
 
@@ -129,12 +129,6 @@ static void dump(const struct run *r, enum fig f, int side, unsigned long ops)
 #endif
 }
 
-static void die(const char *what, long rc)
-{
-    fprintf(stderr, "bench_compare: %s failed: %ld\n", what, rc);
-    exit(1);
-}
-
 static uint64_t rng_state = 0x9E3779B97F4A7C15ULL;
 
 static uint64_t rnd(void)
@@ -149,55 +143,14 @@ static uint64_t rnd(void)
 
 /* ---- claimset side -------------------------------------------------------- */
 
-static struct host *make_host(unsigned int nr_nodes, unsigned long node_mib)
-{
-    struct host_config cfg = {.check_level = CHECK_NONE};
-    struct topology t;
-    struct host *h;
-    char text[256], err[256];
-    size_t len = 0;
-
-    for (unsigned int n = 0; n < nr_nodes; n++)
-        len += (size_t)snprintf(text + len, sizeof(text) - len, "%s%luM", n ? "," : "", node_mib);
-    if (topology_parse(text, &t, err, sizeof(err))) {
-        fprintf(stderr, "bench_compare: topology '%s': %s\n", text, err);
-        exit(1);
-    }
-    if (host_create(&t, &cfg, &h))
-        die("host_create", -ENOMEM);
-    return h;
-}
-
-static struct domain *make_domain(struct host *h, unsigned long max_pages)
-{
-    struct domain_config cfg = {.max_vcpus = 1};
-    domid_t id = 0;
-    int rc = domain_create(h, &id, &cfg);
-    struct domain *d;
-
-    if (rc)
-        die("domain_create", rc);
-    d = domain_get(h, id);
-    domain_set_max_pages(d, max_pages);
-    return d;
-}
-
-static unsigned long node_free(struct host *h, unsigned int node)
-{
-    struct host_counters c;
-
-    host_get_counters(h, &c);
-    return c.node_avail_pages[node];
-}
-
 static void claim_nodes(struct domain *d, unsigned int first, unsigned int nr, struct host *h)
 {
     memory_claim_t c[MAX_NUMNODES];
 
     for (unsigned int i = 0; i < nr; i++)
-        c[i] = (memory_claim_t){.pages = node_free(h, first + i), .target = first + i};
+        c[i] = (memory_claim_t){.pages = bench_node_free(h, first + i), .target = first + i};
     if (domain_set_node_claims(d, nr, c))
-        die("domain_set_node_claims", -EINVAL);
+        bench_die("domain_set_node_claims", -EINVAL);
 }
 
 static void release_claims(struct domain *d)
@@ -205,7 +158,7 @@ static void release_claims(struct domain *d)
     memory_claim_t none = {.pages = 0, .target = XEN_DOMCTL_CLAIM_MEMORY_GLOBAL};
 
     if (domain_set_node_claims(d, 1, &none))
-        die("releasing claims", -EINVAL);
+        bench_die("releasing claims", -EINVAL);
 }
 
 /* n heap pairs of `order` for d on node 0; caller holds page_alloc_lock. */
@@ -215,8 +168,8 @@ static void cs_pairs(struct host *h, struct domain *d, unsigned int order, unsig
         mfn_t mfn = alloc_heap_pages(h, MEMZONE_LO, NR_ZONES - 1, order, MEMF_node(0), d);
 
         if (mfn == INVALID_MFN)
-            die("alloc_heap_pages", -ENOMEM);
-        free_heap_pages(h, mfn, order, false, d, true);
+            bench_die("alloc_heap_pages", -ENOMEM);
+        free_heap_pages(h, mfn, order, d, FREE_counted);
     }
 }
 
@@ -226,7 +179,7 @@ static void bl_pairs(struct bl_heap *b, unsigned int order, unsigned long n)
         uint64_t mfn = bl_alloc(b, order, 0, 0);
 
         if (mfn == BL_INVALID)
-            die("bl_alloc", -ENOMEM);
+            bench_die("bl_alloc", -ENOMEM);
         bl_free(b, mfn, order);
     }
 }
@@ -273,22 +226,28 @@ static void fig_pairs(struct run *r, struct host *h, struct bl_heap *b, struct d
         unsigned long done = 0, batch = MIN(n, 1UL << 20);
         double spent = 0, t0;
 
+        /* Claims are installed and released by entry points that take
+         * their own locks: never while holding d's page_alloc_lock. */
+        hv_unlock(&d->page_alloc_lock);
         claim_nodes(filler, 1, h->nr_nodes - 1, h);
         while (done < n) {
             unsigned long m = MIN(batch, n - done);
 
             claim_nodes(d, 0, 1, h);
+            hv_lock(&d->page_alloc_lock);
             t0 = cpu_s();
             collect_on(r);
             cs_pairs(h, d, 0, m);
             collect_off(r);
             spent += cpu_s() - t0;
+            hv_unlock(&d->page_alloc_lock);
             done += m;
         }
         r->ns[F5][0] = MIN(r->ns[F5][0], spent * 1e9 / n);
         dump(r, F5, 0, n);
         release_claims(d);
         release_claims(filler);
+        hv_lock(&d->page_alloc_lock);
 
         t0 = cpu_s();
         collect_on(r);
@@ -308,13 +267,13 @@ static void fig_random(struct run *r)
     unsigned long node_frames = node_mib << 8, total = 2 * node_frames;
     unsigned long held_nr = total / 2, pairs = r->instr ? 20000 : r->quick ? 20000 : 1000000;
     uint32_t *held = malloc(held_nr * sizeof(*held));
-    struct host *h = make_host(2, node_mib);
-    struct domain *d = make_domain(h, total);
+    struct host *h = bench_host(2, node_mib);
+    struct domain *d = bench_domain(h, total);
     struct bl_heap *b = bl_create(2, node_frames);
     uint64_t seed;
 
     if (!held || !b)
-        die("allocating the random-pairs state", -ENOMEM);
+        bench_die("allocating the random-pairs state", -ENOMEM);
     seed = rng_state;
 
     /* Claimset: fill half, then the timed random pairs (free one held
@@ -324,7 +283,7 @@ static void fig_random(struct run *r)
         mfn_t m = alloc_heap_pages(h, MEMZONE_LO, NR_ZONES - 1, 0, MEMF_node(i & 1), d);
 
         if (m == INVALID_MFN)
-            die("alloc_heap_pages (fill)", -ENOMEM);
+            bench_die("alloc_heap_pages (fill)", -ENOMEM);
         held[i] = (uint32_t)m;
     }
     r->ns[F3][0] = 1e30;
@@ -338,10 +297,10 @@ static void fig_random(struct run *r)
             unsigned long k = (x >> 1) % held_nr;
             mfn_t m;
 
-            free_heap_pages(h, held[k], 0, false, d, true);
+            free_heap_pages(h, held[k], 0, d, FREE_counted);
             m = alloc_heap_pages(h, MEMZONE_LO, NR_ZONES - 1, 0, MEMF_node(x & 1), d);
             if (m == INVALID_MFN)
-                die("alloc_heap_pages (random)", -ENOMEM);
+                bench_die("alloc_heap_pages (random)", -ENOMEM);
             held[k] = (uint32_t)m;
         }
         if (round) { /* round 0 warms up and mixes */
@@ -351,7 +310,7 @@ static void fig_random(struct run *r)
         }
     }
     for (unsigned long i = 0; i < held_nr; i++)
-        free_heap_pages(h, held[i], 0, false, d, true);
+        free_heap_pages(h, held[i], 0, d, FREE_counted);
     hv_unlock(&d->page_alloc_lock);
     domain_put(d);
     host_destroy(h);
@@ -362,7 +321,7 @@ static void fig_random(struct run *r)
         uint64_t m = bl_alloc(b, 0, (unsigned int)(i & 1), 0);
 
         if (m == BL_INVALID)
-            die("bl_alloc (fill)", -ENOMEM);
+            bench_die("bl_alloc (fill)", -ENOMEM);
         held[i] = (uint32_t)m;
     }
     r->ns[F3][1] = 1e30;
@@ -379,7 +338,7 @@ static void fig_random(struct run *r)
             bl_free(b, held[k], 0);
             m = bl_alloc(b, 0, (unsigned int)(x & 1), 0);
             if (m == BL_INVALID)
-                die("bl_alloc (random)", -ENOMEM);
+                bench_die("bl_alloc (random)", -ENOMEM);
             held[k] = (uint32_t)m;
         }
         if (round) {
@@ -409,9 +368,9 @@ static void fig_api(struct run *r)
     setenv("CLAIMSET_CHECK", "0", 1);
     xch = xc_interface_open(NULL, NULL, 0);
     if (!xch)
-        die("xc_interface_open", -errno);
+        bench_die("xc_interface_open", -errno);
     if (xc_domain_create(xch, &domid, &cfg) || xc_domain_setmaxmem(xch, domid, 1UL << 30))
-        die("xc_domain_create", -errno);
+        bench_die("xc_domain_create", -errno);
 
     r->ns[F4][0] = 1e30;
     for (unsigned int round = 0; round < r->rounds + 1; round++) {
@@ -421,9 +380,9 @@ static void fig_api(struct run *r)
             collect_on(r);
         for (unsigned long i = 0; i < n; i++) {
             if (xc_domain_populate_physmap_exact(xch, domid, 1, 0, XENMEMF_exact_node(0), &gfn))
-                die("xc_domain_populate_physmap_exact", -errno);
+                bench_die("xc_domain_populate_physmap_exact", -errno);
             if (xc_domain_decrease_reservation_exact(xch, domid, 1, 0, &gfn))
-                die("xc_domain_decrease_reservation_exact", -errno);
+                bench_die("xc_domain_decrease_reservation_exact", -errno);
         }
         if (round) {
             collect_off(r);
@@ -442,8 +401,8 @@ static void fig_misaligned(struct run *r)
 {
     unsigned long gib = r->quick ? 1 : r->instr ? 4 : 16;
     unsigned long node_mib = r->quick ? 2048 : 32768;
-    struct host *h = make_host(2, node_mib);
-    struct domain *d = make_domain(h, 2 * (node_mib << 8));
+    struct host *h = bench_host(2, node_mib);
+    struct domain *d = bench_domain(h, 2 * (node_mib << 8));
 
     for (int side = 0; side < 2; side++) {
         /* side 0: misaligned by one frame; side 1: 1 GiB-aligned */
@@ -459,13 +418,13 @@ static void fig_misaligned(struct run *r)
                 int rc = domain_populate_extent(d, base + i * GIB_FRAMES, 18,
                                                 MEMF_node(0) | MEMF_exact_node, NULL);
                 if (rc)
-                    die("domain_populate_extent", rc);
+                    bench_die("domain_populate_extent", rc);
             }
             for (unsigned long i = 0; i < gib; i++) {
                 int rc = domain_decrease_extent(d, base + i * GIB_FRAMES, 18);
 
                 if (rc)
-                    die("domain_decrease_extent", rc);
+                    bench_die("domain_decrease_extent", rc);
             }
             if (round) {
                 collect_off(r);
@@ -568,12 +527,12 @@ int main(int argc, char **argv)
         read_instructions(&r, instr_file);
 
     /* F1/F2/F5 share one 2 x 32 GiB host and one baseline of that size. */
-    h = make_host(2, r.quick ? 1024 : 32768);
+    h = bench_host(2, r.quick ? 1024 : 32768);
     b = bl_create(2, (r.quick ? 1024UL : 32768UL) << 8);
     if (!b)
-        die("bl_create", -ENOMEM);
-    d = make_domain(h, h->nr_frames);
-    filler = make_domain(h, h->nr_frames);
+        bench_die("bl_create", -ENOMEM);
+    d = bench_domain(h, h->nr_frames);
+    filler = bench_domain(h, h->nr_frames);
     if (wanted(&r, F1) || wanted(&r, F2) || wanted(&r, F4) || wanted(&r, F5))
         fig_pairs(&r, h, b, d, filler);
     domain_put(filler);

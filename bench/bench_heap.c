@@ -28,7 +28,7 @@
 #include <hv/heap.h>
 #include <hv/host.h>
 
-#include "libxc/xc_topology.h"
+#include "bench_host.h"
 
 #define MAX_REPS 9
 
@@ -86,68 +86,13 @@ static double median(double *v, unsigned int n)
     return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
 }
 
-static void die(const char *what, int rc)
-{
-    fprintf(stderr, "bench_heap: %s failed: %d (%s)\n", what, rc, strerror(rc < 0 ? -rc : rc));
-    exit(1);
-}
-
-/* A host of nr_nodes nodes of node_mib MiB each, checker off. */
-static struct host *make_host(unsigned int nr_nodes, unsigned long node_mib)
-{
-    struct host_config cfg = {.check_level = CHECK_NONE};
-    struct claimset_topology pub;
-    struct hvctl_layout layout;
-    struct host *h;
-    char text[1024], err[256];
-    size_t len = 0;
-    int rc;
-
-    for (unsigned int n = 0; n < nr_nodes; n++)
-        len += (size_t)snprintf(text + len, sizeof(text) - len, "%s%luM", n ? "," : "", node_mib);
-    rc = claimset_topology_parse(text, &pub, err, sizeof(err));
-    if (!rc && xc_topology_to_layout(&pub, &layout))
-        rc = -1;
-    if (rc) {
-        fprintf(stderr, "bench_heap: topology '%s': %s\n", text, err);
-        exit(1);
-    }
-    rc = host_create(&layout, &cfg, &h);
-    if (rc)
-        die("host_create", rc);
-    return h;
-}
-
-static struct domain *make_domain(struct host *h, unsigned long max_pages)
-{
-    struct domain_config cfg = {.max_vcpus = 1};
-    domid_t id = 0;
-    int rc = domain_create(h, &id, &cfg);
-    struct domain *d;
-
-    if (rc)
-        die("domain_create", rc);
-    d = domain_get(h, id);
-    domain_set_max_pages(d, max_pages);
-    return d;
-}
-
-/* Free frames on a node, read under heap_lock. */
-static unsigned long node_free(struct host *h, unsigned int node)
-{
-    struct host_counters c;
-
-    host_get_counters(h, &c);
-    return c.node_avail_pages[node];
-}
-
 static void claim_node(struct domain *d, unsigned int node, unsigned long pages)
 {
     memory_claim_t c = {.pages = pages, .target = node};
     int rc = domain_set_node_claims(d, 1, &c);
 
     if (rc)
-        die("domain_set_node_claims", rc);
+        bench_die("domain_set_node_claims", rc);
 }
 
 /*
@@ -160,8 +105,8 @@ static unsigned long populate_all(struct host *h)
     unsigned long extents = 0;
 
     for (unsigned int n = 0; n < h->nr_nodes; n++) {
-        unsigned long left = node_free(h, n);
-        struct domain *d = make_domain(h, left);
+        unsigned long left = bench_node_free(h, n);
+        struct domain *d = bench_domain(h, left);
         gfn_t gfn = 0;
 
         claim_node(d, n, left);
@@ -173,7 +118,7 @@ static unsigned long populate_all(struct host *h)
                 if (rc == -ENOMEM)
                     break; /* no chunk that large left: next order down */
                 if (rc)
-                    die("domain_populate_extent", rc);
+                    bench_die("domain_populate_extent", rc);
                 gfn += ORDER_PAGES(order);
                 left -= ORDER_PAGES(order);
                 extents++;
@@ -204,7 +149,7 @@ static void bench_metadata(bool quick)
            "RSS/frame create", "RSS/frame full");
     for (unsigned int i = 0; i < nr; i++) {
         unsigned long before = rss_bytes(), created, full;
-        struct host *h = make_host(4, mib[i]);
+        struct host *h = bench_host(4, mib[i]);
         double frames = (double)h->nr_frames;
         size_t meta = host_metadata_bytes(h);
 
@@ -253,7 +198,7 @@ static double time_pairs(struct host *h, struct domain *d, unsigned int order, u
             hv_lock(&d->page_alloc_lock);
             mfn = alloc_heap_pages(h, MEMZONE_LO, NR_ZONES - 1, order, MEMF_node(0), d);
             if (mfn == INVALID_MFN)
-                die("alloc_heap_pages", -ENOMEM);
+                bench_die("alloc_heap_pages", -ENOMEM);
             free_heap_pages(h, mfn, order, d, FREE_counted);
             hv_unlock(&d->page_alloc_lock);
         }
@@ -274,25 +219,25 @@ static unsigned long set_mode(struct host *h, struct domain *d, struct domain *f
     memory_claim_t rest[MAX_NUMNODES];
 
     if (domain_set_node_claims(filler, 1, &none) || domain_set_node_claims(d, 1, &none))
-        die("releasing claims", -EINVAL);
+        bench_die("releasing claims", -EINVAL);
     if (mode == CLAIMS_FULL) {
         for (unsigned int n = 1; n < h->nr_nodes; n++)
-            rest[n - 1] = (memory_claim_t){.pages = node_free(h, n), .target = n};
+            rest[n - 1] = (memory_claim_t){.pages = bench_node_free(h, n), .target = n};
         if (domain_set_node_claims(filler, h->nr_nodes - 1, rest))
-            die("filler claims", -EINVAL);
+            bench_die("filler claims", -EINVAL);
     }
     if (mode == NO_CLAIMS)
         return 0;
-    return mode == CLAIMS_FULL ? node_free(h, 0) : node_free(h, 0) / 2;
+    return mode == CLAIMS_FULL ? bench_node_free(h, 0) : bench_node_free(h, 0) / 2;
 }
 
 static void bench_pairs(bool quick)
 {
     unsigned long node_mib = quick ? 1024 : 16384;
     unsigned int reps = quick ? 3 : MAX_REPS;
-    struct host *h = make_host(4, node_mib);
-    struct domain *d = make_domain(h, h->nr_frames);
-    struct domain *filler = make_domain(h, h->nr_frames);
+    struct host *h = bench_host(4, node_mib);
+    struct domain *d = bench_domain(h, h->nr_frames);
+    struct domain *filler = bench_domain(h, h->nr_frames);
 
     printf("\n2. alloc_heap_pages + free_heap_pages pairs, 4 x %lu GiB host, median of %u runs "
            "(CPU time)\n",
@@ -343,7 +288,7 @@ static void bench_big_host(bool quick)
     unsigned long node_mib = quick ? 1024 : 131072;
     struct mark start = mark_now(), m = start;
     unsigned long meta, rss;
-    struct host *h = make_host(8, node_mib);
+    struct host *h = bench_host(8, node_mib);
     char extents[64];
 
     printf("\n3. %lu GiB host, 8 nodes, fully populated by 8 claimed domains\n",
