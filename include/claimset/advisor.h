@@ -27,6 +27,7 @@
 
 #include <stdint.h>
 
+#include <claimset/topology.h>
 #include <claimset/xenguest.h>
 #include <xenctrl.h>
 
@@ -42,19 +43,28 @@ extern "C" {
 #define XA_REASON_LEN 256
 
 /*
- * A host state to plan on: per node unclaimed pages, the distances, and
- * the CPUs of each node when known.  xa_read_host_state() leaves node_cpus
- * all 0 (not known): the CPU layout never changes, so a caller that knows
- * it -- from xc_physinfo() or its topology -- fills it in once read, and
- * the plan then keeps each vnode's vCPUs within its node's CPUs where the
- * nodes have enough, and says so in its reason where they have not.
+ * A host state to plan on: the host's shape (struct claimset_topology:
+ * nodes, their sizes, CPUs and SLIT distances -- the one description of a
+ * host the toolstack uses, see claimset/topology.h) and, per node, the
+ * unclaimed pages, which change as domains claim and allocate.
+ *
+ * xa_read_host_state() fills the node count, sizes and distances from the
+ * host and leaves topology.node_cpus all 0 (not known): the CPU layout
+ * never changes, so a caller that knows it -- from xc_physinfo() or its
+ * topology -- fills it in once read, and the plan then keeps each vnode's
+ * vCPUs within its node's CPUs where the nodes have enough, and says so
+ * in its reason where they have not.  The plan reads the node count,
+ * distances and CPUs; the node sizes are there for the caller.
  */
 struct xa_host_state {
-    unsigned int nr_nodes;
+    struct claimset_topology topology;
     uint64_t unclaimed[XG_MAX_VNODES]; /* free minus claimed, pages */
-    uint32_t distance[XG_MAX_VNODES][XG_MAX_VNODES];
-    unsigned int node_cpus[XG_MAX_VNODES]; /* all 0: not known */
 };
+
+/* A state for a host of shape *t with nothing claimed nor allocated:
+ * every node's memory unclaimed (a caller planning on a host described
+ * by hand sets unclaimed[] afterwards). */
+void xa_host_state_init(struct xa_host_state *state, const struct claimset_topology *t);
 
 struct xa_request {
     uint64_t pages;

@@ -23,19 +23,24 @@ static const uint32_t SNC[4][4] = {
     {21, 21, 12, 10},
 };
 
+/* Four 64 GiB nodes in two sockets, with u0..u3 pages unclaimed. */
 static struct xa_host_state state4(uint64_t u0, uint64_t u1, uint64_t u2, uint64_t u3)
 {
+    struct claimset_topology t;
     struct xa_host_state s;
 
-    memset(&s, 0, sizeof(s));
-    s.nr_nodes = 4;
+    memset(&t, 0, sizeof(t));
+    t.nr_nodes = 4;
+    for (unsigned int i = 0; i < 4; i++) {
+        t.node_pages[i] = G(64);
+        for (unsigned int j = 0; j < 4; j++)
+            t.distance[i][j] = (uint8_t)SNC[i][j];
+    }
+    xa_host_state_init(&s, &t);
     s.unclaimed[0] = u0;
     s.unclaimed[1] = u1;
     s.unclaimed[2] = u2;
     s.unclaimed[3] = u3;
-    for (unsigned int i = 0; i < 4; i++)
-        for (unsigned int j = 0; j < 4; j++)
-            s.distance[i][j] = SNC[i][j];
     return s;
 }
 
@@ -68,11 +73,11 @@ static void expect_well_formed(const struct xa_host_state *s, const struct xa_re
             global += v->pages;
         } else {
             EXPECT_EQ(p->claims[i].target, v->pnode);
-            ASSERT_TRUE(v->pnode < s->nr_nodes);
+            ASSERT_TRUE(v->pnode < s->topology.nr_nodes);
             per_node[v->pnode] += v->pages;
         }
     }
-    for (unsigned int n = 0; n < s->nr_nodes; n++)
+    for (unsigned int n = 0; n < s->topology.nr_nodes; n++)
         EXPECT_LE(per_node[n], s->unclaimed[n]);
     EXPECT_EQ(sum, r->pages);
     EXPECT_EQ(global, p->global_pages);
@@ -244,7 +249,7 @@ TEST(plan_splits_vcpus_in_proportion_to_memory)
 
     /* At least one each: 3 nodes, 3 vCPUs, very unequal memory. */
     s = state4(G(60), G(1), G(1), 0);
-    s.distance[0][1] = s.distance[1][0] = 12;
+    s.topology.distance[0][1] = s.topology.distance[1][0] = 12;
     r = req_of(G(62), 3, 0);
     ASSERT_EQ(xa_plan(&s, &r, &p), 0);
     expect_well_formed(&s, &r, &p);
@@ -285,10 +290,10 @@ TEST(plan_with_fewer_vcpus_than_vnodes_leaves_memory_only_vnodes)
 static void with_cpus(struct xa_host_state *s, unsigned int c0, unsigned int c1, unsigned int c2,
                       unsigned int c3)
 {
-    s->node_cpus[0] = c0;
-    s->node_cpus[1] = c1;
-    s->node_cpus[2] = c2;
-    s->node_cpus[3] = c3;
+    s->topology.node_cpus[0] = c0;
+    s->topology.node_cpus[1] = c1;
+    s->topology.node_cpus[2] = c2;
+    s->topology.node_cpus[3] = c3;
 }
 
 TEST(plan_keeps_vcpus_within_the_nodes_cpus_when_they_suffice)
@@ -402,10 +407,10 @@ TEST(plan_rejects_bad_requests)
     EXPECT_EQ(errno, EINVAL);
     EXPECT_EQ(xa_plan(&s, NULL, &p), -1);
     EXPECT_EQ(xa_plan(&s, &r, NULL), -1);
-    s.nr_nodes = 0;
+    s.topology.nr_nodes = 0;
     EXPECT_EQ(xa_plan(&s, &r, &p), -1);
     EXPECT_EQ(errno, EINVAL);
-    s.nr_nodes = XG_MAX_VNODES + 1;
+    s.topology.nr_nodes = XG_MAX_VNODES + 1;
     EXPECT_EQ(xa_plan(&s, &r, &p), -1);
     EXPECT_EQ(errno, EINVAL);
 }
@@ -419,11 +424,11 @@ TEST(plan_large_host_expands_to_the_nearest_nodes)
     struct xa_plan p;
 
     memset(&s, 0, sizeof(s));
-    s.nr_nodes = 12;
+    s.topology.nr_nodes = 12;
     for (unsigned int i = 0; i < 12; i++) {
         s.unclaimed[i] = G(20);
         for (unsigned int j = 0; j < 12; j++)
-            s.distance[i][j] = i == j ? 10 : i / 3 == j / 3 ? 12 : 30;
+            s.topology.distance[i][j] = i == j ? 10 : i / 3 == j / 3 ? 12 : 30;
     }
     /* The largest nodes are spread over sockets 0, 1 and 3. */
     s.unclaimed[0] = G(30);
@@ -445,6 +450,38 @@ TEST(plan_large_host_expands_to_the_nearest_nodes)
     for (unsigned int i = 0; i < 3; i++)
         EXPECT_EQ(p.vnodes[i].pnode / 3, 0);
     EXPECT_CONTAINS(p.reason, "distances sum 36");
+}
+
+/* A state made from a topology carries its shape unchanged and starts
+ * with every node's memory unclaimed; NULLs are refused without harm. */
+TEST(host_state_init_takes_the_shape_and_leaves_all_memory_unclaimed)
+{
+    struct claimset_topology t;
+    struct xa_host_state s;
+    struct xa_request r = req_of(G(10), 2, 0);
+    struct xa_plan p;
+
+    claimset_topology_default(&t);
+    t.node_pages[2] = G(8);
+    t.node_cpus[1] = 3;
+    memset(&s, 0xa5, sizeof(s));
+    xa_host_state_init(&s, &t);
+    EXPECT_EQ(memcmp(&s.topology, &t, sizeof(t)), 0);
+    for (unsigned int i = 0; i < t.nr_nodes; i++)
+        EXPECT_EQ(s.unclaimed[i], t.node_pages[i]);
+    for (unsigned int i = t.nr_nodes; i < XG_MAX_VNODES; i++)
+        EXPECT_EQ(s.unclaimed[i], 0);
+    /* Planning on it: best fit is the smallest node that holds 10 GiB --
+     * node 2 is too small, so the first of the 64 GiB nodes. */
+    ASSERT_EQ(xa_plan(&s, &r, &p), 0);
+    ASSERT_EQ(p.nr_vnodes, 1);
+    EXPECT_EQ(p.vnodes[0].pnode, 0);
+    /* No topology: an empty state, which the planner refuses. */
+    xa_host_state_init(&s, NULL);
+    EXPECT_EQ(s.topology.nr_nodes, 0);
+    EXPECT_EQ(xa_plan(&s, &r, &p), -1);
+    EXPECT_EQ(errno, EINVAL);
+    xa_host_state_init(NULL, &t); /* no state: nothing to do, no crash */
 }
 
 /* ------------------------------------------------------------------ */
@@ -472,14 +509,19 @@ TEST(read_host_state_sees_free_minus_claimed_and_distances)
     ASSERT_EQ(xc_domain_claim_memory(xch, domid, 2, set), 0);
     ASSERT_EQ(xt_populate(xch, domid, &gfn, 300, 0, XENMEMF_exact_node(3)), 300);
     ASSERT_EQ(xa_read_host_state(xch, &s), 0);
-    EXPECT_EQ(s.nr_nodes, 4);
+    EXPECT_EQ(s.topology.nr_nodes, 4);
+    /* The shape: sizes as the host was made, CPUs not read. */
+    for (unsigned int i = 0; i < 4; i++) {
+        EXPECT_EQ(s.topology.node_pages[i], NODE_PAGES);
+        EXPECT_EQ(s.topology.node_cpus[i], 0);
+    }
     EXPECT_EQ(s.unclaimed[0], NODE_PAGES - 1); /* frame 0 */
     EXPECT_EQ(s.unclaimed[1], NODE_PAGES);
     EXPECT_EQ(s.unclaimed[2], NODE_PAGES - 1000);
     EXPECT_EQ(s.unclaimed[3], NODE_PAGES - 300);
     for (unsigned int i = 0; i < 4; i++)
         for (unsigned int j = 0; j < 4; j++)
-            EXPECT_EQ(s.distance[i][j], SNC[i][j]);
+            EXPECT_EQ(s.topology.distance[i][j], SNC[i][j]);
     EXPECT_EQ(xa_read_host_state(NULL, &s), -1);
     EXPECT_EQ(errno, EINVAL);
     EXPECT_EQ(xa_read_host_state(xch, NULL), -1);

@@ -39,14 +39,28 @@ int xa_read_host_state(xc_interface *xch, struct xa_host_state *state)
         return -1;
     }
     memset(state, 0, sizeof(*state));
-    state->nr_nodes = nr;
+    state->topology.nr_nodes = nr;
     for (unsigned int i = 0; i < nr; i++) {
+        state->topology.node_pages[i] = info[i].size >> XC_PAGE_SHIFT;
         state->unclaimed[i] =
             info[i].free > info[i].claimed ? (info[i].free - info[i].claimed) >> XC_PAGE_SHIFT : 0;
+        /* SLIT values are one byte; the call widens them. */
         for (unsigned int j = 0; j < nr; j++)
-            state->distance[i][j] = distance[i * nr + j];
+            state->topology.distance[i][j] = (uint8_t)distance[i * nr + j];
     }
     return 0;
+}
+
+void xa_host_state_init(struct xa_host_state *state, const struct claimset_topology *t)
+{
+    if (!state)
+        return;
+    memset(state, 0, sizeof(*state));
+    if (!t)
+        return;
+    state->topology = *t;
+    for (unsigned int i = 0; i < t->nr_nodes && i < XG_MAX_VNODES; i++)
+        state->unclaimed[i] = t->node_pages[i];
 }
 
 /*
@@ -63,7 +77,7 @@ static int credit_own_claims(xc_interface *xch, uint32_t domid, struct xa_host_s
     if (xc_domain_get_claims(xch, domid, &nr, own))
         return -1;
     for (uint32_t i = 0; i < nr; i++)
-        if (own[i].target < state->nr_nodes)
+        if (own[i].target < state->topology.nr_nodes)
             state->unclaimed[own[i].target] += own[i].pages;
     return 0;
 }
@@ -83,7 +97,7 @@ static void refused_reason(const struct xa_host_state *state, struct xa_plan *pl
 
     for (unsigned int i = 0; i < plan->nr_claims; i++)
         total += plan->claims[i].pages;
-    for (unsigned int n = 0; n < state->nr_nodes; n++)
+    for (unsigned int n = 0; n < state->topology.nr_nodes; n++)
         nodes += state->unclaimed[n];
     cs_human_size(total, a, sizeof(a));
     cs_human_size(nodes, b, sizeof(b));

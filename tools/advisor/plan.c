@@ -54,14 +54,14 @@ static struct cand make_cand(const struct xa_host_state *s, uint64_t mask)
 {
     struct cand c = {.mask = mask};
 
-    for (unsigned int i = 0; i < s->nr_nodes; i++) {
+    for (unsigned int i = 0; i < s->topology.nr_nodes; i++) {
         if (!(mask >> i & 1))
             continue;
         c.size++;
         c.space = sat_add(c.space, s->unclaimed[i]);
-        for (unsigned int j = i + 1; j < s->nr_nodes; j++)
+        for (unsigned int j = i + 1; j < s->topology.nr_nodes; j++)
             if (mask >> j & 1)
-                c.cost += (uint64_t)s->distance[i][j] + s->distance[j][i];
+                c.cost += (uint64_t)s->topology.distance[i][j] + s->topology.distance[j][i];
     }
     return c;
 }
@@ -98,7 +98,7 @@ static uint64_t largest_nodes(const struct xa_host_state *s, unsigned int k)
     for (unsigned int n = 0; n < k; n++) {
         int pick = -1;
 
-        for (unsigned int i = 0; i < s->nr_nodes; i++)
+        for (unsigned int i = 0; i < s->topology.nr_nodes; i++)
             if (!(mask >> i & 1) && (pick < 0 || s->unclaimed[i] > s->unclaimed[pick]))
                 pick = (int)i;
         mask |= 1ULL << pick;
@@ -115,14 +115,14 @@ static uint64_t expand_from(const struct xa_host_state *s, unsigned int start, u
         uint64_t best_d = UINT64_MAX;
         int pick = -1;
 
-        for (unsigned int j = 0; j < s->nr_nodes; j++) {
+        for (unsigned int j = 0; j < s->topology.nr_nodes; j++) {
             uint64_t d = 0;
 
             if ((mask >> j & 1) || !s->unclaimed[j])
                 continue;
-            for (unsigned int i = 0; i < s->nr_nodes; i++)
+            for (unsigned int i = 0; i < s->topology.nr_nodes; i++)
                 if (mask >> i & 1)
-                    d += (uint64_t)s->distance[i][j] + s->distance[j][i];
+                    d += (uint64_t)s->topology.distance[i][j] + s->topology.distance[j][i];
             if (pick < 0 || d < best_d || (d == best_d && s->unclaimed[j] > s->unclaimed[pick])) {
                 pick = (int)j;
                 best_d = d;
@@ -139,7 +139,7 @@ static uint64_t expand_from(const struct xa_host_state *s, unsigned int start, u
 static struct cand choose_nodes(const struct xa_host_state *s, uint64_t pages, unsigned int k)
 {
     struct cand best = {0};
-    unsigned int n = s->nr_nodes;
+    unsigned int n = s->topology.nr_nodes;
 
     if (n <= EXHAUSTIVE_MAX_NODES) {
         for (uint64_t mask = 1; mask < (1ULL << n); mask++)
@@ -208,7 +208,7 @@ static unsigned int min_nodes(const struct xa_host_state *s, uint64_t pages)
     uint64_t space = 0, used = 0;
     unsigned int k = 0;
 
-    while (space < pages && k < s->nr_nodes) {
+    while (space < pages && k < s->topology.nr_nodes) {
         uint64_t next = largest_nodes(s, k + 1) & ~used;
 
         used |= next;
@@ -223,7 +223,7 @@ static int plan_one(const struct xa_host_state *s, uint64_t pages, struct xa_pla
     char have[32], want[32];
     int best = -1;
 
-    for (unsigned int i = 0; i < s->nr_nodes; i++)
+    for (unsigned int i = 0; i < s->topology.nr_nodes; i++)
         if (s->unclaimed[i] >= pages && (best < 0 || s->unclaimed[i] < s->unclaimed[best]))
             best = (int)i;
     if (best < 0)
@@ -243,7 +243,7 @@ static int plan_many(const struct xa_host_state *s, uint64_t pages, struct xa_pl
     struct cand c = choose_nodes(s, pages, min_nodes(s, pages));
     size_t used = 0;
 
-    for (unsigned int i = 0; i < s->nr_nodes; i++)
+    for (unsigned int i = 0; i < s->topology.nr_nodes; i++)
         if (c.mask >> i & 1) {
             node[m] = i;
             room[m++] = s->unclaimed[i];
@@ -279,7 +279,7 @@ static int plan_global(const struct xa_host_state *s, const struct xa_request *r
     unsigned int node[XG_MAX_VNODES], m = 0;
     char nodes[128], want[32], have[32], rest[32];
 
-    for (unsigned int i = 0; i < s->nr_nodes; i++)
+    for (unsigned int i = 0; i < s->topology.nr_nodes; i++)
         if (s->unclaimed[i]) {
             mask |= 1ULL << i;
             node[m] = i;
@@ -365,14 +365,14 @@ static void split_vcpus(const struct xa_host_state *s, const struct xa_request *
     bool known = false;
     char ids[128];
 
-    for (unsigned int i = 0; i < s->nr_nodes; i++)
-        known = known || s->node_cpus[i];
+    for (unsigned int i = 0; i < s->topology.nr_nodes; i++)
+        known = known || s->topology.node_cpus[i];
     for (unsigned int i = 0; i < n; i++) {
         uint32_t node = plan->vnodes[i].pnode;
 
         pages[i] = plan->vnodes[i].pages;
-        cpus[i] = node < s->nr_nodes ? s->node_cpus[node] : UINT_MAX;
-        have += node < s->nr_nodes ? s->node_cpus[node] : 0;
+        cpus[i] = node < s->topology.nr_nodes ? s->topology.node_cpus[node] : UINT_MAX;
+        have += node < s->topology.nr_nodes ? s->topology.node_cpus[node] : 0;
     }
     xa_split_vcpus(req->vcpus, pages, known ? cpus : NULL, n, plan->vnode_vcpus);
     for (unsigned int i = 0; i < n; i++) {
@@ -403,13 +403,13 @@ int xa_plan(const struct xa_host_state *state, const struct xa_request *req, str
     uint64_t space = 0;
     int rc;
 
-    if (!state || !req || !plan || !req->pages || !req->vcpus || !state->nr_nodes ||
-        state->nr_nodes > XG_MAX_VNODES) {
+    if (!state || !req || !plan || !req->pages || !req->vcpus || !state->topology.nr_nodes ||
+        state->topology.nr_nodes > XG_MAX_VNODES) {
         errno = EINVAL;
         return -1;
     }
     memset(plan, 0, sizeof(*plan));
-    for (unsigned int i = 0; i < state->nr_nodes; i++)
+    for (unsigned int i = 0; i < state->topology.nr_nodes; i++)
         space = sat_add(space, state->unclaimed[i]);
 
     if (!plan_one(state, req->pages, plan))

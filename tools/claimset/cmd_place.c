@@ -289,7 +289,7 @@ static void print_table(const struct place_args *a, const struct topo_resolved *
            a->vcpus == 1 ? "" : "s");
     printf("host      : %s\n", ct->text);
     printf("unclaimed :");
-    for (unsigned int n = 0; n < st->nr_nodes; n++)
+    for (unsigned int n = 0; n < st->topology.nr_nodes; n++)
         printf(" node%u=%s", n, cs_human_size(st->unclaimed[n], s1, sizeof(s1)));
     printf("\n\n%5s %12s %6s %6s\n", "vnode", "size", "node", "vcpus");
     for (unsigned int v = 0; v < plan->nr_vnodes; v++) {
@@ -321,7 +321,7 @@ static void print_json(const struct place_args *a, const struct topo_resolved *c
     printf("  \"allow_global\": %s,\n  \"topology\": ", a->allow_global ? "true" : "false");
     cli_json_string(stdout, ct->text);
     printf(",\n  \"unclaimed_pages\": [");
-    for (unsigned int n = 0; n < st->nr_nodes; n++)
+    for (unsigned int n = 0; n < st->topology.nr_nodes; n++)
         printf("%s%" PRIu64, n ? ", " : "", st->unclaimed[n]);
     printf("],\n  \"vnodes\": [");
     for (unsigned int v = 0; placed && v < plan->nr_vnodes; v++) {
@@ -363,8 +363,8 @@ static int plan_and_check(xc_interface *xch, const struct place_args *a,
         return -1;
     /* The topology knows each node's CPUs (from sysfs, too), which the
      * simulated host's physinfo cannot tell apart. */
-    for (unsigned int n = 0; n < st->nr_nodes && n < t->nr_nodes; n++)
-        st->node_cpus[n] = t->node_cpus[n];
+    for (unsigned int n = 0; n < st->topology.nr_nodes && n < t->nr_nodes; n++)
+        st->topology.node_cpus[n] = t->node_cpus[n];
     if (xa_plan(st, &req, plan)) {
         if (errno != ENOMEM)
             return -1;

@@ -53,7 +53,7 @@ int sim_plan_fixed_layout(const struct xa_host_state *s, const struct sim_vm_spe
     size_t used = 0;
 
     if (!s || !vm || !plan || !vm->nr_vnodes || vm->nr_vnodes > SIM_MAX_GUEST_VNODES ||
-        !s->nr_nodes || s->nr_nodes > XG_MAX_VNODES) {
+        !s->topology.nr_nodes || s->topology.nr_nodes > XG_MAX_VNODES) {
         errno = EINVAL;
         return -1;
     }
@@ -65,7 +65,7 @@ int sim_plan_fixed_layout(const struct xa_host_state *s, const struct sim_vm_spe
         int fit = -1, big = -1;
         char a[32], b[32];
 
-        for (unsigned int n = 0; n < s->nr_nodes; n++) {
+        for (unsigned int n = 0; n < s->topology.nr_nodes; n++) {
             if (room[n] >= want && (fit < 0 || room[n] < room[fit]))
                 fit = (int)n;
             if (big < 0 || room[n] > room[big])
