@@ -68,36 +68,191 @@ TEST(accounting_invariants_hold_after_operations)
     host_destroy(h);
 }
 
-TEST(checker_catches_outstanding_claims_mismatch)
-{
-    struct domain *d;
-    struct host *h = busy_host(&d);
+/*
+ * One counter set wrong at a time on a fresh busy host: the checker must
+ * fail and name it, and pass again once the counter is put back.  Each
+ * row is named after the invariant it breaks; a failure names the row.
+ */
+struct counter_case {
+    const char *rule;
+    enum check_level level;
+    unsigned long *(*field)(struct host *h, struct domain *d);
+    bool set;         /* the bad value is `to`... */
+    unsigned long to; /* ...else the good one plus `add` */
+    long add;
+    const char *needle; /* what the report must say */
+};
 
-    EXPECT_CAUGHT(h, CHECK_ACCOUNTING, h->outstanding_claims, h->outstanding_claims + 1,
-                  "outstanding_claims");
-    domain_put(d);
-    host_destroy(h);
+static unsigned long *outstanding(struct host *h, struct domain *d)
+{
+    (void)d;
+    return &h->outstanding_claims;
 }
 
-TEST(checker_catches_node_outstanding_mismatch)
+static unsigned long *node0_outstanding(struct host *h, struct domain *d)
 {
-    struct domain *d;
-    struct host *h = busy_host(&d);
-
-    EXPECT_CAUGHT(h, CHECK_ACCOUNTING, h->node_outstanding_claims[0], 0,
-                  "node_outstanding_claims[0]");
-    domain_put(d);
-    host_destroy(h);
+    (void)d;
+    return &h->node_outstanding_claims[0];
 }
 
-TEST(checker_catches_domain_node_claims_sum)
+static unsigned long *dom_node_claims(struct host *h, struct domain *d)
 {
-    struct domain *d;
-    struct host *h = busy_host(&d);
+    (void)h;
+    return &d->node_claims;
+}
 
-    EXPECT_CAUGHT(h, CHECK_ACCOUNTING, d->node_claims, d->node_claims + 5, "node_claims");
-    domain_put(d);
-    host_destroy(h);
+static unsigned long *dom_max_pages(struct host *h, struct domain *d)
+{
+    (void)h;
+    return &d->max_pages;
+}
+
+static unsigned long *node1_allocated(struct host *h, struct domain *d)
+{
+    (void)d;
+    return &h->node[1].allocated;
+}
+
+static unsigned long *total_avail(struct host *h, struct domain *d)
+{
+    (void)d;
+    return &h->total_avail_pages;
+}
+
+/* The zone of a frame in node 1's free order-11 chunk. */
+static unsigned long *node1_zone_avail(struct host *h, struct domain *d)
+{
+    (void)d;
+    return &h->node[1].zone_avail[mfn_zone(h->node[1].start + 1000)];
+}
+
+static unsigned long *node0_need_scrub(struct host *h, struct domain *d)
+{
+    (void)d;
+    return &h->node_need_scrub[0];
+}
+
+static unsigned long *dom_node0_pages(struct host *h, struct domain *d)
+{
+    (void)h;
+    return &d->node_pages[0];
+}
+
+static const struct counter_case counter_cases[] = {
+    {"outstanding_claims_mismatch", CHECK_ACCOUNTING, outstanding, false, 0, 1,
+     "outstanding_claims"},
+    {"node_outstanding_mismatch", CHECK_ACCOUNTING, node0_outstanding, true, 0, 0,
+     "node_outstanding_claims[0]"},
+    {"domain_node_claims_sum", CHECK_ACCOUNTING, dom_node_claims, false, 0, 5, "node_claims"},
+    {"domain_over_max_pages", CHECK_ACCOUNTING, dom_max_pages, true, 700, 0, "max_pages"},
+    {"page_conservation: allocated", CHECK_ACCOUNTING, node1_allocated, false, 0, -1, "allocated"},
+    {"page_conservation: total_avail_pages", CHECK_ACCOUNTING, total_avail, false, 0, 1,
+     "total_avail_pages"},
+    {"zone_count_mismatch", CHECK_ACCOUNTING, node1_zone_avail, false, 0, 1, "free lists hold"},
+    {"scrub_count_mismatch", CHECK_DEEP, node0_need_scrub, true, 3, 0, "dirty"},
+    {"physmap_count_mismatch", CHECK_DEEP, dom_node0_pages, false, 0, -1, "node_pages"},
+};
+
+/*
+ * Set the `size` bytes at `field` to `bad`, expect the checker to fail
+ * and name `needle`, put them back, expect it to pass; every failure
+ * names the row.
+ */
+static void expect_caught_row(const char *rule, struct host *h, enum check_level level, void *field,
+                              const void *bad, size_t size, const char *needle)
+{
+    unsigned char saved[sizeof(unsigned long)];
+    char report[512];
+
+    ASSERT_TRUE(size <= sizeof(saved));
+    memcpy(saved, field, size);
+    memcpy(field, bad, size);
+    if (host_check(h, level, report, sizeof(report)))
+        test_fail(__FILE__, __LINE__, "row '%s': the checker passed the broken host", rule);
+    else if (!strstr(report, needle))
+        test_fail(__FILE__, __LINE__, "row '%s': report \"%s\" does not contain \"%s\"", rule,
+                  report, needle);
+    memcpy(field, saved, size);
+    if (!host_check(h, level, report, sizeof(report)))
+        test_fail(__FILE__, __LINE__, "row '%s': still failing once repaired: %s", rule, report);
+}
+
+TEST(checker_catches_each_broken_counter)
+{
+    for (size_t i = 0; i < sizeof(counter_cases) / sizeof(counter_cases[0]); i++) {
+        const struct counter_case *r = &counter_cases[i];
+        struct domain *d;
+        struct host *h = busy_host(&d);
+        unsigned long *field = r->field(h, d);
+        unsigned long bad = r->set ? r->to : *field + (unsigned long)r->add;
+
+        expect_caught_row(r->rule, h, r->level, field, &bad, sizeof(bad), r->needle);
+        domain_put(d);
+        host_destroy(h);
+    }
+}
+
+/*
+ * One frame's owner set wrong on a fresh busy host (the deep level).
+ * The owner is the domain's id plus `dom_add` (so that it names the busy
+ * domain, another, or none), or `dom` when `fixed`.
+ */
+struct owner_case {
+    const char *rule;
+    mfn_t (*frame)(struct host *h, struct domain *d);
+    bool fixed;
+    domid_t dom;
+    domid_t dom_add;
+    bool xen_frame; /* the frame must be the hypervisor's to start with */
+    const char *needle;
+};
+
+/* In node 1's free order-11 chunk. */
+static mfn_t free_frame(struct host *h, struct domain *d)
+{
+    (void)d;
+    return h->node[1].start;
+}
+
+static mfn_t dom_frame(struct host *h, struct domain *d)
+{
+    (void)h;
+    return domain_gfn_to_mfn(d, 3);
+}
+
+/* Frame 0 is the hypervisor's and in nobody's runs. */
+static mfn_t frame0(struct host *h, struct domain *d)
+{
+    (void)h;
+    (void)d;
+    return 0;
+}
+
+static const struct owner_case owner_cases[] = {
+    {"foreign_owner_in_free_chunk", free_frame, true, 9, 0, false, "free chunk"},
+    {"frame_owned_by_wrong_domain", dom_frame, false, 0, 1, false, "owned by"},
+    {"frame_of_missing_domain: named", frame0, false, 0, 7, true, "frame 0 is owned by d"},
+    {"frame_of_missing_domain: absent", frame0, false, 0, 7, true, "which does not exist"},
+};
+
+TEST(checker_catches_each_wrong_frame_owner)
+{
+    for (size_t i = 0; i < sizeof(owner_cases) / sizeof(owner_cases[0]); i++) {
+        const struct owner_case *r = &owner_cases[i];
+        struct domain *d;
+        struct host *h = busy_host(&d);
+        mfn_t mfn = r->frame(h, d);
+        owner_t bad = OWNER_DOM(r->fixed ? r->dom : (domid_t)(d->domain_id + r->dom_add));
+
+        if (r->xen_frame && h->frame_owner[mfn] != OWNER_XEN)
+            test_fail(__FILE__, __LINE__, "row '%s': frame %llu is not the hypervisor's", r->rule,
+                      (unsigned long long)mfn);
+        else
+            expect_caught_row(r->rule, h, CHECK_DEEP, &h->frame_owner[mfn], &bad, sizeof(bad),
+                              r->needle);
+        domain_put(d);
+        host_destroy(h);
+    }
 }
 
 TEST(checker_catches_claims_beyond_available)
@@ -119,77 +274,6 @@ TEST(checker_catches_claims_beyond_available)
     d->node_claims -= avail;
     d->claims[0] -= avail;
     EXPECT_TRUE(host_check(h, CHECK_DEEP, report, sizeof(report)));
-    domain_put(d);
-    host_destroy(h);
-}
-
-TEST(checker_catches_domain_over_max_pages)
-{
-    struct domain *d;
-    struct host *h = busy_host(&d);
-
-    EXPECT_CAUGHT(h, CHECK_ACCOUNTING, d->max_pages, 700UL, "max_pages");
-    domain_put(d);
-    host_destroy(h);
-}
-
-TEST(checker_catches_page_conservation)
-{
-    struct domain *d;
-    struct host *h = busy_host(&d);
-
-    EXPECT_CAUGHT(h, CHECK_ACCOUNTING, h->node[1].allocated, h->node[1].allocated - 1, "allocated");
-    EXPECT_CAUGHT(h, CHECK_ACCOUNTING, h->total_avail_pages, h->total_avail_pages + 1,
-                  "total_avail_pages");
-    domain_put(d);
-    host_destroy(h);
-}
-
-TEST(checker_catches_zone_count_mismatch)
-{
-    struct domain *d;
-    struct host *h = busy_host(&d);
-    unsigned int z = mfn_zone(h->node[1].start + 1000);
-
-    EXPECT_CAUGHT(h, CHECK_ACCOUNTING, h->node[1].zone_avail[z], h->node[1].zone_avail[z] + 1,
-                  "free lists hold");
-    domain_put(d);
-    host_destroy(h);
-}
-
-TEST(checker_catches_foreign_owner_in_free_chunk)
-{
-    struct domain *d;
-    struct host *h = busy_host(&d);
-    mfn_t free_frame = h->node[1].start; /* in the free order-11 chunk */
-
-    EXPECT_CAUGHT(h, CHECK_DEEP, h->frame_owner[free_frame], OWNER_DOM(9), "free chunk");
-    domain_put(d);
-    host_destroy(h);
-}
-
-TEST(checker_catches_frame_owned_by_wrong_domain)
-{
-    struct domain *d;
-    struct host *h = busy_host(&d);
-    mfn_t mfn = domain_gfn_to_mfn(d, 3);
-
-    EXPECT_CAUGHT(h, CHECK_DEEP, h->frame_owner[mfn], OWNER_DOM(d->domain_id + 1), "owned by");
-    domain_put(d);
-    host_destroy(h);
-}
-
-/* Frame 0 is the hypervisor's and in nobody's runs: hand it to a domain. */
-TEST(checker_catches_frame_of_missing_domain)
-{
-    struct domain *d;
-    struct host *h = busy_host(&d);
-
-    ASSERT_EQ(h->frame_owner[0], OWNER_XEN);
-    EXPECT_CAUGHT(h, CHECK_DEEP, h->frame_owner[0], OWNER_DOM(d->domain_id + 7),
-                  "frame 0 is owned by d");
-    EXPECT_CAUGHT(h, CHECK_DEEP, h->frame_owner[0], OWNER_DOM(d->domain_id + 7),
-                  "which does not exist");
     domain_put(d);
     host_destroy(h);
 }
@@ -228,26 +312,6 @@ TEST(checker_catches_unmerged_buddies)
     hn->nr_chunks[mfn_zone(top)][order - 1] += 2;
     EXPECT_FALSE(host_check(h, CHECK_DEEP, report, sizeof(report)));
     EXPECT_CONTAINS(report, "not merged");
-    domain_put(d);
-    host_destroy(h);
-}
-
-TEST(checker_catches_scrub_count_mismatch)
-{
-    struct domain *d;
-    struct host *h = busy_host(&d);
-
-    EXPECT_CAUGHT(h, CHECK_DEEP, h->node_need_scrub[0], 3UL, "dirty");
-    domain_put(d);
-    host_destroy(h);
-}
-
-TEST(checker_catches_physmap_count_mismatch)
-{
-    struct domain *d;
-    struct host *h = busy_host(&d);
-
-    EXPECT_CAUGHT(h, CHECK_DEEP, d->node_pages[0], d->node_pages[0] - 1, "node_pages");
     domain_put(d);
     host_destroy(h);
 }
