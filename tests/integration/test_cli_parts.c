@@ -57,16 +57,6 @@ static unsigned int count_lines(const char *s)
     return n;
 }
 
-static uint64_t size_ok(const char *s)
-{
-    char err[CLI_ERR_LEN] = "";
-    uint64_t pages = 0xdeadbeef;
-
-    if (topo_parse_size(s, &pages, err, sizeof(err)))
-        test_fail(__FILE__, __LINE__, "topo_parse_size(\"%s\") failed: %s", s, err);
-    return pages;
-}
-
 /* The error message for a size that must be refused ("" if accepted). */
 static const char *size_err(const char *s, char *err, size_t len)
 {
@@ -83,56 +73,89 @@ static const char *size_err(const char *s, char *err, size_t len)
 /* ------------------------------------------------------------------ */
 /* Sizes and integers                                                  */
 
+/* Sizes the command line takes, and the pages they are; each row named
+ * after the rule it shows. */
+struct size_case {
+    const char *rule;
+    const char *text;
+    uint64_t pages;
+};
+
+static const struct size_case size_cases[] = {
+    {"unit GiB", "4GiB", 4 * PAGES_PER_GIB},
+    {"unit G", "4G", 4 * PAGES_PER_GIB},
+    {"units in any case: g", "4g", 4 * PAGES_PER_GIB},
+    {"units in any case: gib", "4gib", 4 * PAGES_PER_GIB},
+    {"fraction", "1.5G", 3 * PAGES_PER_GIB / 2},
+    {"fraction of MiB", "0.25M", 64},
+    {"space before the unit", "2 MiB", 512},
+    {"unit K", "8K", 2},
+    {"unit T", "2T", 2ULL << 28},
+    {"no unit: bytes", "8192", 2},
+    {"zero", "0", 0},
+    {"page count", "1024pages", 1024},
+    {"point with no digit before it", ".5M", 128},
+    {"point with no digit after it", "4096.", 1},
+    {"unit page", "1page", 1},
+    {"unit Pages, any case, after a space", "7 Pages", 7},
+    {"the largest page count", "18446744073709551615pages", UINT64_MAX},
+    /* Fraction digits beyond what matters are fine when they are zeros. */
+    {"fraction zeros beyond what matters", "1.500000000000000000000000G", 3 * PAGES_PER_GIB / 2},
+};
+
 TEST(cli_size_units_and_page_counts)
 {
-    EXPECT_EQ(size_ok("4GiB"), 4 * PAGES_PER_GIB);
-    EXPECT_EQ(size_ok("4G"), 4 * PAGES_PER_GIB);
-    EXPECT_EQ(size_ok("4g"), 4 * PAGES_PER_GIB);
-    EXPECT_EQ(size_ok("4gib"), 4 * PAGES_PER_GIB);
-    EXPECT_EQ(size_ok("1.5G"), 3 * PAGES_PER_GIB / 2);
-    EXPECT_EQ(size_ok("0.25M"), 64);
-    EXPECT_EQ(size_ok("2 MiB"), 512);
-    EXPECT_EQ(size_ok("8K"), 2);
-    EXPECT_EQ(size_ok("2T"), 2ULL << 28);
-    EXPECT_EQ(size_ok("8192"), 2);
-    EXPECT_EQ(size_ok("0"), 0);
-    EXPECT_EQ(size_ok("1024pages"), 1024);
-    EXPECT_EQ(size_ok(".5M"), 128);
-    EXPECT_EQ(size_ok("4096."), 1);
-    EXPECT_EQ(size_ok("1page"), 1);
-    EXPECT_EQ(size_ok("7 Pages"), 7);
-    EXPECT_EQ(size_ok("18446744073709551615pages"), UINT64_MAX);
-    /* Fraction digits beyond what matters are fine when they are zeros. */
-    EXPECT_EQ(size_ok("1.500000000000000000000000G"), 3 * PAGES_PER_GIB / 2);
+    for (size_t i = 0; i < sizeof(size_cases) / sizeof(size_cases[0]); i++) {
+        const struct size_case *r = &size_cases[i];
+        char err[CLI_ERR_LEN] = "";
+        uint64_t pages = 0xdeadbeef;
+
+        if (topo_parse_size(r->text, &pages, err, sizeof(err)))
+            test_fail(__FILE__, __LINE__, "row '%s': \"%s\" refused: %s", r->rule, r->text, err);
+        else if (pages != r->pages)
+            test_fail(__FILE__, __LINE__, "row '%s': \"%s\" is %llu pages, expected %llu", r->rule,
+                      r->text, (unsigned long long)pages, (unsigned long long)r->pages);
+    }
 }
+
+#define NOT_A_SIZE "is not a size (examples: 4GiB, 512M, 1024pages, 8192)"
+
+/* Sizes refused, and the message, which names the value. */
+struct size_refusal {
+    const char *rule;
+    const char *text;
+    const char *message;
+};
+
+static const struct size_refusal size_refusals[] = {
+    {"not whole pages: bytes", "1000", "'1000' is not a whole number of 4 KiB pages"},
+    {"not whole pages: fraction of K", "0.5K", "'0.5K' is not a whole number of 4 KiB pages"},
+    {"not whole pages: far fraction digit", "1.0000000000000000000001G",
+     "'1.0000000000000000000001G' is not a whole number of 4 KiB pages"},
+    {"unknown unit", "4GB", "'4GB': unknown unit 'GB' (K, M, G, T, KiB..TiB, pages)"},
+    {"page count with a fraction", "1.5pages", "'1.5pages': a page count has no fraction"},
+    {"page count above 64 bits", "18446744073709551616pages",
+     "'18446744073709551616pages' is too large"},
+    {"bytes above 64 bits", "99999999999999999999", "'99999999999999999999' is too large"},
+    {"empty", "", "'' " NOT_A_SIZE},
+    {"unit without a number", "G", "'G' " NOT_A_SIZE},
+    /* The number form is the topology grammar's (one size grammar): a
+     * point may have digits on one side only, so "1." is one byte. */
+    {"point with no digit after it: one byte", "1.", "'1.' is not a whole number of 4 KiB pages"},
+    {"point alone", ".", "'.' " NOT_A_SIZE},
+    {"negative", "-4G", "'-4G' " NOT_A_SIZE},
+};
 
 TEST(cli_size_refusals_name_the_value)
 {
-    char err[CLI_ERR_LEN];
+    for (size_t i = 0; i < sizeof(size_refusals) / sizeof(size_refusals[0]); i++) {
+        const struct size_refusal *r = &size_refusals[i];
+        char err[CLI_ERR_LEN];
 
-    EXPECT_STREQ(size_err("1000", err, sizeof(err)), "'1000' is not a whole number of 4 KiB pages");
-    EXPECT_STREQ(size_err("0.5K", err, sizeof(err)), "'0.5K' is not a whole number of 4 KiB pages");
-    EXPECT_STREQ(size_err("1.0000000000000000000001G", err, sizeof(err)),
-                 "'1.0000000000000000000001G' is not a whole number of 4 KiB pages");
-    EXPECT_STREQ(size_err("4GB", err, sizeof(err)),
-                 "'4GB': unknown unit 'GB' (K, M, G, T, KiB..TiB, pages)");
-    EXPECT_STREQ(size_err("1.5pages", err, sizeof(err)),
-                 "'1.5pages': a page count has no fraction");
-    EXPECT_STREQ(size_err("18446744073709551616pages", err, sizeof(err)),
-                 "'18446744073709551616pages' is too large");
-    EXPECT_STREQ(size_err("99999999999999999999", err, sizeof(err)),
-                 "'99999999999999999999' is too large");
-    EXPECT_STREQ(size_err("", err, sizeof(err)),
-                 "'' is not a size (examples: 4GiB, 512M, 1024pages, 8192)");
-    EXPECT_STREQ(size_err("G", err, sizeof(err)),
-                 "'G' is not a size (examples: 4GiB, 512M, 1024pages, 8192)");
-    /* The number form is the topology grammar's (one size grammar): a
-     * point may have digits on one side only, so "1." is one byte. */
-    EXPECT_STREQ(size_err("1.", err, sizeof(err)), "'1.' is not a whole number of 4 KiB pages");
-    EXPECT_STREQ(size_err(".", err, sizeof(err)),
-                 "'.' is not a size (examples: 4GiB, 512M, 1024pages, 8192)");
-    EXPECT_STREQ(size_err("-4G", err, sizeof(err)),
-                 "'-4G' is not a size (examples: 4GiB, 512M, 1024pages, 8192)");
+        if (strcmp(size_err(r->text, err, sizeof(err)), r->message))
+            test_fail(__FILE__, __LINE__, "row '%s': \"%s\" gives \"%s\", expected \"%s\"", r->rule,
+                      r->text, err, r->message);
+    }
 }
 
 TEST(cli_size_formats)
