@@ -560,6 +560,43 @@ TEST(claim_memory_installs_and_replaces)
     host_destroy(h);
 }
 
+/* Claim sets the domctl refuses, on a domain of max_pages 4000 on two
+ * nodes; each row named after the rule, a failure naming the row. */
+#define CE(n, t)                                                                                   \
+    {                                                                                              \
+        .pages = (n), .target = (t)                                                                \
+    }
+#define CEP(n, t, p)                                                                               \
+    {                                                                                              \
+        .pages = (n), .target = (t), .pad = (p)                                                    \
+    }
+
+struct claim_refusal {
+    const char *rule;
+    uint32_t nr;
+    memory_claim_t set[2];
+    long want;
+};
+
+static const struct claim_refusal claim_refusals[] = {
+    /* Entries at the boundary: padding -EINVAL, nodes -ENOENT; the first
+     * bad entry decides, padding first within an entry. */
+    {"pad_nonzero", 2, {CE(5, 0), CEP(5, 1, 1)}, -EINVAL},
+    {"node_absent: node 2 on a two-node host", 2, {CE(5, 0), CE(5, 2)}, -ENOENT},
+    {"node_absent: MAX_NUMNODES", 2, {CE(5, 0), CE(5, MAX_NUMNODES)}, -ENOENT},
+    {"node_absent: 0x3FFFFFFF", 2, {CE(5, 0), CE(5, 0x3FFFFFFF)}, -ENOENT},
+    {"padding before the node within an entry", 2, {CE(5, 0), CEP(5, 0x3FFFFFFF, 7)}, -EINVAL},
+    {"the first bad entry decides", 2, {CE(5, 63), CEP(5, 0x3FFFFFFF, 7)}, -ENOENT},
+    /* What the claims engine decides: unknown selectors, LEGACY in a
+     * set, duplicates, overflow, shortage, max_pages. */
+    {"unknown_selector", 2, {CE(5, 0x80000001U), CE(5, 0)}, -EINVAL},
+    {"legacy_in_multi_entry_set", 2, {CE(5, LEGACY), CE(5, 0)}, -EINVAL},
+    {"duplicate_node", 2, {CE(5, 0), CE(5, 0)}, -EINVAL},
+    {"sum_overflow", 2, {CE(ULONG_MAX, GLOBAL), CE(2, 1)}, -EINVAL},
+    {"node_shortage", 1, {CE(5000, 0)}, -ENOMEM},
+    {"over_max_pages", 1, {CE(4001, GLOBAL)}, -EINVAL},
+};
+
 TEST(claim_memory_bad_arguments_change_nothing)
 {
     struct host *h = hvt_host(TOPO);
@@ -597,36 +634,17 @@ TEST(claim_memory_bad_arguments_change_nothing)
     set_xen_guest_handle(op.u.claim_memory.claims, set);
     EXPECT_EQ(domctl_call(&ctx, &op, set, sizeof(set[0]), 0), -EFAULT);
     EXPECT_EQ(domctl_call(&ctx, &op, NULL, 0, 0), -EFAULT);
-    /* Entries at the boundary: padding -EINVAL, nodes -ENOENT; the first
-     * bad entry decides, padding first within an entry. */
-    set[1].pad = 1;
-    EXPECT_EQ(claim_memory(h, id, set, 2), -EINVAL);
-    set[1] = hvt_claim(5, 2); /* no node 2 on this host */
-    EXPECT_EQ(claim_memory(h, id, set, 2), -ENOENT);
-    set[1].target = MAX_NUMNODES;
-    EXPECT_EQ(claim_memory(h, id, set, 2), -ENOENT);
-    set[1].target = 0x3FFFFFFF;
-    EXPECT_EQ(claim_memory(h, id, set, 2), -ENOENT);
-    set[1].pad = 7;
-    EXPECT_EQ(claim_memory(h, id, set, 2), -EINVAL);
-    set[0].target = 63;
-    EXPECT_EQ(claim_memory(h, id, set, 2), -ENOENT);
-    /* What the claims engine decides: unknown selectors, LEGACY in a
-     * set, duplicates, overflow, shortage, max_pages. */
-    set[0] = hvt_claim(5, 0x80000001U);
-    set[1] = hvt_claim(5, 0);
-    EXPECT_EQ(claim_memory(h, id, set, 2), -EINVAL);
-    set[0] = hvt_claim(5, LEGACY);
-    EXPECT_EQ(claim_memory(h, id, set, 2), -EINVAL);
-    set[0] = hvt_claim(5, 0);
-    EXPECT_EQ(claim_memory(h, id, set, 2), -EINVAL);
-    set[0] = hvt_claim(ULONG_MAX, GLOBAL);
-    set[1] = hvt_claim(2, 1);
-    EXPECT_EQ(claim_memory(h, id, set, 2), -EINVAL);
-    set[0] = hvt_claim(5000, 0);
-    EXPECT_EQ(claim_memory(h, id, set, 1), -ENOMEM);
-    set[0] = hvt_claim(4001, GLOBAL);
-    EXPECT_EQ(claim_memory(h, id, set, 1), -EINVAL);
+    /* Entries at the boundary, then what the claims engine decides. */
+    for (size_t i = 0; i < sizeof(claim_refusals) / sizeof(claim_refusals[0]); i++) {
+        const struct claim_refusal *r = &claim_refusals[i];
+        long rc;
+
+        memcpy(set, r->set, sizeof(r->set));
+        rc = claim_memory(h, id, set, r->nr);
+        if (rc != r->want)
+            test_fail(__FILE__, __LINE__, "row '%s': claim_memory = %ld, expected %ld", r->rule, rc,
+                      r->want);
+    }
     /* CLAIMS_MAX_ENTRIES entries pass the count check, then duplicate. */
     for (unsigned int i = 0; i < CLAIMS_MAX_ENTRIES; i++)
         set[i] = hvt_claim(1, 0);
