@@ -1,17 +1,16 @@
 /*
  * Claim installation: claim sets (domain_set_node_claims()) and the legacy
- * path (domain_set_outstanding_pages()), plus reading claims back.
+ * path (domain_set_outstanding_pages()), plus reading claims back and
+ * releasing them.
  *
  * Both installers take d->page_alloc_lock, then heap_lock, and validate
  * and install inside that one region, so a set is accepted whole or not
  * at all and nobody observes a half-installed set.
+ *
+ * Part of the claims engine: compiled unchanged into the simulator and
+ * into Xen; everything specific to a home comes from claims_compat.h.
  */
-#include <errno.h>
-
-#include <hv/claims.h>
-#include <hv/config.h>
-#include <hv/domain.h>
-#include <hv/heap.h>
+#include "claims_compat.h"
 
 /* Targets with one of the two top bits set are selectors, not nodes. */
 #define CLAIM_SELECTOR_MASK 0xC0000000U
@@ -20,7 +19,7 @@
 struct claim_plan {
     unsigned long global;
     unsigned long node[MAX_NUMNODES];
-    nodemask_t nodes;
+    bool has_node[MAX_NUMNODES];
     bool has_global;
 };
 
@@ -28,7 +27,7 @@ struct claim_plan {
 static int check_entries(const struct domain *d, unsigned int nr, const memory_claim_t *claims,
                          struct claim_plan *plan)
 {
-    const struct host *h = d->host;
+    const claims_host_t *h = claims_host_of(d);
 
     for (unsigned int i = 0; i < nr; i++) {
         uint32_t target = claims[i].target;
@@ -44,7 +43,7 @@ static int check_entries(const struct domain *d, unsigned int nr, const memory_c
         } else if (target & CLAIM_SELECTOR_MASK) {
             /* LEGACY inside a larger set, or an unknown selector. */
             return -EINVAL;
-        } else if (!host_node_valid(h, target)) {
+        } else if (!claims_node_valid(h, target)) {
             return -ENOENT;
         } else {
             nodeid_t node = (nodeid_t)target;
@@ -52,9 +51,9 @@ static int check_entries(const struct domain *d, unsigned int nr, const memory_c
             unsigned long others = sub_sat(h->node_outstanding_claims[node], d->claims[node]);
 
             /* 2. At most once. */
-            if (plan->nodes & node_bit(node))
+            if (plan->has_node[node])
                 return -EINVAL;
-            plan->nodes |= node_bit(node);
+            plan->has_node[node] = true;
             /* 3. Fits the node's memory not claimed by other domains. */
             if (pages > sub_sat(h->node_avail_pages[node], others))
                 return -ENOMEM;
@@ -70,7 +69,7 @@ static int check_entries(const struct domain *d, unsigned int nr, const memory_c
 /* Phase 2: the set as a whole. */
 static int check_totals(const struct domain *d, const struct claim_plan *plan)
 {
-    const struct host *h = d->host;
+    const claims_host_t *h = claims_host_of(d);
     unsigned long sum = plan->global;
     unsigned long others = sub_sat(h->outstanding_claims, domain_claims_total_locked(d));
 
@@ -82,7 +81,7 @@ static int check_totals(const struct domain *d, const struct claim_plan *plan)
         return -ENOMEM;
     /* 2. tot_pages + claims <= max_pages.  An empty set (a release) is
      * always fine, even when max_pages was lowered below tot_pages. */
-    if (sum && (d->tot_pages > d->max_pages || sum > d->max_pages - d->tot_pages))
+    if (sum && (domain_tot_pages(d) > d->max_pages || sum > d->max_pages - domain_tot_pages(d)))
         return -EINVAL;
     return 0;
 }
@@ -90,7 +89,7 @@ static int check_totals(const struct domain *d, const struct claim_plan *plan)
 /* Phase 4. */
 static void install_plan(struct domain *d, const struct claim_plan *plan)
 {
-    struct host *h = d->host;
+    claims_host_t *h = claims_host_of(d);
 
     d->global_claims = plan->global;
     h->outstanding_claims += plan->global;
@@ -106,7 +105,7 @@ static void install_plan(struct domain *d, const struct claim_plan *plan)
 
 int domain_set_node_claims(struct domain *d, unsigned int nr_claims, const memory_claim_t *claims)
 {
-    struct host *h = d->host;
+    claims_host_t *h = claims_host_of(d);
     struct claim_plan plan = {0};
     int rc;
 
@@ -120,9 +119,9 @@ int domain_set_node_claims(struct domain *d, unsigned int nr_claims, const memor
         return domain_set_outstanding_pages(d, claims[0].pages);
     }
 
-    hv_lock(&d->page_alloc_lock);
-    hv_lock(&h->heap_lock);
-    if (atomic_load(&d->is_dying))
+    spin_lock(&d->page_alloc_lock);
+    spin_lock(claims_heap_lock(h));
+    if (claims_domain_dying(d))
         rc = -ESRCH;
     else
         rc = check_entries(d, nr_claims, claims, &plan);
@@ -132,32 +131,32 @@ int domain_set_node_claims(struct domain *d, unsigned int nr_claims, const memor
         claims_retire_all_locked(d); /* phase 3 */
         install_plan(d, &plan);      /* phase 4 */
     }
-    hv_unlock(&h->heap_lock);
-    hv_unlock(&d->page_alloc_lock);
-    host_call_done(h);
+    spin_unlock(claims_heap_lock(h));
+    spin_unlock(&d->page_alloc_lock);
+    claims_call_done(h);
     return rc;
 }
 
 int domain_set_outstanding_pages(struct domain *d, unsigned long pages)
 {
-    struct host *h = d->host;
+    claims_host_t *h = claims_host_of(d);
     unsigned long claim;
     int rc = 0;
 
-    hv_lock(&d->page_alloc_lock);
-    hv_lock(&h->heap_lock);
-    if (atomic_load(&d->is_dying)) {
+    spin_lock(&d->page_alloc_lock);
+    spin_lock(claims_heap_lock(h));
+    if (claims_domain_dying(d)) {
         rc = -ESRCH;
     } else if (pages == 0) {
         claims_retire_all_locked(d);
     } else if (domain_claims_total_locked(d)) {
         /* Only one active claim per domain, as in Xen; a claim set counts. */
         rc = -EINVAL;
-    } else if (pages <= d->tot_pages || pages > d->max_pages) {
+    } else if (pages <= domain_tot_pages(d) || pages > d->max_pages) {
         rc = -EINVAL;
     } else {
         /* The legacy claim is the shortfall from what the domain holds. */
-        claim = pages - d->tot_pages;
+        claim = pages - domain_tot_pages(d);
         if (claim > sub_sat(h->total_avail_pages, h->outstanding_claims)) {
             rc = -ENOMEM;
         } else {
@@ -165,19 +164,19 @@ int domain_set_outstanding_pages(struct domain *d, unsigned long pages)
             h->outstanding_claims += claim;
         }
     }
-    hv_unlock(&h->heap_lock);
-    hv_unlock(&d->page_alloc_lock);
-    host_call_done(h);
+    spin_unlock(claims_heap_lock(h));
+    spin_unlock(&d->page_alloc_lock);
+    claims_call_done(h);
     return rc;
 }
 
 int domain_get_claims(struct domain *d, unsigned int *nr, memory_claim_t *out)
 {
-    struct host *h = d->host;
+    claims_host_t *h = claims_host_of(d);
     unsigned int count = 0, cap = *nr;
     int rc = 0;
 
-    hv_lock(&h->heap_lock);
+    spin_lock(claims_heap_lock(h));
     for (unsigned int node = 0; node < MAX_NUMNODES; node++)
         count += d->claims[node] != 0;
     count += d->global_claims != 0;
@@ -193,7 +192,19 @@ int domain_get_claims(struct domain *d, unsigned int *nr, memory_claim_t *out)
             out[i++] = (memory_claim_t){.pages = d->global_claims,
                                         .target = XEN_DOMCTL_CLAIM_MEMORY_GLOBAL};
     }
-    hv_unlock(&h->heap_lock);
+    spin_unlock(claims_heap_lock(h));
     *nr = count;
     return rc;
+}
+
+void domain_release_claims(struct domain *d)
+{
+    claims_host_t *h = claims_host_of(d);
+
+    spin_lock(&d->page_alloc_lock);
+    spin_lock(claims_heap_lock(h));
+    claims_retire_all_locked(d);
+    spin_unlock(claims_heap_lock(h));
+    spin_unlock(&d->page_alloc_lock);
+    claims_call_done(h);
 }

@@ -4,23 +4,28 @@
  * the free counters change in one critical section, so no allocation ever
  * sees free memory and claims out of step.
  */
-#include <hv/claims.h>
-#include <hv/config.h>
-#include <hv/domain.h>
-#include <hv/heap.h>
+#include "claims_compat.h"
+
+/* Part of the claims engine: compiled unchanged into the simulator and
+ * into Xen; everything specific to a home comes from claims_compat.h. */
+
+static unsigned long claims_min(unsigned long a, unsigned long b)
+{
+    return a < b ? a : b;
+}
 
 unsigned long domain_claims_total_locked(const struct domain *d)
 {
-    ASSERT_LOCKED(&d->host->heap_lock);
+    ASSERT(spin_is_locked(claims_heap_lock(claims_host_of(d))));
     return d->global_claims + d->node_claims;
 }
 
 static unsigned long retire_global(struct domain *d, unsigned long pages_to_retire)
 {
-    struct host *h = d->host;
-    unsigned long pages = MIN(pages_to_retire, d->global_claims);
+    claims_host_t *h = claims_host_of(d);
+    unsigned long pages = claims_min(pages_to_retire, d->global_claims);
 
-    ASSERT_LOCKED(&h->heap_lock);
+    ASSERT(spin_is_locked(claims_heap_lock(h)));
     BUG_ON(pages > h->outstanding_claims);
     d->global_claims -= pages;
     h->outstanding_claims -= pages;
@@ -29,10 +34,10 @@ static unsigned long retire_global(struct domain *d, unsigned long pages_to_reti
 
 static unsigned long retire_node(struct domain *d, nodeid_t node, unsigned long pages_to_retire)
 {
-    struct host *h = d->host;
-    unsigned long pages = MIN(pages_to_retire, d->claims[node]);
+    claims_host_t *h = claims_host_of(d);
+    unsigned long pages = claims_min(pages_to_retire, d->claims[node]);
 
-    ASSERT_LOCKED(&h->heap_lock);
+    ASSERT(spin_is_locked(claims_heap_lock(h)));
     BUG_ON(pages > d->node_claims || pages > h->node_outstanding_claims[node] ||
            pages > h->outstanding_claims);
     d->claims[node] -= pages;
@@ -50,7 +55,7 @@ static void retire_nodes(struct domain *d)
 
 void claims_retire_all_locked(struct domain *d)
 {
-    ASSERT_LOCKED(&d->host->heap_lock);
+    ASSERT(spin_is_locked(claims_heap_lock(claims_host_of(d))));
     retire_global(d, d->global_claims);
     retire_nodes(d);
 }
@@ -69,24 +74,24 @@ static bool permit(const struct domain *d, unsigned long avail_pages, unsigned l
 
     if (request <= unclaimed)
         return true;
-    if (!d || (memflags & MEMF_no_refcount))
+    if (!d || (memflags & CLAIMS_MEMF_UNCOUNTED))
         return false;
     return request - unclaimed <= credit;
 }
 
-bool claims_permit_host_locked(const struct host *h, const struct domain *d, unsigned int memflags,
-                               unsigned long request)
+bool claims_permit_host_locked(const claims_host_t *h, const struct domain *d,
+                               unsigned int memflags, unsigned long request)
 {
-    ASSERT_LOCKED(&h->heap_lock);
+    ASSERT(spin_is_locked(claims_heap_lock(h)));
     /* Host-wide, the domain may use all its claims (edge-cases.rst). */
     return permit(d, h->total_avail_pages, h->outstanding_claims, memflags, request,
                   d ? d->global_claims + d->node_claims : 0);
 }
 
-bool claims_permit_node_locked(const struct host *h, const struct domain *d, nodeid_t node,
+bool claims_permit_node_locked(const claims_host_t *h, const struct domain *d, nodeid_t node,
                                unsigned int memflags, unsigned long request)
 {
-    ASSERT_LOCKED(&h->heap_lock);
+    ASSERT(spin_is_locked(claims_heap_lock(h)));
     /* On a node, only its own claim there. */
     return permit(d, h->node_avail_pages[node], h->node_outstanding_claims[node], memflags, request,
                   d ? d->claims[node] : 0);
@@ -109,7 +114,7 @@ void claims_retire_allocation_locked(struct domain *d, unsigned long allocation,
 {
     unsigned long left = allocation;
 
-    ASSERT_LOCKED(&d->host->heap_lock);
+    ASSERT(spin_is_locked(claims_heap_lock(claims_host_of(d))));
     /* Step 1: the allocation node's claim. */
     left -= retire_node(d, alloc_node, left);
     /* Step 2: the global claim, the flexible fallback. */
@@ -126,17 +131,18 @@ void claims_retire_allocation_locked(struct domain *d, unsigned long allocation,
             break;
         left -= retire_node(d, node, left);
     }
-    d->host->stats.claims_retired += allocation - left;
+    claims_host_of(d)->stats.claims_retired += allocation - left;
 }
 
 /* Domain with the largest claim on node (or global claim when node is
  * NUMA_NO_NODE); ties go to the lower domid. */
-static struct domain *largest_claimant(struct host *h, nodeid_t node)
+static struct domain *largest_claimant(claims_host_t *h, nodeid_t node)
 {
-    struct domain *best = NULL;
+    struct domain *best = NULL, *d;
     unsigned long best_claim = 0;
 
-    for (struct domain *d = h->heap_domains; d; d = d->heap_next) {
+    claims_for_each_domain(h, d)
+    {
         unsigned long c = node == NUMA_NO_NODE ? d->global_claims : d->claims[node];
 
         if (c > best_claim || (c && c == best_claim && d->domain_id < best->domain_id)) {
@@ -147,11 +153,11 @@ static struct domain *largest_claimant(struct host *h, nodeid_t node)
     return best;
 }
 
-unsigned long claims_recall_locked(struct host *h, nodeid_t node)
+unsigned long claims_recall_locked(claims_host_t *h, nodeid_t node)
 {
     unsigned long recalled = 0;
 
-    ASSERT_LOCKED(&h->heap_lock);
+    ASSERT(spin_is_locked(claims_heap_lock(h)));
     /* Node level first: recalling node claims also lowers the host total,
      * which may already repair the global invariant. */
     while (h->node_outstanding_claims[node] > h->node_avail_pages[node]) {
@@ -175,10 +181,10 @@ unsigned long claims_recall_locked(struct host *h, nodeid_t node)
 
 void claims_trim_to_max_pages_locked(struct domain *d)
 {
-    unsigned long allowed = sub_sat(d->max_pages, d->tot_pages);
+    unsigned long allowed = sub_sat(d->max_pages, domain_tot_pages(d));
     unsigned long excess = sub_sat(domain_claims_total_locked(d), allowed);
 
-    ASSERT_LOCKED(&d->host->heap_lock);
+    ASSERT(spin_is_locked(claims_heap_lock(claims_host_of(d))));
     excess -= retire_global(d, excess);
     for (unsigned int node = MAX_NUMNODES; node-- > 0 && excess;)
         excess -= retire_node(d, (nodeid_t)node, excess);

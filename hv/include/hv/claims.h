@@ -51,6 +51,14 @@ int domain_set_node_claims(struct domain *d, unsigned int nr_claims, const memor
  */
 int domain_set_outstanding_pages(struct domain *d, unsigned long pages);
 
+/*
+ * Release every claim of the domain, whatever its state (Xen calls this
+ * when a domain is killed; the simulator's domain_destroy() retires the
+ * claims inside its own locked region).  Takes page_alloc_lock and
+ * heap_lock.
+ */
+void domain_release_claims(struct domain *d);
+
 /* Release every claim of the domain (global and nodes). */
 void claims_retire_all_locked(struct domain *d);
 
