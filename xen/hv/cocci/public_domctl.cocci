@@ -1,0 +1,20 @@
+// Claim sets in the public domctl interface (include/public/domctl.h):
+// the new commands' structures come from claimsctl.h and join the union.
+@@
+@@
+#include "memory.h"
++#include "claimsctl.h"
+
+@@
+identifier p = pad;
+@@
+struct xen_domctl {
+  ...
+  union {
+    ...
++   struct xen_domctl_claim_memory claim_memory;
++   struct xen_domctl_get_claims get_claims;
++   struct xen_domctl_get_node_pages get_node_pages;
+    uint8_t p[128];
+  } u;
+};
