@@ -7,16 +7,17 @@
 #ifndef __XEN_CLAIMS_COMPAT_H__
 #define __XEN_CLAIMS_COMPAT_H__
 
-#include <xen/claimset.h>
 #include <xen/errno.h>
 #include <xen/lib.h>
 #include <xen/mm.h>
+#include <xen/sched.h>
 #include <xen/nodemask.h>
 #include <xen/numa.h>
 #include <xen/rcupdate.h>
-#include <xen/sched.h>
 #include <xen/spinlock.h>
 #include <public/domctl.h>
+
+#include <xen/claimset.h>
 
 typedef struct claims_host claims_host_t;
 
@@ -51,9 +52,10 @@ static inline bool add_ok(unsigned long a, unsigned long b, unsigned long *sum)
     return !__builtin_add_overflow(a, b, sum);
 }
 
-/* The engine's functions (the simulator declares them in hv/claims.h). */
+/* The engine's functions (the simulator declares them in hv/claims.h;
+ * Xen's xen/mm.h declares domain_set_outstanding_pages() and claimset.h
+ * the ones the hooked files call, and Xen builds with -Wredundant-decls). */
 int domain_set_node_claims(struct domain *d, unsigned int nr_claims, const memory_claim_t *claims);
-int domain_set_outstanding_pages(struct domain *d, unsigned long pages);
 int domain_get_claims(struct domain *d, unsigned int *nr, memory_claim_t *out);
 unsigned long claims_retire_global(struct domain *d, unsigned long pages_to_retire);
 unsigned long claims_retire_node(struct domain *d, nodeid_t node, unsigned long pages_to_retire);

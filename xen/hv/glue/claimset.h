@@ -11,8 +11,8 @@
 #ifndef __XEN_CLAIMSET_H__
 #define __XEN_CLAIMSET_H__
 
-#include <xen/numa.h>
-#include <xen/types.h>
+/* struct domain's users include it before this (numa.h needs mm.h). */
+#include <xen/sched.h>
 
 struct domain;
 

@@ -1,0 +1,87 @@
+#!/bin/sh
+# make check-xen-hv: build the claim-set Xen, boot it in QEMU and run the
+# claim-set tests in its dom0; boot Debian's plain Xen 4.17 for the
+# legacy path's reference; run the differential scenario on the
+# simulator.  Prints the hypervisors' banners, every test's verdict and
+# "N passed, M failed"; exit status 0 only when nothing failed.
+set -u
+here=$(cd "$(dirname "$0")" && pwd)
+top=$(cd "$here/../.." && pwd)
+out=$top/build/xen-hv
+mkdir -p "$out"
+start=$(date +%s)
+stamp() { echo "[$(($(date +%s) - start)) s] $*"; }
+fail() {
+    echo "check-xen-hv: $*" >&2
+    echo "0 passed, 1 failed"
+    exit 1
+}
+
+echo "=== check-xen-hv: claim sets in Xen 4.17, in QEMU ==="
+stamp "building the claim-set hypervisor"
+"$here/build.sh" "$out" || fail "the hypervisor did not build"
+stamp "preparing QEMU, dom0 kernel and plain Xen"
+"$here/boot/prepare.sh" "$out/boot" || fail "cannot prepare the boot"
+
+# The tests, twice: statically against the real libxenctrl/libxencall
+# for dom0, and against the project's library (the simulator).
+stamp "building the tests"
+cc=${CC:-cc}
+$cc -O2 -Wall -static -o "$out/xenhv-tests" "$here/tests/tests.c" "$here/tests/backend_xen.c" \
+    -lxenctrl -lxenforeignmemory -lxendevicemodel -lxengnttab -lxenevtchn -lxencall \
+    -lxentoolcore -lxentoollog -lpthread || fail "the dom0 tests do not build"
+cmake -S "$top" -B "$out/sim" -DCMAKE_BUILD_TYPE=Release -DCLAIMSET_CHECKS=OFF >/dev/null &&
+    cmake --build "$out/sim" --target claimset_internal -j2 >/dev/null ||
+    fail "the project's library does not build"
+$cc -O2 -Wall -I"$top/include" -o "$out/xenhv-sim" "$here/tests/tests.c" \
+    "$here/tests/backend_sim.c" "$out/sim/libclaimset_internal.a" -lpthread -lm ||
+    fail "the simulator tests do not build"
+"$here/boot/initramfs.sh" "$out/boot" "$out/xenhv-tests" "$out/initrd.gz" ||
+    fail "cannot make the initramfs"
+
+zcat "$out/xen.gz" >"$out/xen.elf"
+stamp "booting the claim-set Xen (tests in dom0)"
+"$here/boot/boot.sh" "$out/xen.elf" "$out/boot" "$out/initrd.gz" all "$out/xen.log" \
+    >"$out/xen.out"
+xrc=$?
+stamp "booting Debian's plain Xen 4.17 (legacy path reference)"
+"$here/boot/boot.sh" "$out/boot/plain-xen.elf" "$out/boot" "$out/initrd.gz" legacy \
+    "$out/plain.log" >"$out/plain.out"
+stamp "running the differential scenario on the simulator"
+"$out/xenhv-sim" scenario >"$out/sim.out"
+
+echo
+echo "claim-set Xen:  $(grep -m1 '(XEN) Xen version' "$out/xen.log" | sed 's/^(XEN) //')"
+echo "plain Xen:      $(grep -m1 '(XEN) Xen version' "$out/plain.log" | sed 's/^(XEN) //')"
+echo
+grep -v '^LEGACY \|^TRACE ' "$out/xen.out" | grep -v ' passed, ' || true
+passed=$(grep -c '^PASS ' "$out/xen.out")
+failed=$(grep -c '^FAIL ' "$out/xen.out")
+[ "$xrc" -eq 125 ] && { echo "FAIL boot (no result from dom0; see $out/xen.log)"; failed=$((failed + 1)); }
+
+# The legacy path against plain Xen 4.17: the same sequence, the same
+# results and counters.
+grep '^LEGACY ' "$out/xen.out" >"$out/legacy.xen"
+grep '^LEGACY ' "$out/plain.out" >"$out/legacy.plain"
+if [ -s "$out/legacy.xen" ] && cmp -s "$out/legacy.xen" "$out/legacy.plain"; then
+    echo "PASS legacy_same_as_plain_4.17 ($(wc -l <"$out/legacy.xen") steps)"
+    passed=$((passed + 1))
+else
+    echo "FAIL legacy_same_as_plain_4.17"
+    diff "$out/legacy.plain" "$out/legacy.xen" | head -n 20
+    failed=$((failed + 1))
+fi
+# The differential scenario: simulator against claim-set Xen.
+grep '^TRACE ' "$out/xen.out" >"$out/trace.xen"
+grep '^TRACE ' "$out/sim.out" >"$out/trace.sim"
+if [ -s "$out/trace.xen" ] && cmp -s "$out/trace.xen" "$out/trace.sim"; then
+    echo "PASS differential_simulator_vs_xen ($(wc -l <"$out/trace.xen") steps)"
+    passed=$((passed + 1))
+else
+    echo "FAIL differential_simulator_vs_xen"
+    diff "$out/trace.sim" "$out/trace.xen" | head -n 20
+    failed=$((failed + 1))
+fi
+stamp "done"
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]
