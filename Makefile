@@ -2,15 +2,19 @@
 #   make run     build (Release) and run the main job: claimset storm
 #   make check   the whole test suite (what CI runs)
 # and: make check-xen (boots Xen 4.17 in QEMU and runs the Xen backend's
-# tests in dom0; installs what it needs with apt-get), make soak (long
-# randomised runs with fresh seeds, SOAK_ROUNDS and SOAK_SCALE set the
-# step budget), make install (the Release library).
+# tests in dom0; installs what it needs with apt-get), make xen-hv
+# (Debian's Xen 4.17 with the project's claims engine, build/xen-hv/xen.gz),
+# make check-xen-hv (that Xen booted in QEMU with the claim-set tests in
+# dom0; docs/xen-hv.md), make soak (long randomised runs with fresh seeds,
+# SOAK_ROUNDS and SOAK_SCALE set the step budget), make install (the
+# Release library).
 # Build trees live under build/ (one per configuration).
 
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 CMAKE ?= cmake
 
-.PHONY: run release debug check check-xen soak format format-check install bench clean
+.PHONY: run release debug check check-xen soak format format-check install bench clean xen-hv \
+        check-xen-hv
 
 release:
 	$(CMAKE) -S . -B build/release -DCMAKE_BUILD_TYPE=Release -DCLAIMSET_CHECKS=OFF >/dev/null
@@ -31,6 +35,12 @@ check-xen:
 
 soak:
 	./scripts/soak.sh
+
+xen-hv:
+	./xen/hv/build.sh
+
+check-xen-hv:
+	./xen/hv/check.sh
 
 format:
 	clang-format -i $$(git ls-files '*.c' '*.h')
