@@ -31,10 +31,10 @@ $cc -O2 -Wall -static -o "$out/xenhv-tests" "$here/tests/tests.c" "$here/tests/b
     -lxenctrl -lxenforeignmemory -lxendevicemodel -lxengnttab -lxenevtchn -lxencall \
     -lxentoolcore -lxentoollog -lpthread || fail "the dom0 tests do not build"
 cmake -S "$top" -B "$out/sim" -DCMAKE_BUILD_TYPE=Release -DCLAIMSET_CHECKS=OFF >/dev/null &&
-    cmake --build "$out/sim" --target claimset_internal -j2 >/dev/null ||
+    cmake --build "$out/sim" --target claimset_static -j2 >/dev/null ||
     fail "the project's library does not build"
 $cc -O2 -Wall -I"$top/include" -o "$out/xenhv-sim" "$here/tests/tests.c" \
-    "$here/tests/backend_sim.c" "$out/sim/libclaimset_internal.a" -lpthread -lm ||
+    "$here/tests/backend_sim.c" "$out/sim/libclaimset.a" -lpthread -lm ||
     fail "the simulator tests do not build"
 "$here/boot/initramfs.sh" "$out/boot" "$out/xenhv-tests" "$out/initrd.gz" ||
     fail "cannot make the initramfs"
@@ -51,8 +51,9 @@ stamp "running the differential scenario on the simulator"
 "$out/xenhv-sim" scenario >"$out/sim.out"
 
 echo
-echo "claim-set Xen:  $(grep -m1 '(XEN) Xen version' "$out/xen.log" | sed 's/^(XEN) //')"
-echo "plain Xen:      $(grep -m1 '(XEN) Xen version' "$out/plain.log" | sed 's/^(XEN) //')"
+banner() { grep -a -m1 '(XEN) Xen version' "$1" | sed 's/.*(XEN) //'; }
+echo "claim-set Xen:  $(banner "$out/xen.log")"
+echo "plain Xen:      $(banner "$out/plain.log")"
 echo
 grep -v '^LEGACY \|^TRACE ' "$out/xen.out" | grep -v ' passed, ' || true
 passed=$(grep -c '^PASS ' "$out/xen.out")
