@@ -57,6 +57,7 @@ echo "patch-xen.sh: semantic patches"
 cocci common/page_alloc.c page_alloc.cocci
 cocci common/domctl.c domctl.cocci
 cocci common/domain.c domain.cocci
+cocci common/sysctl.c sysctl.cocci
 cocci include/xen/sched.h sched_h.cocci
 cocci include/public/domctl.h public_domctl.cocci
 
@@ -69,6 +70,8 @@ install_file common/claimset/claimset_xen.c "$here/glue/claimset_xen.c"
 install_file include/xen/claimset.h "$here/glue/claimset.h"
 install_file include/xen/claimset-domctl.h "$here/glue/claimset-domctl.h"
 install_file include/public/claimsctl.h "$here/glue/claimsctl.h"
+install_file include/xen/claimset-sysctl.h "$here/glue/claimset-sysctl.h"
+install_file include/public/claimsysctl.h "$here/glue/claimsysctl.h"
 printf 'obj-y += install.o\nobj-y += retire.o\nobj-y += claimset_xen.o\n' >"$work/Makefile"
 install_file common/claimset/Makefile "$work/Makefile"
 # The one build-system line: descend into common/claimset/.
@@ -106,6 +109,7 @@ expect 1 $dc 'claimset_do_domctl(' "domctl dispatch"
 expect 1 $dc 'domain_claims_total(d)' "getdomaininfo reports all claims"
 expect 1 $dc 'claimset_max_pages_changed(d)' "max_mem trims claims"
 expect 1 common/domain.c 'domain_release_claims(d)' "domain_kill releases claims"
+expect 1 common/sysctl.c 'claimset_do_sysctl(' "sysctl dispatch (per-node claims read-back)"
 expect 0 include/xen/sched.h 'outstanding_pages;' "struct domain: legacy counter gone"
 expect 1 include/xen/sched.h 'claims\[MAX_NUMNODES\]' "struct domain: claims state"
 expect 1 include/public/domctl.h '#include "claimsctl.h"' "public domctl.h: new commands"

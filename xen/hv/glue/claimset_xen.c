@@ -10,8 +10,10 @@
 #include "claims_compat.h"
 
 #include <xen/claimset-domctl.h>
+#include <xen/claimset-sysctl.h>
 #include <xen/guest_access.h>
 #include <xen/hypercall.h>
+#include <public/claimsysctl.h>
 
 struct claims_host claimset_host;
 
@@ -177,6 +179,49 @@ long claimset_do_domctl(struct xen_domctl *op, struct domain *d,
     }
     /* The read-back commands return their counts in the domctl itself. */
     if (__copy_to_guest(u_domctl, op, 1))
+        rc = -EFAULT;
+    return rc;
+}
+
+/* XEN_SYSCTL_numa_meminfo: the same sizing rules as the simulator's. */
+static long numa_meminfo(struct xen_sysctl_numa_meminfo *nm)
+{
+    struct xen_sysctl_numa_meminfo_entry e[MAX_NUMNODES];
+    unsigned int node, nodes = 0;
+
+    if (nm->pad)
+        return -EINVAL;
+    for_each_online_node(node) nodes = node + 1;
+    if (guest_handle_is_null(nm->info)) {
+        nm->num_nodes = nodes;
+        return 0;
+    }
+    nodes = min(nodes, nm->num_nodes);
+    spin_lock(&heap_lock);
+    for (node = 0; node < nodes; node++) {
+        bool online = node_online(node);
+
+        e[node].size = online ? (uint64_t)node_spanned_pages(node) << PAGE_SHIFT : 0;
+        e[node].free = (uint64_t)claimset_host.node_avail_pages[node] << PAGE_SHIFT;
+        e[node].claimed = (uint64_t)claimset_host.node_outstanding_claims[node] << PAGE_SHIFT;
+    }
+    spin_unlock(&heap_lock);
+    if (copy_to_guest(nm->info, e, nodes))
+        return -EFAULT;
+    nm->num_nodes = nodes;
+    return 0;
+}
+
+long claimset_do_sysctl(struct xen_sysctl *op, XEN_GUEST_HANDLE_PARAM(xen_sysctl_t) u_sysctl)
+{
+    long rc;
+
+    if (op->cmd != XEN_SYSCTL_numa_meminfo)
+        return arch_do_sysctl(op, u_sysctl);
+    /* The structure fits the union's pad; the union is left as it is. */
+    BUILD_BUG_ON(sizeof(struct xen_sysctl_numa_meminfo) > sizeof(op->u));
+    rc = numa_meminfo((struct xen_sysctl_numa_meminfo *)&op->u);
+    if (!rc && __copy_to_guest(u_sysctl, op, 1))
         rc = -EFAULT;
     return rc;
 }

@@ -62,6 +62,9 @@ int cs_host(uint64_t *free_pages, uint64_t *outstanding);
 /* Free pages of a node (claimed ones included); number of nodes. */
 int cs_node_free(unsigned int node, uint64_t *free_pages);
 int cs_nr_nodes(void);
+/* Sum of all domains' claims on a node, in pages (read-back extension
+ * XEN_SYSCTL_numa_meminfo). */
+int cs_node_claimed(unsigned int node, uint64_t *pages);
 /* Pages the domain holds on each of the first nr nodes. */
 int cs_node_pages(uint32_t domid, unsigned int nr, uint64_t *pages);
 

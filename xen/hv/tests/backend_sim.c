@@ -201,6 +201,19 @@ int cs_node_pages(uint32_t domid, unsigned int nr, uint64_t *pages)
     return neg_errno(claimset_domain_get_node_pages(xch, domid, &n, pages));
 }
 
+int cs_node_claimed(unsigned int node, uint64_t *pages)
+{
+    xc_numa_meminfo_t mi[CS_MAX_NODES];
+    unsigned int n = CS_MAX_NODES;
+    int rc = neg_errno(xc_numa_meminfo(xch, &n, mi));
+
+    if (!rc && node >= n)
+        rc = -ENOENT;
+    if (!rc)
+        *pages = mi[node].claimed >> XC_PAGE_SHIFT;
+    return rc;
+}
+
 uint64_t cs_frame_mfn(uint64_t frame)
 {
     return frame;

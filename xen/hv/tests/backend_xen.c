@@ -241,6 +241,42 @@ int cs_node_pages(uint32_t domid, unsigned int nr, uint64_t *pages)
     return raw_domctl(DOMCTL_get_node_pages, domid, &arg, pages, nr * sizeof(*pages));
 }
 
+/* The sysctl read-back (the hypervisor's public claimsysctl.h). */
+#define SYSCTL_numa_meminfo 0x8001
+struct numa_meminfo_entry {
+    uint64_t size, free, claimed;
+};
+struct numa_meminfo_arg {
+    uint32_t num_nodes;
+    uint32_t pad;
+    uint64_t info; /* guest handle */
+};
+
+int cs_node_claimed(unsigned int node, uint64_t *pages)
+{
+    struct xen_sysctl *sc = xencall_alloc_buffer(xcall, sizeof(*sc));
+    struct numa_meminfo_entry *e = xencall_alloc_buffer(xcall, CS_MAX_NODES * sizeof(*e));
+    struct numa_meminfo_arg arg = {.num_nodes = CS_MAX_NODES};
+    int rc;
+
+    if (!sc || !e)
+        return -ENOMEM;
+    memset(sc, 0, sizeof(*sc));
+    sc->cmd = SYSCTL_numa_meminfo;
+    sc->interface_version = XEN_SYSCTL_INTERFACE_VERSION;
+    arg.info = (uint64_t)(uintptr_t)e;
+    memcpy(&sc->u, &arg, sizeof(arg));
+    rc = neg_errno(xencall1(xcall, __HYPERVISOR_sysctl, (uint64_t)(uintptr_t)sc));
+    memcpy(&arg, &sc->u, sizeof(arg));
+    if (!rc && node >= arg.num_nodes)
+        rc = -ENOENT;
+    if (!rc)
+        *pages = e[node].claimed >> XC_PAGE_SHIFT;
+    xencall_free_buffer(xcall, e);
+    xencall_free_buffer(xcall, sc);
+    return rc;
+}
+
 uint64_t cs_frame_mfn(uint64_t frame)
 {
     return frame;

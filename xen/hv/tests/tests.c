@@ -180,6 +180,38 @@ out:
     destroy(&d);
 }
 
+/* The host's per-node claims, read back (XEN_SYSCTL_numa_meminfo): the
+ * sum over domains, lowered by retirement, raised by nothing else. */
+static uint64_t node_claimed(unsigned int node)
+{
+    uint64_t c;
+
+    return cs_node_claimed(node, &c) ? ~0ULL : c;
+}
+
+static void t_host_node_claims(void)
+{
+    uint32_t a = 0, b = 0;
+    uint64_t c0 = node_claimed(0), c1 = node_claimed(1);
+    const struct cs_claim sa[] = {{.pages = 700, .target = 0}, {.pages = 300, .target = 1}};
+    const struct cs_claim sb[] = {{.pages = 50, .target = 1}, {.pages = 99, .target = CS_GLOBAL}};
+
+    REQUIRE(c0 != ~0ULL && c1 != ~0ULL);
+    REQUIRE(cs_domain_new(&a, 1UL << 20) == 0);
+    REQUIRE(cs_domain_new(&b, 1UL << 20) == 0);
+    CHECK_RC(cs_claim_memory(a, 2, sa), 0);
+    CHECK_RC(cs_claim_memory(b, 2, sb), 0);
+    CHECK(node_claimed(0) == c0 + 700 && node_claimed(1) == c1 + 350);
+    CHECK_RC(fill(a, 1, 100, 0), 100);
+    CHECK(node_claimed(0) == c0 + 700 && node_claimed(1) == c1 + 250);
+    CHECK_RC(cs_domain_destroy(a), 0);
+    a = 0;
+    CHECK(node_claimed(0) == c0 && node_claimed(1) == c1 + 50);
+out:
+    destroy(&b);
+    destroy(&a);
+}
+
 /* A refused set changes nothing: checks at the boundary and in the
  * engine's phases. */
 static void t_all_or_nothing(void)
@@ -628,6 +660,7 @@ static const struct test {
     {"api_example_claim_memory", t_api_example_claim_memory},
     {"api_example_claim_pages", t_api_example_claim_pages},
     {"all_or_nothing", t_all_or_nothing},
+    {"host_node_claims", t_host_node_claims},
     {"replace_on_full_host", t_replace_on_full_host},
     {"node_claim_protects", t_node_claim_protects},
     {"shortfall", t_shortfall},
