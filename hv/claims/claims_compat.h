@@ -25,6 +25,7 @@
  *                                 simulator runs its checker there)
  *   CLAIMS_MEMF_UNCOUNTED         allocation flags of memory not counted
  *                                 against the domain
+ *   domain_tot_pages(d)           pages counted against the domain
  *   ASSERT, BUG_ON, sub_sat, add_ok, MAX_NUMNODES, NUMA_NO_NODE, nodeid_t,
  *   memory_claim_t and the XEN_DOMCTL_CLAIM_MEMORY_* selectors
  */
@@ -57,5 +58,12 @@ typedef struct host claims_host_t;
 #define claims_call_done(h)          host_call_done(h)
 
 #define CLAIMS_MEMF_UNCOUNTED MEMF_no_refcount
+
+/* Xen's accessor (the simulator counts MEMF_no_refcount frames apart, in
+ * extra_pages, so tot_pages is already the counted number). */
+static inline unsigned long domain_tot_pages(const struct domain *d)
+{
+    return d->tot_pages;
+}
 
 #endif /* HV_CLAIMS_COMPAT_H */

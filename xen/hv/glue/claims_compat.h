@@ -34,7 +34,7 @@ extern spinlock_t heap_lock;
 #define claims_node_valid(h, node) ((void)(h), (node) < MAX_NUMNODES && node_online(node))
 /* Callers of claims_recall() hold rcu_read_lock(&domlist_read_lock). */
 #define claims_for_each_domain(h, d) for_each_domain(d)
-#define claims_debug_check(h)        ((void)(h))
+#define claims_call_done(h)          ((void)(h))
 
 /* Memory not counted against the domain: neither uses nor retires claims. */
 #define CLAIMS_MEMF_UNCOUNTED (MEMF_no_refcount | MEMF_no_owner)
@@ -54,17 +54,19 @@ static inline bool add_ok(unsigned long a, unsigned long b, unsigned long *sum)
 
 /* The engine's functions (the simulator declares them in hv/claims.h;
  * Xen's xen/mm.h declares domain_set_outstanding_pages() and claimset.h
- * the ones the hooked files call, and Xen builds with -Wredundant-decls). */
+ * the ones the hooked files call, and Xen builds with -Wredundant-decls).
+ * Names ending in _locked expect heap_lock held. */
 int domain_set_node_claims(struct domain *d, unsigned int nr_claims, const memory_claim_t *claims);
 int domain_get_claims(struct domain *d, unsigned int *nr, memory_claim_t *out);
-unsigned long claims_retire_global(struct domain *d, unsigned long pages_to_retire);
-unsigned long claims_retire_node(struct domain *d, nodeid_t node, unsigned long pages_to_retire);
-void claims_retire_nodes(struct domain *d);
-void claims_retire_all(struct domain *d);
-bool claims_permit_request(const struct domain *d, unsigned long avail_pages, unsigned long claims,
-                           unsigned int memflags, unsigned long request, nodeid_t node);
-void claims_retire_allocation(struct domain *d, unsigned long allocation, nodeid_t alloc_node);
-unsigned long claims_recall(claims_host_t *h, nodeid_t node);
-void claims_trim_to_max_pages(struct domain *d);
+void claims_retire_all_locked(struct domain *d);
+bool claims_permit_host_locked(const claims_host_t *h, const struct domain *d,
+                               unsigned int memflags, unsigned long request);
+bool claims_permit_node_locked(const claims_host_t *h, const struct domain *d, nodeid_t node,
+                               unsigned int memflags, unsigned long request);
+void claims_retire_allocation_locked(struct domain *d, unsigned long allocation,
+                                     nodeid_t alloc_node);
+unsigned long claims_recall_locked(claims_host_t *h, nodeid_t node);
+unsigned long domain_claims_total_locked(const struct domain *d);
+void claims_trim_to_max_pages_locked(struct domain *d);
 
 #endif /* __XEN_CLAIMS_COMPAT_H__ */

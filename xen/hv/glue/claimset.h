@@ -49,8 +49,9 @@ void claimset_heap_offlined(unsigned int node);
 /* XEN_DOMCTL_max_mem: keep tot_pages + claims <= max_pages. */
 void claimset_max_pages_changed(struct domain *d);
 
-/* Engine functions the hooked files call directly. */
+/* getdomaininfo: the domain's claims, global + nodes (takes heap_lock). */
 unsigned long domain_claims_total(const struct domain *d);
+/* domain_kill(): release every claim (the engine's; takes the locks). */
 void domain_release_claims(struct domain *d);
 
 #endif /* __XEN_CLAIMSET_H__ */

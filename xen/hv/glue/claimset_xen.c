@@ -30,26 +30,29 @@ unsigned long domain_adjust_tot_pages(struct domain *d, long pages)
     return d->tot_pages;
 }
 
+/* getdomaininfo: all the domain's claims, read under heap_lock. */
+unsigned long domain_claims_total(const struct domain *d)
+{
+    unsigned long total;
+
+    spin_lock(&heap_lock);
+    total = domain_claims_total_locked(d);
+    spin_unlock(&heap_lock);
+    return total;
+}
+
 bool claimset_host_refuses(const struct domain *d, unsigned int memflags, unsigned long request)
 {
-    const claims_host_t *h = &claimset_host;
-
-    ASSERT(spin_is_locked(&heap_lock));
-    return !claims_permit_request(d, h->total_avail_pages, h->outstanding_claims, memflags, request,
-                                  NUMA_NO_NODE);
+    return !claims_permit_host_locked(&claimset_host, d, memflags, request);
 }
 
 bool claimset_node_refuses(const struct domain *d, unsigned int node, unsigned int memflags,
                            unsigned int order)
 {
-    const claims_host_t *h = &claimset_host;
-
-    ASSERT(spin_is_locked(&heap_lock));
     /* Nodes without claims are the common case: one comparison. */
-    if (!h->node_outstanding_claims[node])
+    if (!claimset_host.node_outstanding_claims[node])
         return false;
-    return !claims_permit_request(d, h->node_avail_pages[node], h->node_outstanding_claims[node],
-                                  memflags, 1UL << order, node);
+    return !claims_permit_node_locked(&claimset_host, d, node, memflags, 1UL << order);
 }
 
 void claimset_heap_taken(struct domain *d, unsigned int memflags, unsigned int node,
@@ -61,7 +64,7 @@ void claimset_heap_taken(struct domain *d, unsigned int memflags, unsigned int n
     BUG_ON(h->node_avail_pages[node] < pages);
     h->node_avail_pages[node] -= pages;
     if (d && !(memflags & CLAIMS_MEMF_UNCOUNTED))
-        claims_retire_allocation(d, pages, node);
+        claims_retire_allocation_locked(d, pages, node);
 }
 
 void claimset_heap_returned(unsigned int node, unsigned long pages)
@@ -80,7 +83,7 @@ void claimset_heap_offlined(unsigned int node)
     h->node_avail_pages[node]--;
     /* The engine walks the domain list to find whom to recall from. */
     rcu_read_lock(&domlist_read_lock);
-    recalled = claims_recall(h, node);
+    recalled = claims_recall_locked(h, node);
     rcu_read_unlock(&domlist_read_lock);
     if (recalled)
         printk(XENLOG_INFO "claimset: offlining on node %u recalled %lu claimed pages\n", node,
@@ -91,7 +94,7 @@ void claimset_max_pages_changed(struct domain *d)
 {
     ASSERT(spin_is_locked(&d->page_alloc_lock));
     spin_lock(&heap_lock);
-    claims_trim_to_max_pages(d);
+    claims_trim_to_max_pages_locked(d);
     spin_unlock(&heap_lock);
 }
 
