@@ -27,8 +27,13 @@ stamp "preparing QEMU, dom0 kernel and plain Xen"
 # for dom0, and against the project's library (the simulator).
 stamp "building the tests"
 cc=${CC:-cc}
+# The toolstack's probe (tools/xen) is compiled with its adapter headers.
+$cc -O2 -Wall -c -I"$top/tools/xen/include" -I"$top/tools/xen" -o "$out/probe_xen.o" \
+    "$here/tests/probe_xen.c" &&
+    $cc -O2 -Wall -c -I"$top/tools/xen/include" -I"$top/tools/xen" -o "$out/cs_xen_probe.o" \
+        "$top/tools/xen/probe.c" || fail "the toolstack's probe does not build"
 $cc -O2 -Wall -static -o "$out/xenhv-tests" "$here/tests/tests.c" "$here/tests/backend_xen.c" \
-    -lxenctrl -lxenforeignmemory -lxendevicemodel -lxengnttab -lxenevtchn -lxencall \
+    "$out/probe_xen.o" "$out/cs_xen_probe.o" -lxenctrl -lxenforeignmemory -lxendevicemodel -lxengnttab -lxenevtchn -lxencall \
     -lxentoolcore -lxentoollog -lpthread || fail "the dom0 tests do not build"
 cmake -S "$top" -B "$out/sim" -DCMAKE_BUILD_TYPE=Release -DCLAIMSET_CHECKS=OFF >/dev/null &&
     cmake --build "$out/sim" --target claimset_static -j2 >/dev/null ||

@@ -74,4 +74,12 @@ uint64_t cs_frame_mfn(uint64_t frame);
 int cs_page_offline(uint64_t mfn, uint32_t *status);
 int cs_page_online(uint64_t mfn, uint32_t *status);
 
+/*
+ * The toolstack's Xen backend (tools/xen): its probe for claim sets and
+ * its claim-set call.  -ENOSYS where there is no such backend (the
+ * simulator is the toolstack's other home).
+ */
+int cs_toolstack_probe(bool *claim_sets, int *probe_errno);
+int cs_toolstack_claim(uint32_t domid, uint32_t nr, const struct cs_claim *claims);
+
 #endif /* XENHV_BACKEND_H */

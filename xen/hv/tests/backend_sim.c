@@ -232,3 +232,18 @@ int cs_page_online(uint64_t mfn, uint32_t *status)
     *status = 0;
     return -ENOSYS;
 }
+
+int cs_toolstack_probe(bool *claim_sets, int *probe_errno)
+{
+    *claim_sets = false;
+    *probe_errno = 0;
+    return -ENOSYS; /* no Xen backend here: the library is the simulator */
+}
+
+int cs_toolstack_claim(uint32_t domid, uint32_t nr, const struct cs_claim *claims)
+{
+    (void)domid;
+    (void)nr;
+    (void)claims;
+    return -ENOSYS;
+}

@@ -212,6 +212,32 @@ out:
     destroy(&a);
 }
 
+/* The toolstack's Xen backend probes the hypervisor (an empty claim set
+ * for domain 0: refused with EINVAL where claim sets exist, ENOSYS where
+ * the domctl is unknown), finds claim sets and installs one with them. */
+static void t_toolstack_probe(void)
+{
+    uint32_t d = 0;
+    bool claim_sets = false;
+    int probe_errno = 0, rc = cs_toolstack_probe(&claim_sets, &probe_errno);
+    struct claims_view v;
+    const struct cs_claim set[] = {{.pages = 512, .target = 1},
+                                   {.pages = 256, .target = CS_GLOBAL}};
+
+    if (rc == -ENOSYS) {
+        skipped = true;
+        return;
+    }
+    CHECK_RC(rc, 0);
+    CHECK(claim_sets && probe_errno == EINVAL);
+    REQUIRE(cs_domain_new(&d, 65536) == 0);
+    CHECK_RC(cs_toolstack_claim(d, 2, set), 0);
+    CHECK_RC(read_claims(d, &v), 0);
+    CHECK(v.nr == 2 && v.node[1] == 512 && v.global == 256);
+out:
+    destroy(&d);
+}
+
 /* A refused set changes nothing: checks at the boundary and in the
  * engine's phases. */
 static void t_all_or_nothing(void)
@@ -659,6 +685,7 @@ static const struct test {
 } tests[] = {
     {"api_example_claim_memory", t_api_example_claim_memory},
     {"api_example_claim_pages", t_api_example_claim_pages},
+    {"toolstack_probe", t_toolstack_probe},
     {"all_or_nothing", t_all_or_nothing},
     {"host_node_claims", t_host_node_claims},
     {"replace_on_full_host", t_replace_on_full_host},
