@@ -5,8 +5,11 @@
 #include "memory.h"
 +#include "claimsctl.h"
 
+// (Before the union's padding member, whatever its size.)
 @@
 identifier p = pad;
+type T;
+constant C;
 @@
 struct xen_domctl {
   ...
@@ -15,6 +18,6 @@ struct xen_domctl {
 +   struct xen_domctl_claim_memory claim_memory;
 +   struct xen_domctl_get_claims get_claims;
 +   struct xen_domctl_get_node_pages get_node_pages;
-    uint8_t p[128];
+    T p[C];
   } u;
 };
