@@ -23,6 +23,7 @@
 
 #include <claimset/topology.h>
 
+#include "common/err.h"
 #include "common/human_size.h"
 #include "common/quote.h"
 #include "common/values.h"
@@ -125,7 +126,7 @@ int cli_next(struct cli_parser *p, const struct cli_opt *opts, const char **val)
 
 /* The parsers' failure: the message into err (when it has room, cut to
  * fit) and -1, so that `return cli_err(err, errlen, ...);` fails a parse. */
-int cli_err(char *err, size_t errlen, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+#define cli_err cs_err /* common/err.h */
 
 /* Input quoted in messages: common/quote.h, shared with the other
  * tools' libraries. */

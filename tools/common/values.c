@@ -9,24 +9,9 @@
 #include <string.h>
 
 #include "common/human_size.h"
+#include "common/err.h"
 #include "common/quote.h"
 #include "common/values.h"
-
-static int value_err(char *err, size_t errlen, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-/* The message into err (when it has room, cut to fit) and -1. */
-static int value_err(char *err, size_t errlen, const char *fmt, ...)
-{
-    va_list ap;
-
-    if (err && errlen) {
-        va_start(ap, fmt);
-        vsnprintf(err, errlen, fmt, ap);
-        va_end(ap);
-    }
-    return -1;
-}
 
 static bool is_digit(char c)
 {
@@ -52,19 +37,19 @@ int cs_parse_u64(const char *s, uint64_t *v, char *err, size_t errlen)
     int d;
 
     if (!s || !*s)
-        return value_err(err, errlen, "'' is not an integer");
+        return cs_err(err, errlen, "'' is not an integer");
     if (p[0] == '0' && (p[1] == 'x' || p[1] == 'X')) {
         base = 16;
         p += 2;
         if (!*p)
-            return value_err(err, errlen, "%s is not an integer", CS_Q(s));
+            return cs_err(err, errlen, "%s is not an integer", CS_Q(s));
     }
     for (; *p; p++) {
         d = base == 16 ? hex_value(*p) : (is_digit(*p) ? *p - '0' : -1);
         if (d < 0)
-            return value_err(err, errlen, "%s is not an integer", CS_Q(s));
+            return cs_err(err, errlen, "%s is not an integer", CS_Q(s));
         if (x > (UINT64_MAX - (uint64_t)d) / base)
-            return value_err(err, errlen, "%s is too large", CS_Q(s));
+            return cs_err(err, errlen, "%s is too large", CS_Q(s));
         x = x * base + (uint64_t)d;
     }
     *v = x;
@@ -78,11 +63,11 @@ int cs_parse_range(const char *s, uint64_t min, uint64_t max, uint64_t *v, char 
 
     if (rc || x < min || x > max) {
         if (min == 1 && (rc || x == 0))
-            return value_err(err, errlen, "%s is not a positive integer", CS_Q(s));
+            return cs_err(err, errlen, "%s is not a positive integer", CS_Q(s));
         if (rc)
-            return value_err(err, errlen, "%s is not an integer", CS_Q(s));
-        return value_err(err, errlen, "%s is out of range (%llu..%llu)", CS_Q(s),
-                         (unsigned long long)min, (unsigned long long)max);
+            return cs_err(err, errlen, "%s is not an integer", CS_Q(s));
+        return cs_err(err, errlen, "%s is out of range (%llu..%llu)", CS_Q(s),
+                      (unsigned long long)min, (unsigned long long)max);
     }
     *v = x;
     return 0;
@@ -106,7 +91,7 @@ int cs_read_file(const char *path, size_t max, char **text, char *err, size_t er
 
     if (!f) {
         e = errno;
-        value_err(err, errlen, "cannot open '%s': %s", CS_PATH(path), strerror(e));
+        cs_err(err, errlen, "cannot open '%s': %s", CS_PATH(path), strerror(e));
         errno = e;
         return -1;
     }
@@ -134,13 +119,13 @@ int cs_read_file(const char *path, size_t max, char **text, char *err, size_t er
         fclose(f);
     if (e) {
         free(buf);
-        value_err(err, errlen, "cannot read '%s': %s", CS_PATH(path), strerror(e));
+        cs_err(err, errlen, "cannot read '%s': %s", CS_PATH(path), strerror(e));
         errno = e;
         return -1;
     }
     if (len > max || memchr(buf, '\0', len)) {
         free(buf);
-        value_err(err, errlen, "'%s' is not a text file of at most %zu bytes", CS_PATH(path), max);
+        cs_err(err, errlen, "'%s' is not a text file of at most %zu bytes", CS_PATH(path), max);
         errno = EINVAL;
         return -1;
     }

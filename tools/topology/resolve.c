@@ -18,25 +18,10 @@
 
 #include "common/quote.h"
 #include "common/values.h"
+#include "common/err.h"
 #include "topology/topo.h"
 
 #define ERR_LEN 256
-
-static int resolve_err(char *err, size_t errlen, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-/* The message into err (when it has room, cut to fit) and -1. */
-static int resolve_err(char *err, size_t errlen, const char *fmt, ...)
-{
-    va_list ap;
-
-    if (err && errlen) {
-        va_start(ap, fmt);
-        vsnprintf(err, errlen, fmt, ap);
-        va_end(ap);
-    }
-    return -1;
-}
 
 #define SYSFS_ROOT "/sys"
 
@@ -62,7 +47,7 @@ static int finish(struct topo_resolved *ct, char *err, size_t errlen)
     int n = claimset_topology_format(&ct->t, ct->text, sizeof(ct->text));
 
     if (n < 0 || (size_t)n >= sizeof(ct->text))
-        return resolve_err(err, errlen, "topology text too long");
+        return cs_err(err, errlen, "topology text too long");
     return 0;
 }
 
@@ -72,7 +57,7 @@ static int from_text(const char *text, const char *source, struct topo_resolved 
     char why[ERR_LEN];
 
     if (claimset_topology_parse(text, &ct->t, why, sizeof(why)))
-        return resolve_err(err, errlen, "%s", why);
+        return cs_err(err, errlen, "%s", why);
     snprintf(ct->source, sizeof(ct->source), "%s", source);
     return finish(ct, err, errlen);
 }
@@ -100,15 +85,15 @@ static int from_file(const char *path, struct topo_resolved *ct, char *err, size
     char *text;
 
     if (cs_read_file(path, TOPO_FILE_MAX, &text, why, sizeof(why)))
-        return resolve_err(err, errlen, "%s", why);
+        return cs_err(err, errlen, "%s", why);
     topo_strip_comments(text);
     if (claimset_topology_parse_at(text, &ct->t, why, sizeof(why), &at)) {
         /* FILE:LINE:COLUMN: as compilers write it, where the token is. */
         if (at != CLAIMSET_TOPOLOGY_NO_OFFSET) {
             line_column(text, at, &line, &col);
-            resolve_err(err, errlen, "%s:%u:%u: %s", CS_PATH(path), line, col, why);
+            cs_err(err, errlen, "%s:%u:%u: %s", CS_PATH(path), line, col, why);
         } else {
-            resolve_err(err, errlen, "%s: %s", CS_PATH(path), why);
+            cs_err(err, errlen, "%s: %s", CS_PATH(path), why);
         }
         free(text);
         return -1;
@@ -123,7 +108,7 @@ static int from_sysfs(const char *root, struct topo_resolved *ct, char *err, siz
     char why[ERR_LEN];
 
     if (claimset_topology_from_sysfs(root, &ct->t, why, sizeof(why)))
-        return resolve_err(err, errlen, "host: %s", why);
+        return cs_err(err, errlen, "host: %s", why);
     if (!strcmp(root, SYSFS_ROOT))
         snprintf(ct->source, sizeof(ct->source), "this machine (%s)", SYSFS_ROOT);
     else
@@ -151,8 +136,8 @@ int topo_resolve(const char *x, const char *base_dir, struct topo_resolved *ct, 
 
     memset(ct, 0, sizeof(*ct));
     if (!x || !*x)
-        return resolve_err(err, errlen,
-                           "empty topology (expected node sizes, a file, 'host' or 'default')");
+        return cs_err(err, errlen,
+                      "empty topology (expected node sizes, a file, 'host' or 'default')");
     if (!strcmp(x, "default")) {
         claimset_topology_default(&ct->t);
         snprintf(ct->source, sizeof(ct->source), "built-in default");
@@ -165,9 +150,9 @@ int topo_resolve(const char *x, const char *base_dir, struct topo_resolved *ct, 
 
     if (base_dir && *base_dir && x[0] != '/') {
         if ((size_t)snprintf(path, sizeof(path), "%s/%s", base_dir, x) >= sizeof(path))
-            return resolve_err(err, errlen, "path too long: %s", CS_PATH(x));
+            return cs_err(err, errlen, "path too long: %s", CS_PATH(x));
     } else if ((size_t)snprintf(path, sizeof(path), "%s", x) >= sizeof(path)) {
-        return resolve_err(err, errlen, "path too long: %s", CS_PATH(x));
+        return cs_err(err, errlen, "path too long: %s", CS_PATH(x));
     }
     if (strchr(x, '/'))
         return from_file(path, ct, err, errlen);
@@ -178,10 +163,10 @@ int topo_resolve(const char *x, const char *base_dir, struct topo_resolved *ct, 
     if (is_regular_file(path))
         return from_file(path, ct, err, errlen);
     if (!strpbrk(x, "0123456789"))
-        return resolve_err(err, errlen,
-                           "%s is not a file, 'host', 'default' or a topology such as '4GiB,4GiB'",
-                           CS_Q(x));
-    return resolve_err(err, errlen, "%s", why);
+        return cs_err(err, errlen,
+                      "%s is not a file, 'host', 'default' or a topology such as '4GiB,4GiB'",
+                      CS_Q(x));
+    return cs_err(err, errlen, "%s", why);
 }
 
 int topo_from_env(struct topo_resolved *ct, char *err, size_t errlen)

@@ -9,6 +9,7 @@
 #include <stdio.h>
 
 #include "common/quote.h"
+#include "common/err.h"
 #include "topo_private.h"
 
 typedef unsigned __int128 u128;
@@ -175,21 +176,6 @@ enum topo_size_status topo_size_scan(const char *s, size_t n, uint64_t max_pages
     return TOPO_SIZE_OK;
 }
 
-static int size_err(char *err, size_t errlen, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static int size_err(char *err, size_t errlen, const char *fmt, ...)
-{
-    va_list ap;
-
-    if (err && errlen) {
-        va_start(ap, fmt);
-        vsnprintf(err, errlen, fmt, ap);
-        va_end(ap);
-    }
-    return -1;
-}
-
 int topo_parse_size(const char *s, uint64_t *pages, char *err, size_t errlen)
 {
     struct topo_size r;
@@ -201,19 +187,19 @@ int topo_parse_size(const char *s, uint64_t *pages, char *err, size_t errlen)
         *pages = r.pages;
         return 0;
     case TOPO_SIZE_NOT_NUMBER:
-        return size_err(err, errlen, "%s is not a size (examples: 4GiB, 512M, 1024pages, 8192)",
-                        CS_Q(s));
+        return cs_err(err, errlen, "%s is not a size (examples: 4GiB, 512M, 1024pages, 8192)",
+                      CS_Q(s));
     case TOPO_SIZE_UNKNOWN_UNIT:
-        return size_err(err, errlen, "%s: unknown unit %s (K, M, G, T, KiB..TiB, pages)", CS_Q(s),
-                        CS_Q(r.unit));
+        return cs_err(err, errlen, "%s: unknown unit %s (K, M, G, T, KiB..TiB, pages)", CS_Q(s),
+                      CS_Q(r.unit));
     case TOPO_SIZE_PAGE_FRACTION:
-        return size_err(err, errlen, "%s: a page count has no fraction", CS_Q(s));
+        return cs_err(err, errlen, "%s: a page count has no fraction", CS_Q(s));
     case TOPO_SIZE_TOO_BIG:
-        return size_err(err, errlen, "%s is too large", CS_Q(s));
+        return cs_err(err, errlen, "%s is too large", CS_Q(s));
     case TOPO_SIZE_BELOW_BYTE:
     case TOPO_SIZE_BELOW_PAGE:
     case TOPO_SIZE_NOT_PAGES:
         break;
     }
-    return size_err(err, errlen, "%s is not a whole number of 4 KiB pages", CS_Q(s));
+    return cs_err(err, errlen, "%s is not a whole number of 4 KiB pages", CS_Q(s));
 }
