@@ -19,8 +19,9 @@ set -u
 cli_start claimset-sim-cli "$@"
 # Ballooning guests populate 4 KiB pages one extent at a time: checking
 # the host deeply after every call (debug builds) would take minutes, so
-# counters during the run.  Every host is still checked deeply after its
-# policy's run, and a broken one fails the command.
+# counters during the run.  The runs below pass --check, so every host is
+# still checked deeply after its policy's run, and a broken one fails the
+# command.
 CLAIMSET_CHECK=1
 export CLAIMSET_CHECK
 
@@ -100,6 +101,7 @@ for cmd in storm evacuate; do
     usage "$cmd-seed" "$p: --seed: 'x' is not an integer" "$cmd" --seed x
     usage "$cmd-json-csv" "$p: --csv: only one of --json and --csv may be given" "$cmd" --json --csv
     usage "$cmd-json-value" "$p: --json takes no value" "$cmd" --json=1
+    usage "$cmd-check-value" "$p: --check takes no value" "$cmd" --check=1
     usage "$cmd-report" "$p: --report: cannot write '/nonexistent/r.html': No such file or directory" \
         "$cmd" --report /nonexistent/r.html
     usage "$cmd-positional" "$p: unexpected argument 'extra'" "$cmd" extra
@@ -138,14 +140,19 @@ contains evacuate-one-vm "$work/out" "none: 1 VM</summary>"
 # ---------------------------------------------------------------------
 echo "# deterministic runs"
 
-run storm --topology $SMALL
+run storm --topology $SMALL --check
 expect_rc storm-small 0
 expect_empty_err storm-small
 contains storm-small "$work/out" "threads:   1 (deterministic"
 mask_table "$work/out" >"$work/masked"
 compare_golden storm-small storm-small.out "$work/masked"
+# Without --check (the default: no deep check), the same results.
+run storm --topology $SMALL
+expect_rc storm-small-unchecked 0
+mask_table "$work/out" >"$work/masked"
+compare_golden storm-small-unchecked storm-small.out "$work/masked"
 
-run evacuate --topology $SMALL
+run evacuate --topology $SMALL --check
 expect_rc evacuate-small 0
 expect_empty_err evacuate-small
 mask_table "$work/out" >"$work/masked"
@@ -153,7 +160,7 @@ compare_golden evacuate-small evacuate-small.out "$work/masked"
 
 # A subset, in the order given; the environment's topology is used.
 CLAIMSET_TOPOLOGY=$SMALL run storm --policies claim-sets,none --seed 5 --balloon 1 --offline 0 \
-    --vms 12 --size-mix 2M:3,4M:2,8M:1:4 --window 4
+    --vms 12 --size-mix 2M:3,4M:2,8M:1:4 --window 4 --check
 expect_rc storm-options 0
 mask_table "$work/out" >"$work/masked"
 compare_golden storm-options storm-options.out "$work/masked"
@@ -161,7 +168,7 @@ compare_golden storm-options storm-options.out "$work/masked"
 # ---------------------------------------------------------------------
 echo "# machine-readable output"
 
-run storm --topology $SMALL --json
+run storm --topology $SMALL --json --check
 expect_rc storm-json 0
 cp "$work/out" "$work/a.json"
 run storm --topology $SMALL --json
@@ -185,7 +192,7 @@ for p in r["policies"]:
     assert len(p["samples"]) >= 2
 ' "$work/a.json"; then ok; else bad "storm-json: not valid JSON of the expected shape"; fi
 fi
-run storm --topology $SMALL --json --vms 4 --balloon 1 --offline 2 --policies none,claim-sets
+run storm --topology $SMALL --json --vms 4 --balloon 1 --offline 2 --policies none,claim-sets --check
 expect_rc storm-json-small 0
 mask_json "$work/out" >"$work/masked"
 compare_golden storm-json storm-small.json "$work/masked"
@@ -230,11 +237,11 @@ full_disk storm-help-full "claimset storm" storm --help
 # ---------------------------------------------------------------------
 echo "# threads"
 
-run storm --topology $SMALL --threads 3
+run storm --topology $SMALL --threads 3 --check
 expect_rc storm-threads 0
 contains storm-threads "$work/out" "threads:   3 (not deterministic"
 contains storm-threads "$work/out" "3 builder threads"
-run evacuate --topology $SMALL --threads 2 --json
+run evacuate --topology $SMALL --threads 2 --json --check
 expect_rc evacuate-threads 0
 contains evacuate-threads "$work/out" '"deterministic": false'
 

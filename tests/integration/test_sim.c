@@ -3,8 +3,9 @@
  * through its engine (sim_run) on small hosts: reproducibility, the same
  * workload under every policy, each policy's defining property, the
  * accounting of the results, the placement metrics, ballooning, and
- * configuration errors.  Every host's invariants are checked deeply by
- * sim_run itself after each policy; a broken host makes it fail.
+ * configuration errors.  Every run here asks sim_run to check each host's
+ * invariants deeply after its policy (deep_check, off by default); a
+ * broken host makes it fail.
  */
 #include <errno.h>
 #include <math.h>
@@ -42,22 +43,28 @@ static const struct claimset_topology *topo(const char *text)
 static const char *const policy_names[] = {"none", "legacy", "single-node", "claim-sets",
                                            "claim-sets+global"};
 
-/* A run that must succeed; NULL (test failed) otherwise. */
+/* A run that must succeed, every host checked deeply after its policy;
+ * NULL (test failed) otherwise. */
 static struct sim_run *run_ok(const struct sim_config *cfg)
 {
     struct sim_run *run = calloc(1, sizeof(*run));
+    struct sim_config checked = *cfg;
     char err[SIM_ERR_LEN];
 
     if (!run) {
         test_fail(__FILE__, __LINE__, "out of memory");
         return NULL;
     }
-    if (sim_run(cfg, run, err, sizeof(err))) {
+    checked.deep_check = true;
+    if (sim_run(&checked, run, err, sizeof(err))) {
         test_fail(__FILE__, __LINE__, "sim_run failed: %s", err);
         sim_run_free(run);
         free(run);
         return NULL;
     }
+    for (unsigned int i = 0; i < run->nr_policies; i++)
+        if (!run->policies[i].deep_checked)
+            test_fail(__FILE__, __LINE__, "policy %s: host not checked", run->policies[i].name);
     return run;
 }
 
@@ -219,6 +226,34 @@ TEST(single_threaded_runs_reproduce_exactly)
     free(jb);
     run_done(a);
     run_done(b);
+}
+
+/* D95: the deep check after each policy is off unless asked for, and
+ * asking for it changes nothing in the results. */
+TEST(the_deep_check_runs_only_when_asked_and_changes_nothing)
+{
+    struct sim_run *plain = calloc(1, sizeof(*plain)), *checked;
+    struct sim_config cfg;
+    char err[SIM_ERR_LEN];
+    char *jp, *jc;
+
+    ASSERT_TRUE(plain);
+    small_storm(&cfg);
+    EXPECT_FALSE(cfg.deep_check);
+    ASSERT_EQ(sim_run(&cfg, plain, err, sizeof(err)), 0);
+    ASSERT_EQ(plain->nr_policies, 5u);
+    for (unsigned int i = 0; i < plain->nr_policies; i++)
+        EXPECT_FALSE(plain->policies[i].deep_checked);
+    checked = run_ok(&cfg); /* asks for it, and fails unless every host passed */
+    ASSERT_TRUE(checked);
+    jp = json_without_times(plain);
+    jc = json_without_times(checked);
+    ASSERT_TRUE(jp && jc);
+    EXPECT_STREQ(jp, jc);
+    free(jp);
+    free(jc);
+    run_done(plain);
+    run_done(checked);
 }
 
 TEST(the_seed_changes_the_workload)

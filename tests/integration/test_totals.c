@@ -92,6 +92,7 @@ static struct sim_run *small_storm_run(void)
     cfg.topology = &topo;
     cfg.seed = 1;
     cfg.check_level = CLAIMSET_CHECK_COUNTERS;
+    cfg.deep_check = true;
     if (!run || sim_run(&cfg, run, err, sizeof(err))) {
         test_fail(__FILE__, __LINE__, "sim_run: %s", run ? err : "out of memory");
         free(run);

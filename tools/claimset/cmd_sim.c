@@ -31,6 +31,7 @@ enum {
     OPT_REPORT,
     OPT_FILL,
     OPT_FRAGMENT,
+    OPT_CHECK,
 };
 
 #define COMMON_OPTS                                                                                \
@@ -38,8 +39,8 @@ enum {
         {"overcommit", CLI_HAS_ARG, OPT_OVERCOMMIT}, {"balloon", CLI_HAS_ARG, OPT_BALLOON},        \
         {"balloon-size", CLI_HAS_ARG, OPT_BALLOON_SIZE}, {"offline", CLI_HAS_ARG, OPT_OFFLINE},    \
         {"window", CLI_HAS_ARG, OPT_WINDOW}, {"policies", CLI_HAS_ARG, OPT_POLICIES},              \
-        {"report", CLI_HAS_ARG, OPT_REPORT}, CLI_OPTS_SEED, CLI_OPTS_THREADS, CLI_OPTS_TOPOLOGY,   \
-        CLI_OPTS_JSON, CLI_OPTS_CSV
+        {"report", CLI_HAS_ARG, OPT_REPORT}, {"check", CLI_NO_ARG, OPT_CHECK}, CLI_OPTS_SEED,      \
+        CLI_OPTS_THREADS, CLI_OPTS_TOPOLOGY, CLI_OPTS_JSON, CLI_OPTS_CSV
 
 static const struct cli_opt storm_opts[] = {
     COMMON_OPTS,
@@ -155,6 +156,9 @@ static int option(const struct cli_parser *p, int id, const char *val, struct ar
         if (!*val)
             return cli_usage_error(p->prog, "--report: empty file name"), -1;
         a->report = val;
+        return 0;
+    case OPT_CHECK:
+        cfg->deep_check = true;
         return 0;
     case OPT_FILL:
         return range(p, "fill", val, 0, 95, &cfg->fill_pct);

@@ -20,6 +20,8 @@
     "  --policies LIST      comma-separated policies to run, in that order (or all)\n"             \
     "  --topology X         default, host, a FILE or topology TEXT; without it\n"                  \
     "                       CLAIMSET_TOPOLOGY, else 4 x 64 GiB (SNC distances)\n"                  \
+    "  --check              check each host's invariants deeply after its policy's\n"              \
+    "                       run; a broken host fails the command (slow on big hosts)\n"            \
     "\n"                                                                                           \
     "Output:\n"                                                                                    \
     "  --json, --csv        machine-readable results instead of the table\n"                       \

@@ -6,6 +6,7 @@
 #ifndef CLAIMSET_SIM_RESULTS_H
 #define CLAIMSET_SIM_RESULTS_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -58,6 +59,7 @@ struct sim_policy_result {
     uint64_t hypercalls;
     uint64_t claims_recalled; /* pages of claims recalled by offlining */
     double wall_seconds;
+    bool deep_checked; /* the host passed a deep check after the run */
     size_t nr_vms;
     struct sim_vm_result *vms;
     size_t nr_samples;
