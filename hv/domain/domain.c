@@ -238,6 +238,42 @@ int domain_destroy(struct host *h, domid_t domid)
     return 0;
 }
 
+/*
+ * The host goes with the domain still in it.  Its frames, claims and
+ * accounting live in the host's heap, which is freed whole right after,
+ * so nothing is given back extent by extent: that would merge every
+ * buddy into a heap no one will read again.  Only the domain itself goes
+ * -- physmap tables, run arrays, lock, struct -- through the usual
+ * locks, so the witness sees the same order as for any destroy.
+ */
+void domain_abandon(struct host *h, domid_t domid)
+{
+    struct domain *d;
+
+    hv_write_lock(&h->domlist_lock);
+    d = domid < DOMID_FIRST_RESERVED ? h->domains[domid] : NULL;
+    if (d) {
+        h->domains[domid] = NULL;
+        h->nr_domains--;
+    }
+    hv_write_unlock(&h->domlist_lock);
+    if (!d)
+        return;
+
+    hv_lock(&d->page_alloc_lock);
+    hv_lock(&h->heap_lock);
+    atomic_store(&d->is_dying, true);
+    if (d->heap_prev)
+        d->heap_prev->heap_next = d->heap_next;
+    else
+        h->heap_domains = d->heap_next;
+    if (d->heap_next)
+        d->heap_next->heap_prev = d->heap_prev;
+    hv_unlock(&h->heap_lock);
+    hv_unlock(&d->page_alloc_lock);
+    domain_put(d); /* the table's reference */
+}
+
 int domain_pause(struct domain *d)
 {
     hv_lock(&d->page_alloc_lock);

@@ -61,6 +61,43 @@ TEST(domain_destroy_frees_memory_and_releases_claims)
     host_destroy(h);
 }
 
+/* D96: when the host goes, its domains are dropped, not destroyed: no
+ * frame goes back to the heap one extent at a time, yet the domain leaves
+ * the table and the heap's list and its own structures are freed (the
+ * sanitizer builds would report a leaked physmap). */
+TEST(host_teardown_drops_domains_without_freeing_their_frames)
+{
+    struct host *h = hvt_host("16M,16M");
+    struct domain *d = hvt_domain(h, 5000);
+    memory_claim_t set[] = {hvt_claim(2000, 0), hvt_claim(100, GLOBAL)};
+    struct host_counters before, after;
+    domid_t id = d->domain_id;
+    unsigned int nr = h->nr_domains;
+    gfn_t gfn = 0;
+    mfn_t mfn;
+
+    ASSERT_EQ(domain_set_node_claims(d, 2, set), 0);
+    ASSERT_EQ(hvt_populate(d, &gfn, 3, 9, MEMF_node(0)), 3UL);
+    ASSERT_EQ(hvt_populate(d, &gfn, 40, 0, MEMF_node(1)), 40UL);
+    ASSERT_EQ(domain_alloc_extra_pages(d, 2, 0, &mfn), 0);
+    host_get_counters(h, &before);
+
+    domain_abandon(h, id);
+    host_get_counters(h, &after);
+    EXPECT_EQ(after.stats.frees, before.stats.frees);
+    EXPECT_EQ(after.total_avail_pages, before.total_avail_pages);
+    EXPECT_EQ(after.outstanding_claims, before.outstanding_claims);
+    EXPECT_TRUE(domain_get(h, id) == NULL);
+    EXPECT_EQ(h->nr_domains, nr - 1);
+    for (struct domain *o = h->heap_domains; o; o = o->heap_next)
+        EXPECT_TRUE(o != d);
+    EXPECT_TRUE(atomic_load(&d->is_dying));
+    domain_put(d);         /* the last reference: the physmap and runs go */
+    domain_abandon(h, id); /* an empty slot: nothing to do */
+    EXPECT_EQ(h->nr_domains, nr - 1);
+    host_destroy(h);
+}
+
 TEST(domain_max_pages_bounds_allocation)
 {
     struct host *h = hvt_host("16M");

@@ -71,7 +71,8 @@ void hvctl_config_default(const struct hvctl_layout *layout, struct hvctl_config
  */
 int hvctl_host_create(const struct hvctl_layout *layout, const struct hvctl_config *cfg,
                       struct host **out);
-/* Destroys every domain, then the host.  NULL is fine. */
+/* Destroys every domain, then the host, in bulk: the domains' memory goes
+ * with the heap, not frame by frame.  NULL is fine. */
 void hvctl_host_destroy(struct host *h);
 
 /* ------------------------------------------------------------------ */

@@ -87,6 +87,14 @@ void domain_put(struct domain *d);
 /* Destroy: -ESRCH if no such domain (or already being destroyed). */
 int domain_destroy(struct host *h, domid_t domid);
 
+/*
+ * For host_destroy() only: take the domain out of the host without giving
+ * its memory back (the host's heap is freed whole next) and drop the
+ * table's reference.  Nothing else may run on the host.  No-op for an
+ * empty slot.
+ */
+void domain_abandon(struct host *h, domid_t domid);
+
 int domain_pause(struct domain *d);
 int domain_unpause(struct domain *d);
 

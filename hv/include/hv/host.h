@@ -150,8 +150,10 @@ int host_create(const struct hvctl_layout *layout, const struct host_config *cfg
                 struct host **out);
 /* Frames over all nodes of a layout. */
 uint64_t layout_total_pages(const struct hvctl_layout *layout);
-/* Destroys every domain, then the host.  Create and destroy live in the
- * host module (hv/host), above the heap, domains, claims and checker. */
+/* Drops every domain, then the host, in bulk: the domains' frames are
+ * not freed one by one into the heap that goes with the host (D96).
+ * Create and destroy live in the host module (hv/host), above the heap,
+ * domains, claims and checker. */
 void host_destroy(struct host *h);
 
 /* The default configuration for a host of nr_frames frames. */
