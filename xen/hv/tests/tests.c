@@ -504,14 +504,22 @@ static void t_offline_recall(void)
     REQUIRE(cs_populate(b, 1, true, 0, 1, 0, &frame) == 1);
     mfn = cs_frame_mfn(frame);
     REQUIRE(cs_decrease(b, 0, 1, &frame) == 0);
-    claim = node_free(1);
-    const struct cs_claim set[] = {{.pages = claim, .target = 1}};
-    REQUIRE(cs_claim_memory(a, 1, set) == 0);
-    CHECK_RC(cs_page_offline(mfn, &status), 0);
-    CHECK_RC(read_claims(a, &v), 0);
+    /* Pages of the domains earlier tests destroyed may still be coming
+     * back to node 1; if one arrives between reading the node's free
+     * memory and offlining, the node has a page to spare and nothing is
+     * recalled.  So: a bounded number of attempts, each checked. */
+    for (unsigned int attempt = 0; attempt < 8; attempt++) {
+        claim = node_free(1);
+        const struct cs_claim set[] = {{.pages = claim, .target = 1}};
+        REQUIRE(cs_claim_memory(a, 1, set) == 0);
+        CHECK_RC(cs_page_offline(mfn, &status), 0);
+        CHECK_RC(read_claims(a, &v), 0);
+        if (v.node[1] == claim - 1)
+            break;
+        CHECK(v.node[1] == claim); /* no recall: a page had come back */
+        CHECK_RC(cs_page_online(mfn, &status), 0);
+    }
     CHECK(v.node[1] == claim - 1);
-    /* Not "== claim - 1": pages of the domains earlier tests destroyed
-     * may still be coming back.  The invariant is what matters. */
     CHECK(node_free(1) >= v.node[1]);
     REQUIRE(cs_host(&f, &o) == 0);
     CHECK(o <= f && o < (1ULL << 40));
