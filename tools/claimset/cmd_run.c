@@ -33,7 +33,8 @@ static const char run_usage[] =
     "                 statements: default, host, a FILE or topology TEXT;\n"
     "                 without either, CLAIMSET_TOPOLOGY, else the default\n"
     "  --verbose      print every statement with its result\n"
-    "  -h, --help     this help\n";
+    "  -h, --help     this help\n"
+    "  -V, --version  the version (claimset version --json: build options)\n";
 
 #define OPT_VERBOSE 1
 
@@ -104,8 +105,8 @@ static int run_run(const struct cli_command *cmd, int argc, char **argv)
     cli_parser_init(&p, prog, argc, argv);
     /* Options first, wherever they are; files keep their order. */
     while ((id = cli_next(&p, run_opts, &val)) != CLI_END) {
-        if (id == CLI_HELP) {
-            rc = cli_help(cmd);
+        if (id == CLI_HELP || id == CLI_VERSION) {
+            rc = id == CLI_HELP ? cli_help(cmd) : cli_version();
             goto out;
         }
         if (id == CLI_ERROR) {

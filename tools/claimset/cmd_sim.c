@@ -232,6 +232,8 @@ int sim_cli_main(const struct cli_command *cmd, enum sim_kind kind, int argc, ch
            CLI_END) {
         if (id == CLI_HELP)
             return cli_help(cmd);
+        if (id == CLI_VERSION)
+            return cli_version();
         if (id == CLI_ERROR)
             return CLI_EXIT_USAGE;
         if (id == CLI_POSITIONAL)

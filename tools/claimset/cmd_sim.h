@@ -26,6 +26,7 @@
     "  --report FILE        also write a self-contained HTML report with charts\n"                 \
     "                       (FILE -: the report on stdout, instead of the table)\n"                \
     "  -h, --help           this help\n"                                                           \
+    "  -V, --version        the version (claimset version --json: build options)\n"                \
     "\n"
 
 /* Parse argv (argv[0] the command's name), run, print; the exit status. */
