@@ -4,13 +4,16 @@
 # and: make check-xen (boots Xen 4.17 in QEMU and runs the Xen backend's
 # tests in dom0; installs what it needs with apt-get), make soak (long
 # randomised runs with fresh seeds, SOAK_ROUNDS and SOAK_SCALE set the
-# step budget), make install (the Release library).
+# step budget), make install (the Release library, the command, the man
+# pages and the bash completion), make docs (the Sphinx site in
+# build/docs/html and the man pages, warnings as errors), make man
+# (refresh the committed man pages in docs/man/ after editing their sources).
 # Build trees live under build/ (one per configuration).
 
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 CMAKE ?= cmake
 
-.PHONY: run release debug check check-xen soak format format-check install bench clean
+.PHONY: run release debug check check-xen soak format format-check install bench clean docs man
 
 release:
 	$(CMAKE) -S . -B build/release -DCMAKE_BUILD_TYPE=Release -DCLAIMSET_CHECKS=OFF >/dev/null
@@ -40,6 +43,12 @@ format-check:
 
 install: release
 	$(CMAKE) --install build/release --prefix $(or $(PREFIX),/usr/local)
+
+docs:
+	./scripts/docs.sh
+
+man:
+	./scripts/docs.sh man
 
 # The comparison with the textbook baseline (instructions under callgrind
 # when valgrind is installed, and CPU time), then the core figures.
