@@ -56,10 +56,8 @@ broken() {
 }
 
 broken script-error diagrams layers.html 's|</body>|<script>noSuchFunction();</script></body>|'
-svg=$(cd "$site" && ls _images/graphviz-*.svg | head -1)
-for f in $(cd "$site" && ls _images/graphviz-*.svg); do
-    grep -q fff6e0 "$site/$f" && svg=$f
-done
+# The layers drawing: the SVG holding the checker box's colour.
+svg=$(cd "$site" && grep -l -i fff6e0 _images/graphviz-*.svg | head -1)
 broken empty-drawing diagrams "$svg" ""
 broken console-message api reference/xenctrl.html 's|</body>|<script>console.log("boom");</script></body>|'
 broken dead-link links index.html 's|href="cli.html"|href="no-such-page.html"|'

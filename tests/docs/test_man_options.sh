@@ -77,7 +77,7 @@ printf '%s\n' "$entries" | cut -d'|' -f1 | sort -u | grep '^claimset ' | while r
     printf '%s\n' "$entries" | grep -F "$sec|" | cut -d'|' -f2 | while read -r o; do
         case " $all " in
         *" $o "*) ;;
-        *) echo "FAIL: $o documented in section '$sec' but no such option in --help of: $(echo $mine)" ;;
+        *) echo "FAIL: $o documented in section '$sec' but no such option in --help of: $(printf "%s " $mine)" ;;
         esac
     done
 done >"${TMPDIR:-/tmp}/man-options.$$"

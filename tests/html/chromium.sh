@@ -1,3 +1,4 @@
+# shellcheck shell=sh
 # Shared by the browser checks (check_html.sh for the HTML report,
 # tests/docs/check_site.sh for the documentation site), sourced:
 #
