@@ -29,7 +29,7 @@ SMALL=16M,16M,16M,16M
 # Times vary from run to run: "12 ms", "0.27 ms", "1.50 s", "4m05s" become
 # TIME, and runs of blanks one blank (the columns' widths follow the times).
 mask_table() {
-    sed -E 's/[0-9]+(\.[0-9]+)? (ms|s)( |$)/TIME\3/g; s/[0-9]+m[0-9][0-9]s/TIME/g; s/ +/ /g' "$1"
+    sed -E 's/[0-9]+(\.[0-9]+)? (ms|s)( |,|$)/TIME\3/g; s/[0-9]+m[0-9][0-9]s/TIME/g; s/ +/ /g' "$1"
 }
 
 # In JSON, the values of the time keys.
@@ -82,8 +82,12 @@ for cmd in storm evacuate; do
     usage "$cmd-offline" "$p: --offline: '5000' is out of range (0..4096)" "$cmd" --offline 5000
     usage "$cmd-window" "$p: --window: '0' is not a positive integer" "$cmd" --window 0
     usage "$cmd-window-big" "$p: --window: '257' is out of range (1..256)" "$cmd" --window 257
-    usage "$cmd-window-threads" "$p: --window: only for single-threaded runs (with --threads M, M builds are in flight)" \
+    usage "$cmd-window-threads" "$p: --builders: only for modelled time (with --threads M, M real builder threads race)" \
         "$cmd" --threads 2 --window 4
+    usage "$cmd-cost-threads" "$p: --cost-*: only for modelled time (--threads M measures wall-clock time)" \
+        "$cmd" --threads 2 --cost-page 10
+    usage "$cmd-cost-range" "$p: --cost-scrub: '2000000000' is out of range (0..1000000000)" \
+        "$cmd" --cost-scrub 2000000000
     usage "$cmd-policy" "$p: --policies: unknown policy 'frob' (none, legacy, single-node, claim-sets, claim-sets+global, or all alone)" \
         "$cmd" --policies none,frob
     usage "$cmd-policy-twice" "$p: --policies: 'none' given twice" "$cmd" --policies none,legacy,none
@@ -141,7 +145,7 @@ echo "# deterministic runs"
 run storm --topology $SMALL
 expect_rc storm-small 0
 expect_empty_err storm-small
-contains storm-small "$work/out" "threads:   1 (deterministic"
+contains storm-small "$work/out" "time:      modelled, 8 parallel builders"
 mask_table "$work/out" >"$work/masked"
 compare_golden storm-small storm-small.out "$work/masked"
 
@@ -232,8 +236,25 @@ echo "# threads"
 
 run storm --topology $SMALL --threads 3
 expect_rc storm-threads 0
-contains storm-threads "$work/out" "threads:   3 (not deterministic"
+contains storm-threads "$work/out" "time:      wall clock -- stress mode, 3 real builder threads (not deterministic"
 contains storm-threads "$work/out" "3 builder threads"
+
+# Modelled time: two runs agree to the byte once the real times are out,
+# and the strict builder and the CSV shapes are reachable.
+run storm --topology $SMALL --json --builders 2
+sed -E 's/"wall_seconds": [-0-9.e+]+//' "$work/out" >"$work/m1"
+run storm --topology $SMALL --json --builders 2
+sed -E 's/"wall_seconds": [-0-9.e+]+//' "$work/out" >"$work/m2"
+if cmp -s "$work/m1" "$work/m2"; then ok; else bad "storm-modelled: two runs differ in modelled output"; fi
+run storm --topology $SMALL --strict --policies claim-sets --offline 2000
+expect_rc storm-strict 0
+contains storm-strict "$work/out" "builds:    strict: a short populate fails the build"
+run storm --topology $SMALL --csv-vms --policies none
+expect_rc storm-csv-vms 0
+contains storm-csv-vms "$work/out" "command,seed,policy,vm,pages"
+run storm --topology $SMALL --csv-samples --policies none
+expect_rc storm-csv-samples 0
+contains storm-csv-samples "$work/out" "command,seed,policy,t,node,free_pages,claimed_pages"
 run evacuate --topology $SMALL --threads 2 --json
 expect_rc evacuate-threads 0
 contains evacuate-threads "$work/out" '"deterministic": false'

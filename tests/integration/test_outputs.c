@@ -58,7 +58,7 @@ TEST(table_has_header_rows_and_aligned_columns)
     EXPECT_CONTAINS(out, "claimset storm");
     EXPECT_CONTAINS(out, "topology:  2 x 4G");
     EXPECT_CONTAINS(out, "seed:      42");
-    EXPECT_CONTAINS(out, "threads:   1 (deterministic");
+    EXPECT_CONTAINS(out, "time:      modelled");
     EXPECT_CONTAINS(out, "workload:  16 VMs of 1 GiB");
     EXPECT_CONTAINS(out, "nodes:     2 (4 GiB, 4 GiB), 8 GiB in all");
 
@@ -404,7 +404,7 @@ TEST(csv_policies_one_row_each_rfc4180)
     EXPECT_FALSE(csv->bare_lf); /* CRLF record ends */
     ASSERT_EQ(csv->rows, 4u);
     for (size_t r = 0; r < csv->rows; r++)
-        EXPECT_EQ(csv->fields[r], 21u);
+        EXPECT_EQ(csv->fields[r], 26u);
     EXPECT_STREQ(csv->cell[0][2], "policy");
     EXPECT_STREQ(csv->cell[0][5], "vms_built");
     EXPECT_STREQ(csv->cell[1][0], "storm");
@@ -413,8 +413,8 @@ TEST(csv_policies_one_row_each_rfc4180)
     EXPECT_STREQ(csv->cell[1][13], ""); /* NaN access cost: empty */
     EXPECT_STREQ(csv->cell[2][3], "comma, \"quoted\"\nand a line break");
     EXPECT_STREQ(csv->cell[3][2], " padded ");
-    EXPECT_STREQ(csv->cell[3][7], "3"); /* failed during population */
-    EXPECT_STREQ(csv->cell[2][20], "0.75");
+    EXPECT_STREQ(csv->cell[3][7], "3");     /* failed during population */
+    EXPECT_STREQ(csv->cell[2][25], "0.75"); /* wall_seconds, last */
     ot_csv_free(csv);
     free(csv);
     free(out);
@@ -434,13 +434,13 @@ TEST(csv_vms_and_samples_have_every_row)
     ASSERT_TRUE(ot_csv_parse(out, len, csv));
     ASSERT_EQ(csv->rows, 1u + 3 * 5);
     for (size_t r = 0; r < csv->rows; r++)
-        EXPECT_EQ(csv->fields[r], 17u + 4);
-    EXPECT_STREQ(csv->cell[0][17], "node0_pages");
-    EXPECT_STREQ(csv->cell[0][20], "node3_pages");
+        EXPECT_EQ(csv->fields[r], 19u + 4);
+    EXPECT_STREQ(csv->cell[0][19], "node0_pages");
+    EXPECT_STREQ(csv->cell[0][22], "node3_pages");
     EXPECT_STREQ(csv->cell[7][2], "legacy"); /* rows 1-5 claim-sets, 6-10 legacy */
     EXPECT_STREQ(csv->cell[7][6], "refused_claim");
     snprintf(want, sizeof(want), "%" PRIu64, run.policies[0].vms[3].node_pages[3]);
-    EXPECT_STREQ(csv->cell[4][20], want);
+    EXPECT_STREQ(csv->cell[4][22], want);
     ot_csv_free(csv);
     free(out);
 

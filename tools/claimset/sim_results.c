@@ -58,3 +58,16 @@ const char *sim_outcome_name(enum sim_outcome o)
     }
     return "unknown";
 }
+
+const char *out_outcome_label(enum sim_outcome o)
+{
+    switch (o) {
+    case SIM_BUILT:
+        return "built";
+    case SIM_REFUSED_CLAIM:
+        return "refused at claim time";
+    case SIM_FAILED_POPULATE:
+        return "failed while populating";
+    }
+    return "unknown";
+}

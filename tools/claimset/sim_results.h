@@ -32,8 +32,13 @@ struct sim_vm_result {
     double access_cost;                 /* SLIT-weighted, 1.0 = all local */
     uint64_t extents_1g, extents_2m, extents_4k;
     uint64_t hypercalls;
-    double start, seconds; /* relative to the policy's start */
+    double start, seconds; /* relative to the policy's start: modelled
+                            * time, or wall-clock time in stress mode */
     char plan[128];        /* the placement it was given */
+    /* A build that survived a short populate (docs/simulator.md):
+     * pages populated after it, and of those the pages that landed off
+     * the node its plan gave them.  0 for builds that never came short. */
+    uint64_t recovered_pages, degraded_pages;
 };
 
 /* Host memory at one moment, for the time charts. */
@@ -54,8 +59,15 @@ struct sim_policy_result {
     uint64_t extents_1g, extents_2m, extents_4k;
     uint64_t pages_wasted; /* populated, then thrown away by late failures */
     uint64_t hypercalls;
-    uint64_t claims_recalled; /* pages of claims recalled by offlining */
-    double wall_seconds;
+    uint64_t claims_recalled;   /* pages of claims recalled by offlining */
+    unsigned int vms_recovered; /* built after a short populate */
+    unsigned int vms_degraded;  /* ...with pages off their planned node */
+    uint64_t pages_degraded;
+    /* In the run's clock (modelled; wall-clock in stress mode): when the
+     * last build ended, and when the first build that was not built
+     * ended (NaN: every VM was built). */
+    double completion_seconds, first_failure_seconds;
+    double wall_seconds; /* real elapsed time of the policy's run */
     size_t nr_vms;
     struct sim_vm_result *vms;
     size_t nr_samples;
@@ -66,7 +78,13 @@ struct sim_run {
     char command[16]; /* "storm" or "evacuate" */
     uint64_t seed;
     unsigned int threads;
-    int deterministic;   /* single-threaded: same seed, same results */
+    int deterministic; /* modelled time: same seed and parameters, same results */
+    /* The time model (deterministic runs): parallel builders and the
+     * per-step costs in nanoseconds; strict: builds fail at the first
+     * short populate. */
+    unsigned int builders;
+    uint64_t cost_hypercall_ns, cost_page_ns, cost_scrub_ns;
+    int strict;
     char topology[1024]; /* canonical CLAIMSET_TOPOLOGY text */
     unsigned int nr_nodes;
     uint64_t node_pages[SIM_MAX_NODES];

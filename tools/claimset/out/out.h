@@ -28,6 +28,9 @@ int sim_run_validate(const struct sim_run *run);
 /* "built", "refused_claim", "failed_populate" (the JSON/CSV spelling);
  * "unknown" for anything else. */
 const char *sim_outcome_name(enum sim_outcome o);
+/* The same for people: "built", "refused at claim time", "failed while
+ * populating". */
+const char *out_outcome_label(enum sim_outcome o);
 
 /* CSV, RFC 4180 (CRLF line ends, quoting only where needed).
  * out_csv_vms: one row per (policy, VM), with one pages column per node.

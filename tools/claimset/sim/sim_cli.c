@@ -30,6 +30,13 @@ enum {
     OPT_REPORT,
     OPT_FILL,
     OPT_FRAGMENT,
+    OPT_BUILDERS,
+    OPT_COST_HYPERCALL,
+    OPT_COST_PAGE,
+    OPT_COST_SCRUB,
+    OPT_STRICT,
+    OPT_CSV_VMS,
+    OPT_CSV_SAMPLES,
 };
 
 #define COMMON_OPTS                                                                                \
@@ -37,8 +44,12 @@ enum {
         {"overcommit", CLI_HAS_ARG, OPT_OVERCOMMIT}, {"balloon", CLI_HAS_ARG, OPT_BALLOON},        \
         {"balloon-size", CLI_HAS_ARG, OPT_BALLOON_SIZE}, {"offline", CLI_HAS_ARG, OPT_OFFLINE},    \
         {"window", CLI_HAS_ARG, OPT_WINDOW}, {"policies", CLI_HAS_ARG, OPT_POLICIES},              \
-        {"report", CLI_HAS_ARG, OPT_REPORT}, CLI_OPTS_SEED, CLI_OPTS_THREADS, CLI_OPTS_TOPOLOGY,   \
-        CLI_OPTS_JSON, CLI_OPTS_CSV
+        {"report", CLI_HAS_ARG, OPT_REPORT}, {"builders", CLI_HAS_ARG, OPT_BUILDERS},              \
+        {"cost-hypercall", CLI_HAS_ARG, OPT_COST_HYPERCALL},                                       \
+        {"cost-page", CLI_HAS_ARG, OPT_COST_PAGE}, {"cost-scrub", CLI_HAS_ARG, OPT_COST_SCRUB},    \
+        {"strict", CLI_NO_ARG, OPT_STRICT}, {"csv-vms", CLI_NO_ARG, OPT_CSV_VMS},                  \
+        {"csv-samples", CLI_NO_ARG, OPT_CSV_SAMPLES}, CLI_OPTS_SEED, CLI_OPTS_THREADS,             \
+        CLI_OPTS_TOPOLOGY, CLI_OPTS_JSON, CLI_OPTS_CSV
 
 static const struct cli_opt storm_opts[] = {
     COMMON_OPTS,
@@ -56,7 +67,9 @@ struct args {
     struct sim_config cfg;
     struct cli_common common;
     const char *report;
-    bool vms_set, overcommit_set, window_set;
+    bool vms_set, overcommit_set, window_set, model_set;
+    /* --csv-vms / --csv-samples: which CSV (0: the per-policy rows). */
+    int csv_kind;
 };
 
 /* "none,claim-sets": policies in the order given, or "all" alone. */
@@ -145,9 +158,34 @@ static int option(const struct cli_parser *p, int id, const char *val, struct ar
         return 0;
     case OPT_OFFLINE:
         return range(p, "offline", val, 0, SIM_MAX_OFFLINE, &cfg->offline_frames);
-    case OPT_WINDOW:
+    case OPT_WINDOW: /* the name before modelled time: builds in flight */
+    case OPT_BUILDERS:
         a->window_set = true;
-        return range(p, "window", val, 1, SIM_MAX_WINDOW, &cfg->window);
+        return range(p, id == OPT_WINDOW ? "window" : "builders", val, 1, SIM_MAX_BUILDERS,
+                     &cfg->window);
+    case OPT_COST_HYPERCALL:
+    case OPT_COST_PAGE:
+    case OPT_COST_SCRUB: {
+        uint64_t *to = id == OPT_COST_HYPERCALL ? &cfg->cost_hypercall_ns
+                       : id == OPT_COST_PAGE    ? &cfg->cost_page_ns
+                                                : &cfg->cost_scrub_ns;
+        const char *name = id == OPT_COST_HYPERCALL ? "cost-hypercall"
+                           : id == OPT_COST_PAGE    ? "cost-page"
+                                                    : "cost-scrub";
+
+        a->model_set = true;
+        if (cli_parse_range(val, 0, SIM_MAX_COST_NS, to, err, sizeof(err)))
+            return cli_usage_error(p->prog, "--%s: %s", name, err), -1;
+        return 0;
+    }
+    case OPT_STRICT:
+        cfg->strict = true;
+        return 0;
+    case OPT_CSV_VMS:
+    case OPT_CSV_SAMPLES:
+        a->csv_kind = id;
+        a->common.format = CLI_FMT_CSV;
+        return 0;
     case OPT_POLICIES:
         return parse_policies(p, val, cfg);
     case OPT_REPORT:
@@ -183,6 +221,10 @@ static int write_results(const char *prog, const struct args *a, const struct si
         rc = out_html_write(stdout, run);
     else if (a->common.format == CLI_FMT_JSON)
         rc = out_json(stdout, run);
+    else if (a->common.format == CLI_FMT_CSV && a->csv_kind == OPT_CSV_VMS)
+        rc = out_csv_vms(stdout, run);
+    else if (a->common.format == CLI_FMT_CSV && a->csv_kind == OPT_CSV_SAMPLES)
+        rc = out_csv_samples(stdout, run);
     else if (a->common.format == CLI_FMT_CSV)
         rc = out_csv(stdout, run);
     else
@@ -222,8 +264,11 @@ int sim_cli_main(const struct cli_command *cmd, enum sim_kind kind, int argc, ch
     if (a.vms_set && a.overcommit_set)
         return cli_usage_error(prog, "--overcommit: not with --vms (--vms fixes the count)");
     if (a.window_set && a.common.threads > 1)
-        return cli_usage_error(prog, "--window: only for single-threaded runs (with --threads "
-                                     "M, M builds are in flight)");
+        return cli_usage_error(prog, "--builders: only for modelled time (with --threads M, "
+                                     "M real builder threads race)");
+    if (a.model_set && a.common.threads > 1)
+        return cli_usage_error(prog, "--cost-*: only for modelled time (--threads M measures "
+                                     "wall-clock time)");
     if (a.report && !strcmp(a.report, "-") && a.common.format != CLI_FMT_TABLE)
         return cli_usage_error(prog, "--report -: standard output already carries the --%s results",
                                a.common.format == CLI_FMT_JSON ? "json" : "csv");

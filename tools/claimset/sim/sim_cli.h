@@ -15,14 +15,23 @@
  */
 #define SIM_CLI_HELP_RUN_AND_OUTPUT                                                                \
     "Run:\n"                                                                                       \
-    "  --threads M          builder threads (default 1: no threads, deterministic)\n"              \
-    "  --window N           builds in flight when single-threaded (default 8)\n"                   \
+    "  --builders N         parallel domain builders in modelled time (default 8;\n"               \
+    "                       --window N is the same)\n"                                             \
+    "  --cost-hypercall NS  modelled cost of one hypercall (default 2000 ns)\n"                    \
+    "  --cost-page NS       ... of one 4 KiB page populated (default 50 ns)\n"                     \
+    "  --cost-scrub NS      ... of one 4 KiB page scrubbed (default 500 ns)\n"                     \
+    "  --strict             a short populate fails the build (no claiming again,\n"                \
+    "                       no placing the rest elsewhere)\n"                                      \
+    "  --threads M          stress mode: M real builder threads, wall-clock time,\n"               \
+    "                       results vary (default 1: modelled time, deterministic)\n"              \
     "  --policies LIST      comma-separated policies to run, in that order (or all)\n"             \
     "  --topology X         default, host, a FILE or topology TEXT; without it\n"                  \
     "                       CLAIMSET_TOPOLOGY, else 4 x 64 GiB (SNC distances)\n"                  \
     "\n"                                                                                           \
     "Output:\n"                                                                                    \
     "  --json, --csv        machine-readable results instead of the table\n"                       \
+    "  --csv-vms            CSV, one row per VM and policy\n"                                      \
+    "  --csv-samples        CSV, host memory over time (per policy, sample, node)\n"               \
     "  --report FILE        also write a self-contained HTML report with charts\n"                 \
     "                       (FILE -: the report on stdout, instead of the table)\n"                \
     "  -h, --help           this help\n"                                                           \

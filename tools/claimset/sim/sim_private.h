@@ -13,9 +13,11 @@
  *   balloon.c   a ballooning guest's steps, through its own guest handle
  *   sampler.c   per-node free and claimed memory over time
  *   metrics.c   per-VM placement metrics and per-policy totals
- *   engine.c    sim_run(): one fresh host per policy, the single-threaded
- *               schedule, checks, results
- *   threads.c   the threaded schedule
+ *   engine.c    sim_run(): one fresh host per policy, checks, results
+ *   des.c       the modelled-time schedule: parallel builders whose
+ *               steps cost modelled time, run one at a time in order
+ *   recover.c   what a build does when a populate comes back short
+ *   threads.c   the threaded schedule (stress mode)
  *   sim_cli.c   the command line shared by storm and evacuate (sim_cli.h)
  *
  * Map of the structures
@@ -155,11 +157,13 @@ struct sim_sampler {
     pthread_mutex_t lock;
     xc_interface *xch; /* [I] its own handle */
     unsigned int nr_nodes;
-    double t0;              /* [I] */
-    struct sim_sample *v;   /* [S] */
-    size_t nr, cap;         /* [S] */
-    unsigned int stride;    /* [S] record one request in stride (grows when full) */
-    unsigned long requests; /* [S] */
+    double t0;                /* [I] */
+    const uint64_t *model_ns; /* [I] modelled time to stamp samples with;
+                               * NULL: wall-clock time since t0 */
+    struct sim_sample *v;     /* [S] */
+    size_t nr, cap;           /* [S] */
+    unsigned int stride;      /* [S] record one request in stride (grows when full) */
+    unsigned long requests;   /* [S] */
 };
 
 struct sim_balloon {
@@ -179,7 +183,12 @@ struct sim_ctx {
     claimset_host *host;          /* [I] */
     xc_interface *aux;            /* [I] offlining and setup; not counted */
     double t0;                    /* [I] the policy's start, monotonic seconds */
-    struct sim_vm_result *vms;    /* per VM, see the map above */
+    /* Modelled time (des.c), NULL in stress mode: the time of the step
+     * running now, written by the schedule before it hands a builder
+     * its turn. */
+    struct sim_des *des;
+    uint64_t model_ns;
+    struct sim_vm_result *vms; /* per VM, see the map above */
     struct sim_sampler sampler;
     struct sim_balloon *balloons;
     unsigned int nr_balloons;
@@ -194,6 +203,9 @@ struct sim_ctx {
 /* Record the run's first failure (later ones are dropped).  Returns -1. */
 int sim_fail(struct sim_ctx *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 double sim_now(void);
+/* The run's clock: modelled seconds, or wall-clock seconds since t0 in
+ * stress mode. */
+double sim_clock(const struct sim_ctx *c);
 
 /* A build in progress. */
 enum sim_claim { SIM_CLAIM_NONE = 0, SIM_CLAIM_LEGACY, SIM_CLAIM_SET };
@@ -206,7 +218,8 @@ struct sim_build {
                            * their node); else one vnode on no node, steered
                            * by node affinity */
     bool refused;
-    uint64_t hypercalls; /* so far, on the builder's handle */
+    uint64_t hypercalls;   /* so far, on the builder's handle */
+    struct des_slot *slot; /* the modelled builder running it, or NULL */
 };
 
 /* Start VM idx: create the domain, place it, claim.  0 (b->refused tells
@@ -257,7 +270,33 @@ void sim_vm_placement(const struct sim_host_info *host, const struct xa_plan *pl
 void sim_policy_totals(struct sim_policy_result *p);
 
 /* Schedules.  0, or -1 after sim_fail(). */
-int sim_run_single(struct sim_ctx *c);
+int sim_run_des(struct sim_ctx *c);
 int sim_run_threads(struct sim_ctx *c);
+
+/*
+ * Modelled time (des.c).  A builder calls this between two steps: the
+ * work done since its last turn (hypercalls on its handle, pages populated,
+ * pages scrubbed) is charged to its clock, and it waits until every
+ * step modelled earlier has run.  0, or -1 once the run has failed.
+ * Nothing happens for a build with no slot (stress mode).
+ */
+int sim_des_step(struct sim_build *b);
+/* The builder hook that calls sim_des_step() before each populate. */
+struct xg_hooks;
+void sim_des_hooks(struct sim_build *b, struct xg_hooks *hooks);
+/* The spec's memory in pieces of whole GiB, the same extents (des.c). */
+struct xg_build_spec;
+void sim_des_split(struct xg_build_spec *spec);
+
+/*
+ * A populate came back short (recover.c): the first `populated` pages of
+ * the spec's guest layout are in, the claim may have been recalled.
+ * Claim the rest again, else place it elsewhere (docs/simulator.md).
+ * 0: built (r->recovered_pages, r->degraded_pages set); 1: memory is
+ * short everywhere, a late failure; -1 after sim_fail().
+ */
+struct xg_build_spec;
+int sim_recover(struct sim_ctx *c, xc_interface *xch, struct sim_build *b,
+                const struct xg_build_spec *spec, uint64_t populated, struct sim_vm_result *r);
 
 #endif /* CLAIMSET_SIM_PRIVATE_H */

@@ -1,0 +1,341 @@
+/*
+ * The modelled-time schedule: a toolstack with `builders` parallel domain
+ * builders, as a discrete-event model.
+ *
+ * Each builder is a thread, but only one thread runs at any moment: the
+ * schedule hands the turn to the builder whose clock is earliest (ties:
+ * the one that queued first) and waits until that builder queues again.
+ * A builder runs one step of its build in its turn -- create, plan and
+ * claim; one populate call; release -- and before the next step its
+ * clock advances by what the step cost:
+ *
+ *   hypercalls x cost_hypercall + pages populated x cost_page
+ *                               + pages scrubbed x cost_scrub
+ *
+ * measured from the host's counters and the builder's handle, which
+ * nothing else touched meanwhile.  Ballooning guests step every
+ * BALLOON_PERIOD of modelled time, in the schedule's own turn.  So the
+ * order of every hypercall, and every result, follows from the seed and
+ * the parameters alone: neither the machine, nor its load, nor how the
+ * operating system schedules the threads changes a bit of it.
+ *
+ * A step's memory is taken when the step starts and its cost is paid
+ * after it: a populate call's pages are gone for the others at once, as
+ * in the hypervisor, and the builder is busy for the call's duration.
+ * To keep steps short, a build's guest memory is populated in pieces of
+ * at most a few GiB (split at 1 GiB-aligned guest frames, so the extents
+ * are those of one piece), the way a preemptible hypercall lets other
+ * builders in between.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "libxg/xg_private.h"
+#include "sim/sim_private.h"
+
+/* Ballooning guests move every 20 ms of modelled time. */
+#define BALLOON_PERIOD_NS 20000000ULL
+
+struct des_slot {
+    struct sim_des *d;
+    unsigned int id;
+    pthread_cond_t cv;
+    uint64_t t, seq; /* its clock, and its place among equal clocks */
+    bool queued;     /* waiting for its turn */
+    bool done;
+    xc_interface *xch; /* the builder's handle */
+    /* The host and handle as the builder's turn began. */
+    uint64_t free0, scrub0, hcalls0;
+    bool base_set;
+};
+
+struct sim_des {
+    struct sim_ctx *c;
+    pthread_mutex_t m;
+    pthread_cond_t cv; /* the schedule waits here for the turn back */
+    int turn;          /* the builder running, -1: the schedule */
+    uint64_t seq;
+    unsigned int nr;
+    struct des_slot *slots;
+};
+
+static void counters(struct sim_ctx *c, uint64_t *free_pages, uint64_t *scrubbed)
+{
+    struct claimset_counters k;
+
+    if (claimset_host_counters(c->host, &k)) {
+        *free_pages = *scrubbed = 0;
+        return;
+    }
+    *free_pages = k.free_pages;
+    *scrubbed = k.pages_scrubbed_sync;
+}
+
+static uint64_t handle_calls(xc_interface *xch)
+{
+    struct claimset_xc_stats st;
+
+    return claimset_xc_get_stats(xch, &st) ? 0 : st.hypercalls;
+}
+
+/* The turn begins: remember the host as the builder finds it. */
+static void begin_turn(struct des_slot *s)
+{
+    counters(s->d->c, &s->free0, &s->scrub0);
+    s->hcalls0 = handle_calls(s->xch);
+    s->base_set = true;
+}
+
+/* What the builder's turn cost, in modelled nanoseconds. */
+static uint64_t turn_cost(struct des_slot *s)
+{
+    const struct sim_config *cfg = s->d->c->cfg;
+    uint64_t free_pages, scrubbed, calls, pages;
+
+    if (!s->base_set)
+        return 0;
+    counters(s->d->c, &free_pages, &scrubbed);
+    calls = handle_calls(s->xch);
+    /* Frees (a failed build destroyed) give pages back: no cost. */
+    pages = s->free0 > free_pages ? s->free0 - free_pages : 0;
+    return (calls - s->hcalls0) * cfg->cost_hypercall_ns + pages * cfg->cost_page_ns +
+           (scrubbed - s->scrub0) * cfg->cost_scrub_ns;
+}
+
+/* Queue the builder at its clock and wait for its turn.  Called with
+ * d->m held; returns with it held. */
+static void wait_turn_locked(struct des_slot *s)
+{
+    struct sim_des *d = s->d;
+
+    s->seq = d->seq++;
+    s->queued = true;
+    d->turn = -1;
+    pthread_cond_signal(&d->cv);
+    while (d->turn != (int)s->id)
+        pthread_cond_wait(&s->cv, &d->m);
+}
+
+int sim_des_step(struct sim_build *b)
+{
+    struct des_slot *s = b->slot;
+    struct sim_des *d;
+    uint64_t cost;
+
+    if (!s)
+        return 0;
+    d = s->d;
+    cost = turn_cost(s);
+    sim_sample(&d->c->sampler, false);
+    pthread_mutex_lock(&d->m);
+    s->t += cost;
+    wait_turn_locked(s);
+    pthread_mutex_unlock(&d->m);
+    if (atomic_load(&d->c->failed))
+        return -1;
+    begin_turn(s);
+    return 0;
+}
+
+static int populate_hook(void *opaque, enum xg_op op, unsigned long nth)
+{
+    struct sim_build *b = opaque;
+
+    (void)nth;
+    if (op != XG_OP_POPULATE)
+        return 0;
+    return sim_des_step(b) ? EIO : 0;
+}
+
+void sim_des_hooks(struct sim_build *b, struct xg_hooks *hooks)
+{
+    hooks->inject = populate_hook;
+    hooks->opaque = b;
+}
+
+/* One builder: VMs in workload order, each start to finish. */
+static void *builder(void *arg)
+{
+    struct des_slot *s = arg;
+    struct sim_des *d = s->d;
+    struct sim_ctx *c = d->c;
+    xc_interface *xch = claimset_xc_open(c->host, 0);
+    struct sim_build b;
+
+    s->xch = xch;
+    pthread_mutex_lock(&d->m);
+    while (d->turn != (int)s->id)
+        pthread_cond_wait(&s->cv, &d->m);
+    pthread_mutex_unlock(&d->m);
+    if (!xch)
+        sim_fail(c, "builder handle: %s", strerror(errno));
+    while (xch && !atomic_load(&c->failed)) {
+        /* Only the builder whose turn it is runs: next needs no more. */
+        size_t i = atomic_fetch_add(&c->next, 1);
+        struct sim_vm_result *r;
+
+        if (i >= c->w->nr_vms)
+            break;
+        memset(&b, 0, sizeof(b));
+        b.slot = s;
+        begin_turn(s);
+        if (sim_build_start(c, xch, i, &b))
+            break;
+        b.slot = s; /* start cleared it */
+        r = &c->vms[i];
+        if (!b.refused && (sim_des_step(&b) || sim_build_finish(c, xch, &b)))
+            break;
+        /* The last step's cost (release, or the refusal) ends the build. */
+        if (sim_des_step(&b))
+            break;
+        r->seconds = sim_clock(c) - r->start;
+        sim_build_completed(c);
+    }
+    xc_interface_close(xch);
+    pthread_mutex_lock(&d->m);
+    s->done = true;
+    s->queued = false;
+    d->turn = -1;
+    pthread_cond_signal(&d->cv);
+    pthread_mutex_unlock(&d->m);
+    return NULL;
+}
+
+/* The queued builder with the earliest clock, or NULL. */
+static struct des_slot *earliest(struct sim_des *d)
+{
+    struct des_slot *best = NULL;
+
+    for (unsigned int i = 0; i < d->nr; i++) {
+        struct des_slot *s = &d->slots[i];
+
+        if (s->queued && (!best || s->t < best->t || (s->t == best->t && s->seq < best->seq)))
+            best = s;
+    }
+    return best;
+}
+
+static void run_schedule_locked(struct sim_des *d)
+{
+    struct sim_ctx *c = d->c;
+    uint64_t next_balloon = BALLOON_PERIOD_NS;
+
+    for (;;) {
+        struct des_slot *s = earliest(d);
+
+        if (!s)
+            break; /* every builder is done */
+        if (c->nr_balloons && next_balloon <= s->t && !atomic_load(&c->failed)) {
+            c->model_ns = next_balloon;
+            next_balloon += BALLOON_PERIOD_NS;
+            pthread_mutex_unlock(&d->m);
+            for (unsigned int i = 0; i < c->nr_balloons; i++)
+                if (sim_balloon_step(&c->balloons[i])) {
+                    sim_fail(c, "ballooning guest %u: %s", i, strerror(errno));
+                    break;
+                }
+            pthread_mutex_lock(&d->m);
+            continue;
+        }
+        c->model_ns = s->t;
+        s->queued = false;
+        d->turn = (int)s->id;
+        pthread_cond_signal(&s->cv);
+        while (d->turn != -1)
+            pthread_cond_wait(&d->cv, &d->m);
+    }
+}
+
+int sim_run_des(struct sim_ctx *c)
+{
+    unsigned int nr = c->cfg->window ? c->cfg->window : SIM_DEFAULT_WINDOW, started = 0;
+    struct sim_des d = {.c = c, .turn = -1, .nr = nr};
+    pthread_t *th = calloc(nr, sizeof(*th));
+    bool ok = true;
+
+    d.slots = calloc(nr, sizeof(*d.slots));
+    if (!th || !d.slots || pthread_mutex_init(&d.m, NULL) || pthread_cond_init(&d.cv, NULL)) {
+        free(th);
+        free(d.slots);
+        return sim_fail(c, "out of memory");
+    }
+    c->des = &d;
+    c->model_ns = 0;
+    c->sampler.model_ns = &c->model_ns;
+    pthread_mutex_lock(&d.m);
+    for (unsigned int i = 0; i < nr; i++) {
+        struct des_slot *s = &d.slots[i];
+
+        s->d = &d;
+        s->id = i;
+        pthread_cond_init(&s->cv, NULL);
+        /* Every builder starts at time 0, in the order of its id. */
+        s->seq = d.seq++;
+        s->queued = true;
+        if (pthread_create(&th[i], NULL, builder, s)) {
+            s->queued = false;
+            ok = false;
+            break;
+        }
+        started++;
+    }
+    if (!ok)
+        sim_fail(c, "cannot start a builder thread");
+    run_schedule_locked(&d);
+    pthread_mutex_unlock(&d.m);
+    for (unsigned int i = 0; i < started; i++)
+        pthread_join(th[i], NULL);
+    for (unsigned int i = 0; i < nr; i++)
+        if (i < started || i == started)
+            pthread_cond_destroy(&d.slots[i].cv);
+    pthread_cond_destroy(&d.cv);
+    pthread_mutex_destroy(&d.m);
+    c->des = NULL;
+    free(th);
+    free(d.slots);
+    return atomic_load(&c->failed) ? -1 : 0;
+}
+
+/*
+ * Cut the spec's vnodes into pieces of at most `piece` pages, piece a
+ * multiple of 1 GiB large enough that everything fits XG_MAX_VNODES.
+ * Cuts fall on 1 GiB-aligned guest frames (the layout starts at base_gfn
+ * 0), where no extent of any order crosses, so the pieces are populated
+ * with exactly the extents of the whole.
+ */
+void sim_des_split(struct xg_build_spec *spec)
+{
+    struct xg_vnode in[XG_MAX_VNODES];
+    unsigned int nin = spec->nr_vnodes, room, out = 0;
+    uint64_t total = 0, piece, gfn = spec->base_gfn;
+
+    if (!nin) {
+        in[0] = (struct xg_vnode){.pages = spec->pages, .pnode = XG_ANY_NODE};
+        nin = 1;
+    } else {
+        memcpy(in, spec->vnodes, nin * sizeof(in[0]));
+    }
+    for (unsigned int i = 0; i < nin; i++)
+        total += in[i].pages;
+    if (2 * nin >= XG_MAX_VNODES || gfn % SIM_PAGES_1G)
+        return;
+    /* Each vnode adds at most two ragged pieces to total / piece. */
+    room = XG_MAX_VNODES - 2 * nin;
+    piece = (total + (uint64_t)room * SIM_PAGES_1G - 1) / ((uint64_t)room * SIM_PAGES_1G);
+    piece = (piece ? piece : 1) * SIM_PAGES_1G;
+    for (unsigned int i = 0; i < nin; i++) {
+        uint64_t end = gfn + in[i].pages;
+
+        while (gfn < end && out < XG_MAX_VNODES) {
+            uint64_t cut = (gfn / piece + 1) * piece;
+
+            if (cut > end)
+                cut = end;
+            spec->vnodes[out++] = (struct xg_vnode){.pages = cut - gfn, .pnode = in[i].pnode};
+            gfn = cut;
+        }
+    }
+    spec->nr_vnodes = out;
+    spec->pages = 0;
+}
