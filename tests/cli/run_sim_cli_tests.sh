@@ -249,6 +249,13 @@ if cmp -s "$work/m1" "$work/m2"; then ok; else bad "storm-modelled: two runs dif
 run storm --topology $SMALL --strict --policies claim-sets --offline 2000
 expect_rc storm-strict 0
 contains storm-strict "$work/out" "builds:    strict: a short populate fails the build"
+run storm --topology $SMALL --seeds 2 --policies legacy,claim-sets
+expect_rc storm-seeds 0
+contains storm-seeds "$work/out" "seeds:     1-2 (one workload each)"
+contains storm-seeds "$work/out" "Compared with legacy seed by seed"
+usage storm-seeds-report "claimset storm: --report: one seed at a time (not with --seeds)" \
+    storm --seeds 2 --report x.html
+usage storm-seeds-range "claimset storm: --seeds: '101' is out of range (1..100)" storm --seeds 101
 run storm --topology $SMALL --csv-vms --policies none
 expect_rc storm-csv-vms 0
 contains storm-csv-vms "$work/out" "command,seed,policy,vm,pages"

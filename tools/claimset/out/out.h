@@ -38,6 +38,14 @@ const char *out_outcome_label(enum sim_outcome o);
 int out_csv_vms(FILE *f, const struct sim_run *run);
 int out_csv_samples(FILE *f, const struct sim_run *run);
 
+/* --seeds N (out/seeds.c): runs[0..nr) of one configuration with
+ * consecutive seeds, each metric per policy as median and range, and the
+ * differences from legacy that hold in every seed.  0, or -1 with errno
+ * (EINVAL: no runs, or runs that do not list the same policies). */
+int out_seeds_table(FILE *f, const struct sim_run *runs, unsigned int nr);
+int out_seeds_json(FILE *f, const struct sim_run *runs, unsigned int nr);
+int out_seeds_csv(FILE *f, const struct sim_run *runs, unsigned int nr);
+
 /* The HTML report on a stream (out_html writes it to a file). */
 int out_html_write(FILE *f, const struct sim_run *run);
 

@@ -8,6 +8,7 @@
  * 2 for a usage error, one line naming the bad argument.
  */
 #include <errno.h>
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -37,7 +38,10 @@ enum {
     OPT_STRICT,
     OPT_CSV_VMS,
     OPT_CSV_SAMPLES,
+    OPT_SEEDS,
 };
+
+#define MAX_SEEDS 100
 
 #define COMMON_OPTS                                                                                \
     {"vms", CLI_HAS_ARG, OPT_VMS}, {"size-mix", CLI_HAS_ARG, OPT_SIZE_MIX},                        \
@@ -48,8 +52,8 @@ enum {
         {"cost-hypercall", CLI_HAS_ARG, OPT_COST_HYPERCALL},                                       \
         {"cost-page", CLI_HAS_ARG, OPT_COST_PAGE}, {"cost-scrub", CLI_HAS_ARG, OPT_COST_SCRUB},    \
         {"strict", CLI_NO_ARG, OPT_STRICT}, {"csv-vms", CLI_NO_ARG, OPT_CSV_VMS},                  \
-        {"csv-samples", CLI_NO_ARG, OPT_CSV_SAMPLES}, CLI_OPTS_SEED, CLI_OPTS_THREADS,             \
-        CLI_OPTS_TOPOLOGY, CLI_OPTS_JSON, CLI_OPTS_CSV
+        {"csv-samples", CLI_NO_ARG, OPT_CSV_SAMPLES}, {"seeds", CLI_HAS_ARG, OPT_SEEDS},           \
+        CLI_OPTS_SEED, CLI_OPTS_THREADS, CLI_OPTS_TOPOLOGY, CLI_OPTS_JSON, CLI_OPTS_CSV
 
 static const struct cli_opt storm_opts[] = {
     COMMON_OPTS,
@@ -70,6 +74,7 @@ struct args {
     bool vms_set, overcommit_set, window_set, model_set;
     /* --csv-vms / --csv-samples: which CSV (0: the per-policy rows). */
     int csv_kind;
+    unsigned int seeds; /* --seeds N; 0: one run */
 };
 
 /* "none,claim-sets": policies in the order given, or "all" alone. */
@@ -181,6 +186,8 @@ static int option(const struct cli_parser *p, int id, const char *val, struct ar
     case OPT_STRICT:
         cfg->strict = true;
         return 0;
+    case OPT_SEEDS:
+        return range(p, "seeds", val, 1, MAX_SEEDS, &a->seeds);
     case OPT_CSV_VMS:
     case OPT_CSV_SAMPLES:
         a->csv_kind = id;
@@ -236,6 +243,47 @@ static int write_results(const char *prog, const struct args *a, const struct si
     return CLI_EXIT_OK;
 }
 
+/*
+ * --seeds N: the configuration once per seed (the given one and the
+ * N - 1 after it), then the aggregate on stdout.  A failed run stops it:
+ * an aggregate over fewer seeds than asked would not say what it claims.
+ */
+static int run_seeds(const char *prog, const struct args *a)
+{
+    struct sim_run *runs = calloc(a->seeds, sizeof(*runs));
+    struct sim_config cfg = a->cfg;
+    char err[CLI_ERR_LEN];
+    unsigned int done = 0;
+    int rc = CLI_EXIT_OK, wrc;
+
+    if (!runs)
+        return cli_fail(prog, "out of memory");
+    for (; done < a->seeds; done++) {
+        cfg.seed = a->cfg.seed + done;
+        if (sim_run(&cfg, &runs[done], err, sizeof(err))) {
+            int e = errno;
+
+            sim_run_free(&runs[done]);
+            rc = e == EINVAL && !done ? cli_usage_error(prog, "%s", err)
+                                      : cli_fail(prog, "seed %" PRIu64 ": %s", cfg.seed, err);
+            goto out;
+        }
+    }
+    if (a->common.format == CLI_FMT_JSON)
+        wrc = out_seeds_json(stdout, runs, done);
+    else if (a->common.format == CLI_FMT_CSV)
+        wrc = out_seeds_csv(stdout, runs, done);
+    else
+        wrc = out_seeds_table(stdout, runs, done);
+    if (wrc && !ferror(stdout))
+        rc = cli_fail(prog, "writing the results: %s", strerror(errno));
+out:
+    for (unsigned int i = 0; i < done; i++)
+        sim_run_free(&runs[i]);
+    free(runs);
+    return rc;
+}
+
 int sim_cli_main(const struct cli_command *cmd, enum sim_kind kind, int argc, char **argv)
 {
     const char *prog = kind == SIM_EVACUATE ? "claimset evacuate" : "claimset storm", *val;
@@ -269,6 +317,11 @@ int sim_cli_main(const struct cli_command *cmd, enum sim_kind kind, int argc, ch
     if (a.model_set && a.common.threads > 1)
         return cli_usage_error(prog, "--cost-*: only for modelled time (--threads M measures "
                                      "wall-clock time)");
+    if (a.seeds > 1 && a.report)
+        return cli_usage_error(prog, "--report: one seed at a time (not with --seeds)");
+    if (a.seeds > 1 && a.csv_kind)
+        return cli_usage_error(prog, "--csv-vms, --csv-samples: one seed at a time (with "
+                                     "--seeds, --csv gives the aggregate)");
     if (a.report && !strcmp(a.report, "-") && a.common.format != CLI_FMT_TABLE)
         return cli_usage_error(prog, "--report -: standard output already carries the --%s results",
                                a.common.format == CLI_FMT_JSON ? "json" : "csv");
@@ -296,6 +349,10 @@ int sim_cli_main(const struct cli_command *cmd, enum sim_kind kind, int argc, ch
     a.cfg.seed = a.common.seed_set ? a.common.seed : 1;
     a.cfg.threads = a.common.threads;
     a.cfg.progress = isatty(STDERR_FILENO);
+    if (a.seeds > 1) {
+        rc = run_seeds(prog, &a);
+        goto out;
+    }
 
     if (sim_run(&a.cfg, run, err, sizeof(err))) {
         int e = errno;

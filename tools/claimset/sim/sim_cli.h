@@ -32,6 +32,8 @@
     "  --json, --csv        machine-readable results instead of the table\n"                       \
     "  --csv-vms            CSV, one row per VM and policy\n"                                      \
     "  --csv-samples        CSV, host memory over time (per policy, sample, node)\n"               \
+    "  --seeds N            N workloads (seeds S, S+1, ...): each metric as median\n"              \
+    "                       and range, and which differences hold in every seed\n"                 \
     "  --report FILE        also write a self-contained HTML report with charts\n"                 \
     "                       (FILE -: the report on stdout, instead of the table)\n"                \
     "  -h, --help           this help\n"                                                           \
