@@ -256,6 +256,28 @@ contains storm-seeds "$work/out" "Compared with legacy seed by seed"
 usage storm-seeds-report "claimset storm: --report: one seed at a time (not with --seeds)" \
     storm --seeds 2 --report x.html
 usage storm-seeds-range "claimset storm: --seeds: '101' is out of range (1..100)" storm --seeds 101
+# ---------------------------------------------------------------------
+echo "# drain"
+
+run drain --help
+expect_rc drain-help 0
+compare_golden drain-help drain-help.out "$work/out"
+run drain --hosts 3 --topology 32M,32M --policies legacy,claim-sets
+expect_rc drain-small 0
+expect_empty_err drain-small
+contains drain-small "$work/out" "3 hosts, 1 drained, 2 receiving"
+contains drain-small "$work/out" "claim-sets "
+run drain --hosts 3 --host 32M,32M --host 32M,32M --host 64M,64M --json --policies none
+expect_rc drain-hosts 0
+contains drain-hosts "$work/out" '"command": "drain"'
+usage drain-drain "claimset drain: --drain: from 1 to 2 (one host must receive)" drain --hosts 3 --drain 3
+usage drain-host-count "claimset drain: --host: 2 given for 4 hosts (one for every host, or use --topology for all)" \
+    drain --host 32M --host 32M
+usage drain-host-topology "claimset drain: --host: not with --topology (--topology is every host's)" \
+    drain --topology 32M --host 32M
+usage drain-threads "claimset drain: --threads: drain runs one seed in modelled time" drain --threads 2
+usage drain-hosts-range "claimset drain: --hosts: '17' is out of range (2..16)" drain --hosts 17
+
 run storm --topology $SMALL --csv-vms --policies none
 expect_rc storm-csv-vms 0
 contains storm-csv-vms "$work/out" "command,seed,policy,vm,pages"

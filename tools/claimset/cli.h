@@ -61,6 +61,7 @@ extern const struct cli_command cli_cmd_place;
 extern const struct cli_command cli_cmd_run;
 extern const struct cli_command cli_cmd_storm;
 extern const struct cli_command cli_cmd_evacuate;
+extern const struct cli_command cli_cmd_drain;
 
 /* Print cmd->usage on stdout; returns CLI_EXIT_OK. */
 int cli_help(const struct cli_command *cmd);

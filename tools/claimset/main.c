@@ -11,7 +11,7 @@
 /* The subcommands, in the order `claimset --help` lists them.  Adding
  * one is one entry here (plus its declaration in cli.h). */
 static const struct cli_command *const commands[] = {
-    &cli_cmd_info, &cli_cmd_place, &cli_cmd_run, &cli_cmd_storm, &cli_cmd_evacuate,
+    &cli_cmd_info, &cli_cmd_place, &cli_cmd_run, &cli_cmd_storm, &cli_cmd_evacuate, &cli_cmd_drain,
 };
 
 #define NR_COMMANDS (sizeof(commands) / sizeof(commands[0]))

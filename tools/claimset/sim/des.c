@@ -44,14 +44,19 @@ struct des_slot {
     uint64_t t, seq; /* its clock, and its place among equal clocks */
     bool queued;     /* waiting for its turn */
     bool done;
-    xc_interface *xch; /* the builder's handle */
+    struct sim_ctx *c; /* the host of the build it runs */
+    xc_interface *xch; /* the builder's handle on that host */
     /* The host and handle as the builder's turn began. */
     uint64_t free0, scrub0, hcalls0;
     bool base_set;
 };
 
 struct sim_des {
-    struct sim_ctx *c;
+    struct sim_ctx *c;     /* the first host: the queue of VMs */
+    struct sim_ctx **ctxs; /* every host of the pool (one, but for drain) */
+    unsigned int nr_ctxs;
+    int (*pick)(void *arg, size_t vm); /* the host for a VM; NULL: host 0 */
+    void *pick_arg;
     pthread_mutex_t m;
     pthread_cond_t cv; /* the schedule waits here for the turn back */
     int turn;          /* the builder running, -1: the schedule */
@@ -79,10 +84,18 @@ static uint64_t handle_calls(xc_interface *xch)
     return claimset_xc_get_stats(xch, &st) ? 0 : st.hypercalls;
 }
 
+static bool any_failed(struct sim_des *d)
+{
+    for (unsigned int h = 0; h < d->nr_ctxs; h++)
+        if (atomic_load(&d->ctxs[h]->failed))
+            return true;
+    return false;
+}
+
 /* The turn begins: remember the host as the builder finds it. */
 static void begin_turn(struct des_slot *s)
 {
-    counters(s->d->c, &s->free0, &s->scrub0);
+    counters(s->c, &s->free0, &s->scrub0);
     s->hcalls0 = handle_calls(s->xch);
     s->base_set = true;
 }
@@ -90,12 +103,12 @@ static void begin_turn(struct des_slot *s)
 /* What the builder's turn cost, in modelled nanoseconds. */
 static uint64_t turn_cost(struct des_slot *s)
 {
-    const struct sim_config *cfg = s->d->c->cfg;
+    const struct sim_config *cfg = s->c->cfg;
     uint64_t free_pages, scrubbed, calls, pages;
 
     if (!s->base_set)
         return 0;
-    counters(s->d->c, &free_pages, &scrubbed);
+    counters(s->c, &free_pages, &scrubbed);
     calls = handle_calls(s->xch);
     /* Frees (a failed build destroyed) give pages back: no cost. */
     pages = s->free0 > free_pages ? s->free0 - free_pages : 0;
@@ -127,12 +140,12 @@ int sim_des_step(struct sim_build *b)
         return 0;
     d = s->d;
     cost = turn_cost(s);
-    sim_sample(&d->c->sampler, false);
+    sim_sample(&s->c->sampler, false);
     pthread_mutex_lock(&d->m);
     s->t += cost;
     wait_turn_locked(s);
     pthread_mutex_unlock(&d->m);
-    if (atomic_load(&d->c->failed))
+    if (any_failed(d))
         return -1;
     begin_turn(s);
     return 0;
@@ -154,37 +167,44 @@ void sim_des_hooks(struct sim_build *b, struct xg_hooks *hooks)
     hooks->opaque = b;
 }
 
-/* One builder: VMs in workload order, each start to finish. */
+/* One builder: VMs in workload order, each start to finish on the host
+ * the pool placement picks (the only host, but for drain). */
 static void *builder(void *arg)
 {
     struct des_slot *s = arg;
     struct sim_des *d = s->d;
-    struct sim_ctx *c = d->c;
-    xc_interface *xch = claimset_xc_open(c->host, 0);
+    xc_interface *xchs[SIM_MAX_HOSTS] = {NULL};
     struct sim_build b;
+    bool ok = true;
 
-    s->xch = xch;
     pthread_mutex_lock(&d->m);
     while (d->turn != (int)s->id)
         pthread_cond_wait(&s->cv, &d->m);
     pthread_mutex_unlock(&d->m);
-    if (!xch)
-        sim_fail(c, "builder handle: %s", strerror(errno));
-    while (xch && !atomic_load(&c->failed)) {
+    for (unsigned int h = 0; h < d->nr_ctxs && ok; h++)
+        if (!(xchs[h] = claimset_xc_open(d->ctxs[h]->host, 0)))
+            ok = !sim_fail(d->ctxs[h], "builder handle: %s", strerror(errno));
+    while (ok && !any_failed(d)) {
         /* Only the builder whose turn it is runs: next needs no more. */
-        size_t i = atomic_fetch_add(&c->next, 1);
+        size_t i = atomic_fetch_add(&d->c->next, 1);
+        int h = 0;
+        struct sim_ctx *c;
         struct sim_vm_result *r;
 
-        if (i >= c->w->nr_vms)
+        if (i >= d->c->w->nr_vms)
             break;
+        if (d->pick && (h = d->pick(d->pick_arg, i)) < 0)
+            break;
+        c = d->ctxs[h];
+        s->c = c;
+        s->xch = xchs[h];
         memset(&b, 0, sizeof(b));
         b.slot = s;
         begin_turn(s);
-        if (sim_build_start(c, xch, i, &b))
+        if (sim_build_start(c, s->xch, i, &b))
             break;
-        b.slot = s; /* start cleared it */
         r = &c->vms[i];
-        if (!b.refused && (sim_des_step(&b) || sim_build_finish(c, xch, &b)))
+        if (!b.refused && (sim_des_step(&b) || sim_build_finish(c, s->xch, &b)))
             break;
         /* The last step's cost (release, or the refusal) ends the build. */
         if (sim_des_step(&b))
@@ -192,7 +212,8 @@ static void *builder(void *arg)
         r->seconds = sim_clock(c) - r->start;
         sim_build_completed(c);
     }
-    xc_interface_close(xch);
+    for (unsigned int h = 0; h < d->nr_ctxs; h++)
+        xc_interface_close(xchs[h]);
     pthread_mutex_lock(&d->m);
     s->done = true;
     s->queued = false;
@@ -216,29 +237,47 @@ static struct des_slot *earliest(struct sim_des *d)
     return best;
 }
 
+static void set_clock(struct sim_des *d, uint64_t t)
+{
+    for (unsigned int h = 0; h < d->nr_ctxs; h++)
+        d->ctxs[h]->model_ns = t;
+}
+
+static bool any_balloons(struct sim_des *d)
+{
+    for (unsigned int h = 0; h < d->nr_ctxs; h++)
+        if (d->ctxs[h]->nr_balloons)
+            return true;
+    return false;
+}
+
 static void run_schedule_locked(struct sim_des *d)
 {
-    struct sim_ctx *c = d->c;
     uint64_t next_balloon = BALLOON_PERIOD_NS;
+    bool balloons = any_balloons(d);
 
     for (;;) {
         struct des_slot *s = earliest(d);
 
         if (!s)
             break; /* every builder is done */
-        if (c->nr_balloons && next_balloon <= s->t && !atomic_load(&c->failed)) {
-            c->model_ns = next_balloon;
+        if (balloons && next_balloon <= s->t && !any_failed(d)) {
+            set_clock(d, next_balloon);
             next_balloon += BALLOON_PERIOD_NS;
             pthread_mutex_unlock(&d->m);
-            for (unsigned int i = 0; i < c->nr_balloons; i++)
-                if (sim_balloon_step(&c->balloons[i])) {
-                    sim_fail(c, "ballooning guest %u: %s", i, strerror(errno));
-                    break;
-                }
+            for (unsigned int h = 0; h < d->nr_ctxs; h++) {
+                struct sim_ctx *c = d->ctxs[h];
+
+                for (unsigned int i = 0; i < c->nr_balloons; i++)
+                    if (sim_balloon_step(&c->balloons[i])) {
+                        sim_fail(c, "ballooning guest %u: %s", i, strerror(errno));
+                        break;
+                    }
+            }
             pthread_mutex_lock(&d->m);
             continue;
         }
-        c->model_ns = s->t;
+        set_clock(d, s->t);
         s->queued = false;
         d->turn = (int)s->id;
         pthread_cond_signal(&s->cv);
@@ -249,26 +288,43 @@ static void run_schedule_locked(struct sim_des *d)
 
 int sim_run_des(struct sim_ctx *c)
 {
+    return sim_run_des_pool(&c, 1, NULL, NULL);
+}
+
+int sim_run_des_pool(struct sim_ctx **ctxs, unsigned int nr_ctxs, int (*pick)(void *, size_t),
+                     void *pick_arg)
+{
+    struct sim_ctx *c = ctxs[0];
     unsigned int nr = c->cfg->window ? c->cfg->window : SIM_DEFAULT_WINDOW, started = 0;
-    struct sim_des d = {.c = c, .turn = -1, .nr = nr};
+    struct sim_des d = {.c = c,
+                        .ctxs = ctxs,
+                        .nr_ctxs = nr_ctxs,
+                        .pick = pick,
+                        .pick_arg = pick_arg,
+                        .turn = -1,
+                        .nr = nr};
     pthread_t *th = calloc(nr, sizeof(*th));
     bool ok = true;
 
     d.slots = calloc(nr, sizeof(*d.slots));
-    if (!th || !d.slots || pthread_mutex_init(&d.m, NULL) || pthread_cond_init(&d.cv, NULL)) {
+    if (nr_ctxs > SIM_MAX_HOSTS || !th || !d.slots || pthread_mutex_init(&d.m, NULL) ||
+        pthread_cond_init(&d.cv, NULL)) {
         free(th);
         free(d.slots);
         return sim_fail(c, "out of memory");
     }
-    c->des = &d;
-    c->model_ns = 0;
-    c->sampler.model_ns = &c->model_ns;
+    for (unsigned int h = 0; h < nr_ctxs; h++) {
+        ctxs[h]->des = &d;
+        ctxs[h]->model_ns = 0;
+        ctxs[h]->sampler.model_ns = &ctxs[h]->model_ns;
+    }
     pthread_mutex_lock(&d.m);
     for (unsigned int i = 0; i < nr; i++) {
         struct des_slot *s = &d.slots[i];
 
         s->d = &d;
         s->id = i;
+        s->c = c;
         pthread_cond_init(&s->cv, NULL);
         /* Every builder starts at time 0, in the order of its id. */
         s->seq = d.seq++;
@@ -291,10 +347,11 @@ int sim_run_des(struct sim_ctx *c)
             pthread_cond_destroy(&d.slots[i].cv);
     pthread_cond_destroy(&d.cv);
     pthread_mutex_destroy(&d.m);
-    c->des = NULL;
+    for (unsigned int h = 0; h < nr_ctxs; h++)
+        ctxs[h]->des = NULL;
     free(th);
     free(d.slots);
-    return atomic_load(&c->failed) ? -1 : 0;
+    return any_failed(&d) ? -1 : 0;
 }
 
 /*

@@ -76,9 +76,9 @@ static int check_config(const struct sim_config *cfg, char *err, size_t errlen)
     return -1;
 }
 
-static struct sim_ctx *ctx_new(const struct sim_config *cfg, const struct sim_workload *w,
-                               enum sim_policy_id id, struct sim_vm_result *vms,
-                               struct progress *progress)
+struct sim_ctx *sim_ctx_new(const struct sim_config *cfg, const struct sim_workload *w,
+                            enum sim_policy_id id, struct sim_vm_result *vms,
+                            struct progress *progress)
 {
     struct sim_ctx *c = calloc(1, sizeof(*c));
 
@@ -100,13 +100,13 @@ static struct sim_ctx *ctx_new(const struct sim_config *cfg, const struct sim_wo
 
 /* Everything after the schedule: counters, samples, the check, cleanup.
  * Handles close before the host goes. */
-static void finish_policy(struct sim_ctx *c, struct sim_policy_result *p, bool sampling)
+void sim_ctx_finish(struct sim_ctx *c, struct sim_policy_result *p, bool sampling)
 {
     struct claimset_counters counters;
     char report[512];
 
     if (c->aux && !claimset_host_counters(c->host, &counters))
-        p->claims_recalled = counters.claims_recalled;
+        p->claims_recalled += counters.claims_recalled;
     sim_prefill_release(c);
     if (sampling) {
         sim_sampler_take(&c->sampler, &p->samples, &p->nr_samples);
@@ -133,7 +133,7 @@ static int run_policy(const struct sim_config *cfg, const struct sim_workload *w
     snprintf(p->name, sizeof(p->name), "%s", sim_policy_name(id));
     snprintf(p->description, sizeof(p->description), "%s", sim_policy_description(id));
     p->vms = calloc(w->nr_vms ? w->nr_vms : 1, sizeof(*p->vms));
-    c = p->vms ? ctx_new(cfg, w, id, p->vms, progress) : NULL;
+    c = p->vms ? sim_ctx_new(cfg, w, id, p->vms, progress) : NULL;
     if (!c) {
         snprintf(err, errlen, "out of memory");
         return -1;
@@ -166,7 +166,7 @@ static int run_policy(const struct sim_config *cfg, const struct sim_workload *w
     if (!rc)
         sim_sample(&c->sampler, true);
 out:
-    finish_policy(c, p, sampling);
+    sim_ctx_finish(c, p, sampling);
     sim_policy_totals(p);
     rc = c->err[0] ? -1 : 0;
     if (rc)

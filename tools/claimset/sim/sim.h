@@ -144,4 +144,25 @@ void sim_config_init(struct sim_config *cfg, enum sim_kind kind);
  */
 int sim_run(const struct sim_config *cfg, struct sim_run *run, char *err, size_t errlen);
 
+/*
+ * claimset drain (drain.c): a pool of hosts, the first `drained` of them
+ * drained onto the others in parallel.  base carries what a run of
+ * evacuate takes (the receiving hosts' fill and fragmentation, the size
+ * mix, builders, costs, strict, policies, seed, the topology of every
+ * host unless topologies[] gives one per host).
+ */
+#define SIM_MAX_POOL_HOSTS 16
+struct sim_drain_config {
+    struct sim_config base;
+    unsigned int hosts, drained;   /* default 4 and 1 */
+    unsigned int drained_fill_pct; /* how full the drained hosts were; default 60 */
+    unsigned int nr_topologies;    /* 0: base.topology for all; else one per host */
+    const char *topologies[SIM_MAX_POOL_HOSTS];
+};
+
+void sim_drain_config_init(struct sim_drain_config *dc);
+/* As sim_run(), for a drain: the receiving hosts' nodes are the run's
+ * nodes, in host order. */
+int sim_drain_run(const struct sim_drain_config *dc, struct sim_run *run, char *err, size_t errlen);
+
 #endif /* CLAIMSET_SIM_SIM_H */

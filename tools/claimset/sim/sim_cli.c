@@ -39,9 +39,16 @@ enum {
     OPT_CSV_VMS,
     OPT_CSV_SAMPLES,
     OPT_SEEDS,
+    OPT_HOSTS,
+    OPT_DRAIN,
+    OPT_HOST,
+    OPT_DRAINED_FILL,
 };
 
 #define MAX_SEEDS 100
+
+#define DRAIN_DEFAULT_HOST                                                                         \
+    "16G,16G,16G,16G;distances=10,12,21,21,12,10,21,21,21,21,10,12,21,21,12,10"
 
 #define COMMON_OPTS                                                                                \
     {"vms", CLI_HAS_ARG, OPT_VMS}, {"size-mix", CLI_HAS_ARG, OPT_SIZE_MIX},                        \
@@ -67,6 +74,17 @@ static const struct cli_opt evacuate_opts[] = {
     {NULL, CLI_NO_ARG, 0},
 };
 
+static const struct cli_opt drain_opts[] = {
+    COMMON_OPTS,
+    {"fill", CLI_HAS_ARG, OPT_FILL},
+    {"fragment", CLI_HAS_ARG, OPT_FRAGMENT},
+    {"hosts", CLI_HAS_ARG, OPT_HOSTS},
+    {"drain", CLI_HAS_ARG, OPT_DRAIN},
+    {"host", CLI_HAS_ARG, OPT_HOST},
+    {"drained-fill", CLI_HAS_ARG, OPT_DRAINED_FILL},
+    {NULL, CLI_NO_ARG, 0},
+};
+
 struct args {
     struct sim_config cfg;
     struct cli_common common;
@@ -75,6 +93,9 @@ struct args {
     /* --csv-vms / --csv-samples: which CSV (0: the per-policy rows). */
     int csv_kind;
     unsigned int seeds; /* --seeds N; 0: one run */
+    /* claimset drain */
+    struct sim_drain_config *drain;
+    struct cli_topology *hosts[SIM_MAX_POOL_HOSTS];
 };
 
 /* "none,claim-sets": policies in the order given, or "all" alone. */
@@ -188,6 +209,26 @@ static int option(const struct cli_parser *p, int id, const char *val, struct ar
         return 0;
     case OPT_SEEDS:
         return range(p, "seeds", val, 1, MAX_SEEDS, &a->seeds);
+    case OPT_HOSTS:
+        return range(p, "hosts", val, 2, SIM_MAX_POOL_HOSTS, &a->drain->hosts);
+    case OPT_DRAIN:
+        return range(p, "drain", val, 1, SIM_MAX_POOL_HOSTS - 1, &a->drain->drained);
+    case OPT_DRAINED_FILL:
+        return range(p, "drained-fill", val, 1, 100, &a->drain->drained_fill_pct);
+    case OPT_HOST: {
+        unsigned int n = a->drain->nr_topologies;
+
+        if (n == SIM_MAX_POOL_HOSTS)
+            return cli_usage_error(p->prog, "--host: at most %d hosts", SIM_MAX_POOL_HOSTS), -1;
+        a->hosts[n] = malloc(sizeof(*a->hosts[n]));
+        if (!a->hosts[n])
+            return cli_usage_error(p->prog, "--host: out of memory"), -1;
+        if (cli_topology_resolve(val, NULL, a->hosts[n], err, sizeof(err)))
+            return cli_usage_error(p->prog, "--host: %s", err), -1;
+        a->drain->topologies[n] = a->hosts[n]->text;
+        a->drain->nr_topologies = n + 1;
+        return 0;
+    }
     case OPT_CSV_VMS:
     case OPT_CSV_SAMPLES:
         a->csv_kind = id;
@@ -284,9 +325,34 @@ out:
     return rc;
 }
 
+static int cli_main(const struct cli_command *cmd, enum sim_kind kind, bool drain, int argc,
+                    char **argv);
+
 int sim_cli_main(const struct cli_command *cmd, enum sim_kind kind, int argc, char **argv)
 {
-    const char *prog = kind == SIM_EVACUATE ? "claimset evacuate" : "claimset storm", *val;
+    return cli_main(cmd, kind, false, argc, argv);
+}
+
+int sim_cli_drain_main(const struct cli_command *cmd, int argc, char **argv)
+{
+    return cli_main(cmd, SIM_EVACUATE, true, argc, argv);
+}
+
+/* A usage error after the options are parsed: what they allocated goes. */
+#define USAGE(...)                                                                                 \
+    do {                                                                                           \
+        rc = cli_usage_error(__VA_ARGS__);                                                         \
+        goto out;                                                                                  \
+    } while (0)
+
+static int cli_main(const struct cli_command *cmd, enum sim_kind kind, bool drain, int argc,
+                    char **argv)
+{
+    const char *prog = drain                  ? "claimset drain"
+                       : kind == SIM_EVACUATE ? "claimset evacuate"
+                                              : "claimset storm",
+               *val;
+    struct sim_drain_config dc;
     struct cli_topology *ct = NULL;
     struct sim_run *run = NULL;
     char err[CLI_ERR_LEN];
@@ -296,42 +362,70 @@ int sim_cli_main(const struct cli_command *cmd, enum sim_kind kind, int argc, ch
 
     memset(&a, 0, sizeof(a));
     sim_config_init(&a.cfg, kind);
+    if (drain) {
+        sim_drain_config_init(&dc);
+        a.cfg = dc.base;
+        a.drain = &dc;
+    }
     cli_common_init(&a.common);
     cli_parser_init(&p, prog, argc, argv);
-    while ((id = cli_next(&p, kind == SIM_EVACUATE ? evacuate_opts : storm_opts, &val)) !=
-           CLI_END) {
-        if (id == CLI_HELP)
-            return cli_help(cmd);
-        if (id == CLI_ERROR)
-            return CLI_EXIT_USAGE;
-        if (id == CLI_POSITIONAL)
-            return cli_usage_error(prog, "unexpected argument %s", CLI_Q(val));
-        if (option(&p, id, val, &a))
-            return CLI_EXIT_USAGE;
+    while ((id = cli_next(&p,
+                          drain                  ? drain_opts
+                          : kind == SIM_EVACUATE ? evacuate_opts
+                                                 : storm_opts,
+                          &val)) != CLI_END) {
+        if (id == CLI_HELP) {
+            rc = cli_help(cmd);
+            goto out;
+        }
+        if (id == CLI_ERROR) {
+            rc = CLI_EXIT_USAGE;
+            goto out;
+        }
+        if (id == CLI_POSITIONAL) {
+            rc = cli_usage_error(prog, "unexpected argument %s", CLI_Q(val));
+            goto out;
+        }
+        if (option(&p, id, val, &a)) {
+            rc = CLI_EXIT_USAGE;
+            goto out;
+        }
     }
+    if (drain && (a.seeds > 1 || a.common.threads > 1)) {
+        rc = cli_usage_error(prog, "%s: drain runs one seed in modelled time",
+                             a.seeds > 1 ? "--seeds" : "--threads");
+        goto out;
+    }
+    if (drain && a.common.topology && dc.nr_topologies) {
+        rc = cli_usage_error(prog, "--host: not with --topology (--topology is every host's)");
+        goto out;
+    }
+    /* A pool's hosts: 4 x 16 GiB each unless told, so that the default
+     * pool (four hosts) runs in seconds. */
+    if (drain && !a.common.topology && !getenv("CLAIMSET_TOPOLOGY"))
+        a.common.topology = DRAIN_DEFAULT_HOST;
     if (a.vms_set && a.overcommit_set)
-        return cli_usage_error(prog, "--overcommit: not with --vms (--vms fixes the count)");
+        USAGE(prog, "--overcommit: not with --vms (--vms fixes the count)");
     if (a.window_set && a.common.threads > 1)
-        return cli_usage_error(prog, "--builders: only for modelled time (with --threads M, "
-                                     "M real builder threads race)");
+        USAGE(prog, "--builders: only for modelled time (with --threads M, "
+                    "M real builder threads race)");
     if (a.model_set && a.common.threads > 1)
-        return cli_usage_error(prog, "--cost-*: only for modelled time (--threads M measures "
-                                     "wall-clock time)");
+        USAGE(prog, "--cost-*: only for modelled time (--threads M measures "
+                    "wall-clock time)");
     if (a.seeds > 1 && a.report)
-        return cli_usage_error(prog, "--report: one seed at a time (not with --seeds)");
+        USAGE(prog, "--report: one seed at a time (not with --seeds)");
     if (a.seeds > 1 && a.csv_kind)
-        return cli_usage_error(prog, "--csv-vms, --csv-samples: one seed at a time (with "
-                                     "--seeds, --csv gives the aggregate)");
+        USAGE(prog, "--csv-vms, --csv-samples: one seed at a time (with "
+                    "--seeds, --csv gives the aggregate)");
     if (a.report && !strcmp(a.report, "-") && a.common.format != CLI_FMT_TABLE)
-        return cli_usage_error(prog, "--report -: standard output already carries the --%s results",
-                               a.common.format == CLI_FMT_JSON ? "json" : "csv");
+        USAGE(prog, "--report -: standard output already carries the --%s results",
+              a.common.format == CLI_FMT_JSON ? "json" : "csv");
     if (a.report && strcmp(a.report, "-")) {
         /* Find out now, not after the run, that the report cannot be written. */
         FILE *f = fopen(a.report, "w");
 
         if (!f)
-            return cli_usage_error(prog, "--report: cannot write '%s': %s", CLI_PATH(a.report),
-                                   strerror(errno));
+            USAGE(prog, "--report: cannot write '%s': %s", CLI_PATH(a.report), strerror(errno));
         fclose(f);
     }
 
@@ -353,8 +447,13 @@ int sim_cli_main(const struct cli_command *cmd, enum sim_kind kind, int argc, ch
         rc = run_seeds(prog, &a);
         goto out;
     }
+    if (drain) {
+        dc.base = a.cfg;
+        dc.base.progress = false;
+    }
 
-    if (sim_run(&a.cfg, run, err, sizeof(err))) {
+    if (drain ? sim_drain_run(&dc, run, err, sizeof(err))
+              : sim_run(&a.cfg, run, err, sizeof(err))) {
         int e = errno;
 
         if (e == EINVAL && !run->nr_policies) {
@@ -372,5 +471,7 @@ out:
         sim_run_free(run);
     free(run);
     free(ct);
+    for (unsigned int i = 0; i < SIM_MAX_POOL_HOSTS; i++)
+        free(a.hosts[i]);
     return rc;
 }

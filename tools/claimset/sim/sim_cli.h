@@ -41,5 +41,7 @@
 
 /* Parse argv (argv[0] the command's name), run, print; the exit status. */
 int sim_cli_main(const struct cli_command *cmd, enum sim_kind kind, int argc, char **argv);
+/* The same for `claimset drain`. */
+int sim_cli_drain_main(const struct cli_command *cmd, int argc, char **argv);
 
 #endif /* CLAIMSET_SIM_SIM_CLI_H */

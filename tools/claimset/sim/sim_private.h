@@ -200,6 +200,15 @@ struct sim_ctx {
     char err[SIM_ERR_LEN]; /* [E] the first failure */
 };
 
+/* A policy's run on one host (engine.c): the context (host not yet
+ * made), and everything after the schedule -- recalled claims added to
+ * p, samples handed to p, the deep check, the host destroyed. */
+struct progress;
+struct sim_ctx *sim_ctx_new(const struct sim_config *cfg, const struct sim_workload *w,
+                            enum sim_policy_id id, struct sim_vm_result *vms,
+                            struct progress *progress);
+void sim_ctx_finish(struct sim_ctx *c, struct sim_policy_result *p, bool sampling);
+
 /* Record the run's first failure (later ones are dropped).  Returns -1. */
 int sim_fail(struct sim_ctx *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 double sim_now(void);
@@ -271,6 +280,12 @@ void sim_policy_totals(struct sim_policy_result *p);
 
 /* Schedules.  0, or -1 after sim_fail(). */
 int sim_run_des(struct sim_ctx *c);
+/* The same over a pool of hosts (drain): pool-wide builders take VMs from
+ * ctxs[0]'s queue and build each on the host pick() returns (an index
+ * into ctxs; -1 stops the builder after sim_fail()). */
+#define SIM_MAX_HOSTS SIM_MAX_POOL_HOSTS
+int sim_run_des_pool(struct sim_ctx **ctxs, unsigned int nr_ctxs, int (*pick)(void *, size_t),
+                     void *pick_arg);
 int sim_run_threads(struct sim_ctx *c);
 
 /*
