@@ -283,7 +283,7 @@ expect_rc storm-csv-vms 0
 contains storm-csv-vms "$work/out" "command,seed,policy,vm,pages"
 run storm --topology $SMALL --csv-samples --policies none
 expect_rc storm-csv-samples 0
-contains storm-csv-samples "$work/out" "command,seed,policy,t,node,free_pages,claimed_pages"
+contains storm-csv-samples "$work/out" "command,seed,policy,t,node,free_pages,claimed_pages,host_claimed_pages"
 run evacuate --topology $SMALL --threads 2 --json
 expect_rc evacuate-threads 0
 contains evacuate-threads "$work/out" '"deterministic": false'

@@ -448,7 +448,7 @@ TEST(csv_vms_and_samples_have_every_row)
     ASSERT_TRUE(ot_csv_parse(out, len, csv));
     ASSERT_EQ(csv->rows, 1u + 3 * 7 * 4);
     for (size_t r = 0; r < csv->rows; r++)
-        EXPECT_EQ(csv->fields[r], 7u);
+        EXPECT_EQ(csv->fields[r], 8u);
     snprintf(want, sizeof(want), "%" PRIu64, run.policies[2].samples[6].node_free[3]);
     EXPECT_STREQ(csv->cell[csv->rows - 1][5], want);
     ot_csv_free(csv);
@@ -502,6 +502,33 @@ TEST(html_has_charts_tables_and_summary)
     EXPECT_TRUE(fault == NULL);
     if (fault)
         test_note("nesting: %s", fault);
+    free(out);
+    sim_run_free(&run);
+}
+
+/* Host-wide claims (legacy) have a line of their own in the timelines;
+ * a policy without any gets none.  Axis titles, outcomes in words. */
+TEST(html_draws_host_wide_claims_axis_titles_and_outcome_words)
+{
+    struct sim_run run;
+    char *out = NULL;
+    size_t len;
+
+    ot_make_run(&run, 2, 12, 30);
+    for (size_t i = 0; i < run.policies[1].nr_samples; i++)
+        run.policies[1].samples[i].host_claimed = 1000 + i;
+    ASSERT_EQ(ot_capture(html_writer, &run, &out, &len), 0);
+    EXPECT_EQ(ot_count(out, "data-node=\"host\""), 1u);
+    EXPECT_CONTAINS(out, "data-v=\"1000,1001,1002");
+    EXPECT_TRUE(strstr(out, "data-node=\"host\"") > strstr(out, "timeline-legacy"));
+    EXPECT_TRUE(strstr(out, "data-node=\"host\"") < strstr(out, "timeline-no-claims"));
+    /* Every timeline names its axes. */
+    EXPECT_EQ(ot_count(out, ">memory</text>"), 3u);
+    EXPECT_EQ(ot_count(out, ">modelled time since the policy's start</text>"), 3u);
+    /* no-claims failed 3 VMs: said in words, not as an identifier. */
+    EXPECT_EQ(ot_count(out, "<td class=\"text\">failed while populating</td>"), 3u);
+    EXPECT_EQ(ot_count(out, "<td class=\"text\">refused at claim time</td>"), 2u);
+    EXPECT_FALSE(strstr(out, ">failed_populate<"));
     free(out);
     sim_run_free(&run);
 }
@@ -616,6 +643,9 @@ TEST(html_sample_report)
     }
     ot_make_run(&run, 4, 24, 120);
     snprintf(run.workload, sizeof(run.workload), "boot storm: 24 VMs of 1 GiB on 4 nodes <&>");
+    /* legacy's claims are host-wide: the browser sees that line too. */
+    for (size_t i = 0; i < run.policies[1].nr_samples; i++)
+        run.policies[1].samples[i].host_claimed = 4096 * (i % 7);
     run.threads = 4;
     run.deterministic = 0;
     ASSERT_EQ(out_html(path, &run, err, sizeof(err)), 0);

@@ -46,6 +46,9 @@ struct sim_sample {
     double t;
     uint64_t node_free[SIM_MAX_NODES];
     uint64_t node_claimed[SIM_MAX_NODES];
+    /* Claims on no node: legacy claims and claim sets' host-wide
+     * entries (all outstanding claims minus the nodes' claims). */
+    uint64_t host_claimed;
 };
 
 struct sim_policy_result {

@@ -139,7 +139,7 @@ int out_csv_samples(FILE *f, const struct sim_run *run)
 {
     if (check(f, run))
         return -1;
-    fputs("command,seed,policy,t,node,free_pages,claimed_pages" EOL, f);
+    fputs("command,seed,policy,t,node,free_pages,claimed_pages,host_claimed_pages" EOL, f);
     for (unsigned int i = 0; i < run->nr_policies; i++) {
         const struct sim_policy_result *p = &run->policies[i];
 
@@ -151,6 +151,7 @@ int out_csv_samples(FILE *f, const struct sim_run *run)
                 num(f, n);
                 num(f, p->samples[s].node_free[n]);
                 num(f, p->samples[s].node_claimed[n]);
+                num(f, p->samples[s].host_claimed); /* the host's, on every node's row */
                 fputs(EOL, f);
             }
         }

@@ -78,6 +78,7 @@ static void write_sample(FILE *f, const struct sim_run *run, const struct sim_sa
     u64_array(f, s->node_free, run->nr_nodes);
     fputs(", \"node_claimed\": ", f);
     u64_array(f, s->node_claimed, run->nr_nodes);
+    fprintf(f, ", \"host_claimed\": %" PRIu64, s->host_claimed);
     fputc('}', f);
 }
 

@@ -74,6 +74,7 @@ static int merge_samples(struct sim_policy_result *per_host, unsigned int nr,
                          struct sim_policy_result *p)
 {
     size_t total = 0, pos[SIM_MAX_HOSTS] = {0}, out = 0, step;
+    uint64_t host_claimed[SIM_MAX_HOSTS] = {0};
     struct sim_sample state;
 
     memset(&state, 0, sizeof(state));
@@ -98,6 +99,10 @@ static int merge_samples(struct sim_policy_result *per_host, unsigned int nr,
             state.node_free[offset[from] + n] = s->node_free[n];
             state.node_claimed[offset[from] + n] = s->node_claimed[n];
         }
+        host_claimed[from] = s->host_claimed;
+        state.host_claimed = 0;
+        for (unsigned int h = 0; h < nr; h++)
+            state.host_claimed += host_claimed[h];
         if (k % step == 0 || k + 1 == total)
             p->samples[out++] = state;
     }

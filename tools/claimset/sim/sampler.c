@@ -51,6 +51,8 @@ void sim_sample(struct sim_sampler *s, bool force)
     xc_numa_meminfo_t info[SIM_MAX_NODES];
     unsigned int nr = SIM_MAX_NODES;
     struct sim_sample *out;
+    xc_physinfo_t pi;
+    uint64_t on_nodes = 0;
 
     if (!s->v)
         return;
@@ -68,7 +70,12 @@ void sim_sample(struct sim_sampler *s, bool force)
     for (unsigned int n = 0; n < nr && n < s->nr_nodes; n++) {
         out->node_free[n] = info[n].free >> XC_PAGE_SHIFT;
         out->node_claimed[n] = info[n].claimed >> XC_PAGE_SHIFT;
+        on_nodes += out->node_claimed[n];
     }
+    /* Host-wide claims show on no node: what is outstanding beyond the
+     * nodes' claims. */
+    if (!xc_physinfo(s->xch, &pi) && pi.outstanding_pages > on_nodes)
+        out->host_claimed = pi.outstanding_pages - on_nodes;
 out:
     pthread_mutex_unlock(&s->lock);
 }
