@@ -97,6 +97,7 @@ TEST(modelled_results_are_byte_identical_on_an_idle_and_a_loaded_machine)
 
     small_storm(&cfg);
     cfg.offline_frames = 64;
+    cfg.nr_vms = 20;
     cfg.policies[0] = SIM_POL_NONE;
     cfg.policies[1] = SIM_POL_CLAIM_SETS_GL;
     cfg.nr_policies = 2;
