@@ -36,7 +36,7 @@ static char *json(struct sim_run *run)
     FILE *f = open_memstream(&buf, &len);
 
     for (unsigned int i = 0; i < run->nr_policies; i++)
-        run->policies[i].wall_seconds = 0;
+        run->policies[i].wall_seconds = run->policies[i].cpu_seconds = 0;
     if (!f || out_json(f, run) || fclose(f))
         return NULL;
     return buf;

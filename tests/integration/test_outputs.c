@@ -404,7 +404,7 @@ TEST(csv_policies_one_row_each_rfc4180)
     EXPECT_FALSE(csv->bare_lf); /* CRLF record ends */
     ASSERT_EQ(csv->rows, 4u);
     for (size_t r = 0; r < csv->rows; r++)
-        EXPECT_EQ(csv->fields[r], 26u);
+        EXPECT_EQ(csv->fields[r], 27u);
     EXPECT_STREQ(csv->cell[0][2], "policy");
     EXPECT_STREQ(csv->cell[0][5], "vms_built");
     EXPECT_STREQ(csv->cell[1][0], "storm");
@@ -414,7 +414,7 @@ TEST(csv_policies_one_row_each_rfc4180)
     EXPECT_STREQ(csv->cell[2][3], "comma, \"quoted\"\nand a line break");
     EXPECT_STREQ(csv->cell[3][2], " padded ");
     EXPECT_STREQ(csv->cell[3][7], "3");     /* failed during population */
-    EXPECT_STREQ(csv->cell[2][25], "0.75"); /* wall_seconds, last */
+    EXPECT_STREQ(csv->cell[2][25], "0.75"); /* wall_seconds */
     ot_csv_free(csv);
     free(csv);
     free(out);

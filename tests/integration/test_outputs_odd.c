@@ -87,6 +87,7 @@ static void odd_run(struct test_rng *r, struct sim_run *run)
         p->hypercalls = odd_u64(r);
         p->claims_recalled = odd_u64(r);
         p->wall_seconds = odd_double(r);
+        p->cpu_seconds = odd_double(r);
         p->nr_vms = test_rng_below(r, 6);
         p->vms = calloc(p->nr_vms + 1, sizeof(*p->vms));
         for (size_t v = 0; v < p->nr_vms; v++) {

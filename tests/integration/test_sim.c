@@ -135,7 +135,7 @@ TEST(policy_names_round_trip)
 static char *json_without_times(const struct sim_run *run)
 {
     static const char *const keys[] = {
-        "\"t\": ", "\"start\": ", "\"seconds\": ", "\"wall_seconds\": "};
+        "\"t\": ", "\"start\": ", "\"seconds\": ", "\"wall_seconds\": ", "\"cpu_seconds\": "};
     char *buf = NULL, *out;
     size_t len = 0, o = 0;
     FILE *f = open_memstream(&buf, &len);

@@ -57,8 +57,8 @@ static void small_storm(struct sim_config *cfg)
     cfg->check_level = CLAIMSET_CHECK_COUNTERS;
 }
 
-/* The run as JSON with the real elapsed times ("wall_seconds") set to
- * 0: every modelled time stays in. */
+/* The run as JSON with the real times ("wall_seconds", "cpu_seconds")
+ * set to 0: every modelled time stays in. */
 static char *json_modelled(struct sim_run *run)
 {
     char *buf = NULL;
@@ -66,7 +66,7 @@ static char *json_modelled(struct sim_run *run)
     FILE *f = open_memstream(&buf, &len);
 
     for (unsigned int i = 0; i < run->nr_policies; i++)
-        run->policies[i].wall_seconds = 0;
+        run->policies[i].wall_seconds = run->policies[i].cpu_seconds = 0;
     if (!f || out_json(f, run) || fclose(f))
         return NULL;
     return buf;

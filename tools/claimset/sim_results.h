@@ -71,6 +71,7 @@ struct sim_policy_result {
      * ended (NaN: every VM was built). */
     double completion_seconds, first_failure_seconds;
     double wall_seconds; /* real elapsed time of the policy's run */
+    double cpu_seconds;  /* CPU time (user + system) the process spent on it */
     size_t nr_vms;
     struct sim_vm_result *vms;
     size_t nr_samples;

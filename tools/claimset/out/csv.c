@@ -57,7 +57,7 @@ int out_csv(FILE *f, const struct sim_run *run)
           "vms_failed_populate,pages_requested,pages_built,intended_pages,"
           "pages_on_intended_node,intended_share,access_cost,extents_1g,extents_2m,extents_4k,"
           "pages_wasted,hypercalls,claims_recalled,vms_recovered,vms_degraded,pages_degraded,"
-          "completion_seconds,first_failure_seconds,wall_seconds" EOL,
+          "completion_seconds,first_failure_seconds,wall_seconds,cpu_seconds" EOL,
           f);
     for (unsigned int i = 0; i < run->nr_policies; i++) {
         const struct sim_policy_result *p = &run->policies[i];
@@ -87,6 +87,7 @@ int out_csv(FILE *f, const struct sim_run *run)
         dbl(f, p->completion_seconds);
         dbl(f, p->first_failure_seconds);
         dbl(f, p->wall_seconds);
+        dbl(f, p->cpu_seconds);
         fputs(EOL, f);
     }
     return out_stream_status(f);

@@ -133,7 +133,7 @@ static void write_policy_table(FILE *f, const struct sim_run *run)
           "<th>on intended node</th>"
           "<th>access cost</th><th>extents 1G/2M/4K</th><th>wasted by late failures</th>"
           "<th>all done at</th><th>first failure at</th><th>hypercalls</th>"
-          "<th>real time</th>"
+          "<th>real time</th><th>CPU time</th>"
           "</tr></thead>\n<tbody>\n",
           f);
     for (unsigned int i = 0; i < run->nr_policies; i++) {
@@ -171,6 +171,7 @@ static void write_policy_table(FILE *f, const struct sim_run *run)
             td_num(f, NAN, "none");
         td_num(f, (double)p->hypercalls, out_fmt_count(a, sizeof(a), p->hypercalls));
         td_num(f, p->wall_seconds, out_fmt_seconds(a, sizeof(a), p->wall_seconds));
+        td_num(f, p->cpu_seconds, out_fmt_seconds(a, sizeof(a), p->cpu_seconds));
         fputs("</tr>\n", f);
     }
     fputs("</tbody></table></div>\n<dl class=\"facts\">\n", f);

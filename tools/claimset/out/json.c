@@ -113,6 +113,7 @@ static void write_policy(FILE *f, const struct sim_run *run, const struct sim_po
     key_d(f, in, "completion_seconds", p->completion_seconds);
     key_d(f, in, "first_failure_seconds", p->first_failure_seconds);
     key_d(f, in, "wall_seconds", p->wall_seconds);
+    key_d(f, in, "cpu_seconds", p->cpu_seconds);
 
     key(f, in, "vms", false);
     fputc('[', f);

@@ -196,12 +196,13 @@ int out_table(FILE *f, const struct sim_run *run)
     }
 
     /* Real time apart: it varies with the machine, the results do not. */
-    fprintf(f, "\nReal time per policy:");
+    fprintf(f, "\nReal time per policy (elapsed / CPU):");
     for (unsigned int i = 0; i < run->nr_policies; i++) {
-        char secs[32];
+        char secs[32], cpu[32];
 
-        fprintf(f, "%s %s %s", i ? "," : "", t_name(run, i),
-                out_fmt_seconds(secs, sizeof(secs), run->policies[i].wall_seconds));
+        fprintf(f, "%s %s %s / %s", i ? "," : "", t_name(run, i),
+                out_fmt_seconds(secs, sizeof(secs), run->policies[i].wall_seconds),
+                out_fmt_seconds(cpu, sizeof(cpu), run->policies[i].cpu_seconds));
     }
     fputc('\n', f);
 

@@ -160,10 +160,11 @@ static int run_policy(const struct sim_drain_config *dc, struct hosts *hs, enum 
         sim_sample(&c->sampler, true);
     }
     if (!rc) {
-        double t0 = sim_now();
+        double t0 = sim_now(), cpu0 = sim_cpu_now();
 
         rc = sim_run_des_pool(ctxs, hs->nr, pick_host, &pool);
         p->wall_seconds = sim_now() - t0;
+        p->cpu_seconds = sim_cpu_now() - cpu0;
         for (unsigned int h = 0; h < hs->nr; h++)
             sim_sample(&ctxs[h]->sampler, true);
     }

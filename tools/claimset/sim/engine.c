@@ -127,6 +127,7 @@ static int run_policy(const struct sim_config *cfg, const struct sim_workload *w
 {
     struct claimset_host_opts opts = {.check_level = cfg->check_level};
     struct sim_ctx *c;
+    double cpu0;
     bool sampling = false;
     int rc = -1;
 
@@ -161,8 +162,10 @@ static int run_policy(const struct sim_config *cfg, const struct sim_workload *w
     if (cfg->threads == 1)
         c->sampler.model_ns = &c->model_ns;
     sim_sample(&c->sampler, true);
+    cpu0 = sim_cpu_now();
     rc = cfg->threads > 1 ? sim_run_threads(c) : sim_run_des(c);
     p->wall_seconds = sim_now() - c->t0;
+    p->cpu_seconds = sim_cpu_now() - cpu0;
     if (!rc)
         sim_sample(&c->sampler, true);
 out:

@@ -212,6 +212,8 @@ void sim_ctx_finish(struct sim_ctx *c, struct sim_policy_result *p, bool samplin
 /* Record the run's first failure (later ones are dropped).  Returns -1. */
 int sim_fail(struct sim_ctx *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 double sim_now(void);
+/* CPU time (user + system) of the whole process so far, in seconds. */
+double sim_cpu_now(void);
 /* The run's clock: modelled seconds, or wall-clock seconds since t0 in
  * stress mode. */
 double sim_clock(const struct sim_ctx *c);
