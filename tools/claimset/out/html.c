@@ -304,8 +304,9 @@ int out_html_write(FILE *f, const struct sim_run *run)
     fputs("<h2>Placement</h2>\n", f);
     html_chart_placement(f, run);
     fputs("<h2>Free and claimed memory over time</h2>\n<p class=\"note\">Per node: free memory "
-          "(solid) and memory claimed by builds in flight (dashed).  Free memory that is "
-          "claimed is promised to a build and unavailable to others.</p>\n",
+          "(solid) and memory claimed by builds in flight (dashed); claims on no node -- legacy "
+          "claims, host-wide entries -- as one grey dotted line.  Free memory that is claimed "
+          "is promised to a build and unavailable to others.</p>\n",
           f);
     for (unsigned int i = 0; i < run->nr_policies; i++)
         html_chart_timeline(f, run, &run->policies[i]);

@@ -122,7 +122,11 @@ static void axis_label(FILE *f, enum axis_label kind, double v)
         v = 0; /* no "-0" from accumulated rounding */
     switch (kind) {
     case AXIS_SECONDS:
-        fprintf(f, "%g s", v);
+        /* Modelled runs last milliseconds on small hosts: no "5e-05 s". */
+        if (v != 0 && fabs(v) < 1)
+            fprintf(f, "%g ms", v * 1e3);
+        else
+            fprintf(f, "%g s", v);
         break;
     case AXIS_COUNT:
         fprintf(f, "%.0f", v);
