@@ -64,6 +64,7 @@ extern const struct cli_command cli_cmd_place;
 extern const struct cli_command cli_cmd_run;
 extern const struct cli_command cli_cmd_storm;
 extern const struct cli_command cli_cmd_evacuate;
+extern const struct cli_command cli_cmd_drain;
 extern const struct cli_command cli_cmd_version;
 
 /* Print cmd->usage on stdout; returns CLI_EXIT_OK. */

@@ -18,8 +18,8 @@ static const struct cli_command *const commands[] = {
     CLI_LIVE_COMMANDS, /* the Xen build: the live host only */
     &cli_cmd_version,
 #else
-    &cli_cmd_info,  &cli_cmd_place,    &cli_cmd_run,
-    &cli_cmd_storm, &cli_cmd_evacuate, &cli_cmd_version,
+    &cli_cmd_info,     &cli_cmd_place, &cli_cmd_run,     &cli_cmd_storm,
+    &cli_cmd_evacuate, &cli_cmd_drain, &cli_cmd_version,
 #endif
 };
 

@@ -1,24 +1,29 @@
 # bash completion for claimset: subcommands, each one's options, policy
 # names after --policies (a comma-separated list), topology keywords and
-# files after --topology, files for run and --report.
+# files after --topology and drain's --host, files for run and --report.
 #
 # Installed as share/bash-completion/completions/claimset; to try it from
 # the source tree: `. tools/completion/claimset.bash`.  The lists below
 # must match `claimset CMD --help`: tests/docs/test_completion.sh checks
 # that they do.
 
-_claimset_commands="info place run storm evacuate version help"
+_claimset_commands="info place run storm evacuate drain version help"
 _claimset_policies="none legacy single-node claim-sets claim-sets+global all"
 
 _claimset_options() { # COMMAND
-    local sim="--vms --overcommit --size-mix --balloon --balloon-size --offline --seed
-        --threads --window --policies --topology --json --csv --report --help --version"
+    local model="--builders --cost-hypercall --cost-page --cost-scrub --strict --threads
+        --policies --topology --json --csv --csv-vms --csv-samples --seeds --report --help
+        --version"
+    local sim="--vms --overcommit --size-mix --balloon --balloon-size --offline --seed $model"
     case $1 in
     info) echo "--topology --json --help --version" ;;
     place) echo "--size --vcpus --topology --used --claimed --no-global --json --help --version" ;;
-    run) echo "--topology --verbose --help --version" ;;
+    run) echo "--topology --verbose --json --tap --help --version" ;;
     storm) echo "$sim" ;;
     evacuate) echo "$sim --fill --fragment" ;;
+    drain)
+        echo "--hosts --drain --host --drained-fill --fill --fragment --vms --size-mix --seed $model"
+        ;;
     version) echo "--json --help --version" ;;
     esac
 }
@@ -60,7 +65,7 @@ _claimset() {
         mapfile -t COMPREPLY < <(compgen -P "$done_part" -W "$_claimset_policies" -- "$last")
         return 0
         ;;
-    --topology)
+    --topology | --host)
         mapfile -t COMPREPLY < <(compgen -W "default host" -- "$cur"; compgen -f -- "$cur")
         return 0
         ;;
@@ -69,7 +74,9 @@ _claimset() {
         return 0
         ;;
     --size | --vcpus | --used | --claimed | --vms | --overcommit | --size-mix | --balloon | \
-        --balloon-size | --offline | --seed | --threads | --window | --fill | --fragment)
+        --balloon-size | --offline | --seed | --threads | --window | --fill | --fragment | \
+        --builders | --cost-hypercall | --cost-page | --cost-scrub | --seeds | --hosts | --drain | \
+        --drained-fill)
         return 0 # a number or a size: nothing to offer
         ;;
     esac
