@@ -142,6 +142,22 @@ TEST(each_host_its_own_topology)
     EXPECT_EQ(run.topo.nr_nodes, 4u);
     EXPECT_EQ(run.topo.node_pages[0], 16384u);
     EXPECT_EQ(run.topo.node_pages[2], 32768u);
+    /* The pool in words is the run's topology text in every report (no
+     * topology text describes several hosts). */
+    {
+        char text[OUT_TOPOLOGY_LEN], *buf = NULL;
+        size_t len = 0;
+        FILE *f = open_memstream(&buf, &len);
+
+        EXPECT_STREQ(out_topology_text(&run, text, sizeof(text)),
+                     "3 hosts, 1 drained, 2 receiving: host 1 64MiB,64MiB;distances=10,21,21,10; "
+                     "host 2 128MiB,128MiB;distances=10,21,21,10");
+        ASSERT_TRUE(f != NULL);
+        ASSERT_EQ(out_table(f, &run), 0);
+        fclose(f);
+        EXPECT_CONTAINS(buf, "  topology:  3 hosts, 1 drained, 2 receiving: host 1 64MiB");
+        free(buf);
+    }
     {
         const struct sim_policy_result *p = &run.policies[3];
         uint64_t on1 = 0, on2 = 0;
