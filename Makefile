@@ -7,14 +7,17 @@
 # make check-xen-hv (that Xen booted in QEMU with the claim-set tests in
 # dom0; docs/xen-hv.md), make soak (long randomised runs with fresh seeds,
 # SOAK_ROUNDS and SOAK_SCALE set the step budget), make install (the
-# Release library).
+# Release library, the command, the man pages and the bash completion),
+# make docs (the Sphinx site in build/docs/html and the man pages, warnings
+# as errors), make man (refresh the committed man pages in docs/man/ after
+# editing their sources).
 # Build trees live under build/ (one per configuration).
 
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 CMAKE ?= cmake
 
 .PHONY: run release debug check check-xen soak format format-check install bench clean xen-hv \
-        check-xen-hv
+        check-xen-hv docs man
 
 release:
 	$(CMAKE) -S . -B build/release -DCMAKE_BUILD_TYPE=Release -DCLAIMSET_CHECKS=OFF >/dev/null
@@ -50,6 +53,12 @@ format-check:
 
 install: release
 	$(CMAKE) --install build/release --prefix $(or $(PREFIX),/usr/local)
+
+docs:
+	./scripts/docs.sh
+
+man:
+	./scripts/docs.sh man
 
 # The comparison with the textbook baseline (instructions under callgrind
 # when valgrind is installed, and CPU time), then the core figures.

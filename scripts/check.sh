@@ -12,7 +12,11 @@
 #   6. Release build (checks off, the library `make install` installs):
 #      benchmark smoke test, CLI, build-type and installed-symbol tests,
 #      then install into a scratch prefix and the contract programs
-#      compiled against the installed headers and pkg-config
+#      compiled against the installed headers and pkg-config; the man
+#      pages and the bash completion installed
+#   7. documentation: `make docs` (the Sphinx site and the man pages,
+#      warnings as errors, committed man pages current, internal links),
+#      then the site in headless Chromium (tests/docs/run_site_check.sh)
 # Every randomised test runs with its fixed, printed seed and step budget;
 # `make soak` is the place for fresh seeds and long runs.  Each stage
 # prints its wall time.  Stops at the first failure.  JOBS sets build and
@@ -77,6 +81,13 @@ cmake --install "$B/release" --prefix "$prefix" >/dev/null
 if [ -x tests/contract/run.sh ]; then
     tests/contract/run.sh "$prefix"
 fi
+tests/docs/check_installed.sh "$prefix"
+
+step "documentation: site, man pages, browser"
+DOCS_BUILD="$B/docs" scripts/docs.sh
+rc=0
+sh tests/docs/run_site_check.sh "$B/docs/html" || rc=$?
+[ $rc = 0 ] || [ $rc = 77 ] || exit $rc
 
 end_stage
 stage=

@@ -282,6 +282,36 @@ run run "$failing" scenarios/xen-claim-test.scn
 expect_rc failing-then-passing 1
 contains failing-then-passing "$work/out" "scenarios/xen-claim-test.scn: passed"
 
+# The same as TAP and as JSON: one test per file, failures as messages.
+run run --tap "$failing" scenarios/xen-claim-test.scn
+expect_rc run-tap 1
+expect_empty_err run-tap
+contains run-tap "$work/out" "TAP version 13"
+contains run-tap "$work/out" "1..2"
+contains run-tap "$work/out" "not ok 1 - $failing (5 statements, 12 checks, 5 failed)"
+contains run-tap "$work/out" "  # $failing:13: expected ok, got errno=ENOMEM (rc=-1)"
+contains run-tap "$work/out" "ok 2 - scenarios/xen-claim-test.scn"
+run run --json "$failing" scenarios/xen-claim-test.scn
+expect_rc run-json 1
+contains run-json "$work/out" '"format": "claimset-run-1"'
+contains run-json "$work/out" '"passed": 1,'
+contains run-json "$work/out" '"failed": 1'
+if command -v python3 >/dev/null 2>&1; then
+    if python3 -c '
+import json, sys
+r = json.load(open(sys.argv[1]))
+a, b = r["scenarios"]
+assert not a["passed"] and a["failures"] == 5 == len(a["messages"])
+assert b["passed"] and not b["messages"]
+' "$work/out"; then ok; else bad "run-json: not the expected JSON"; fi
+fi
+run run --json scenarios/xen-claim-test.scn
+expect_rc run-json-passing 0
+usage run-tap-json "claimset run: --tap: not with --json (one format on standard output)" \
+    run --tap --json scenarios/xen-claim-test.scn
+usage run-verbose-tap "claimset run: --verbose: not with --tap (it owns standard output)" \
+    run --verbose --tap scenarios/xen-claim-test.scn
+
 # ---------------------------------------------------------------------
 echo "# run: options, files, topology"
 

@@ -30,12 +30,12 @@ SMALL=16M,16M,16M,16M
 # Times vary from run to run: "12 ms", "0.27 ms", "1.50 s", "4m05s" become
 # TIME, and runs of blanks one blank (the columns' widths follow the times).
 mask_table() {
-    sed -E 's/[0-9]+(\.[0-9]+)? (ms|s)( |$)/TIME\3/g; s/[0-9]+m[0-9][0-9]s/TIME/g; s/ +/ /g' "$1"
+    sed -E 's/[0-9]+(\.[0-9]+)? (ms|s)( |,|$)/TIME\3/g; s/[0-9]+m[0-9][0-9]s/TIME/g; s/ +/ /g' "$1"
 }
 
 # In JSON, the values of the time keys.
 mask_json() {
-    sed -E 's/"(t|start|seconds|wall_seconds)": [-0-9.e+]+/"\1": 0/g' "$1"
+    sed -E 's/"(t|start|seconds|wall_seconds|cpu_seconds)": [-0-9.e+]+/"\1": 0/g' "$1"
 }
 
 # ---------------------------------------------------------------------
@@ -83,8 +83,12 @@ for cmd in storm evacuate; do
     usage "$cmd-offline" "$p: --offline: '5000' is out of range (0..4096)" "$cmd" --offline 5000
     usage "$cmd-window" "$p: --window: '0' is not a positive integer" "$cmd" --window 0
     usage "$cmd-window-big" "$p: --window: '257' is out of range (1..256)" "$cmd" --window 257
-    usage "$cmd-window-threads" "$p: --window: only for single-threaded runs (with --threads M, M builds are in flight)" \
+    usage "$cmd-window-threads" "$p: --builders: only for modelled time (with --threads M, M real builder threads race)" \
         "$cmd" --threads 2 --window 4
+    usage "$cmd-cost-threads" "$p: --cost-*: only for modelled time (--threads M measures wall-clock time)" \
+        "$cmd" --threads 2 --cost-page 10
+    usage "$cmd-cost-range" "$p: --cost-scrub: '2000000000' is out of range (0..1000000000)" \
+        "$cmd" --cost-scrub 2000000000
     usage "$cmd-policy" "$p: --policies: unknown policy 'frob' (none, legacy, single-node, claim-sets, claim-sets+global, or all alone)" \
         "$cmd" --policies none,frob
     usage "$cmd-policy-twice" "$p: --policies: 'none' given twice" "$cmd" --policies none,legacy,none
@@ -143,7 +147,7 @@ echo "# deterministic runs"
 run storm --topology $SMALL --check
 expect_rc storm-small 0
 expect_empty_err storm-small
-contains storm-small "$work/out" "threads:   1 (deterministic"
+contains storm-small "$work/out" "time:      modelled, 8 parallel builders"
 mask_table "$work/out" >"$work/masked"
 compare_golden storm-small storm-small.out "$work/masked"
 # Without --check (the default: no deep check), the same results.
@@ -239,8 +243,54 @@ echo "# threads"
 
 run storm --topology $SMALL --threads 3 --check
 expect_rc storm-threads 0
-contains storm-threads "$work/out" "threads:   3 (not deterministic"
+contains storm-threads "$work/out" "time:      wall clock -- stress mode, 3 real builder threads (not deterministic"
 contains storm-threads "$work/out" "3 builder threads"
+
+# Modelled time: two runs agree to the byte once the real times are out,
+# and the strict builder and the CSV shapes are reachable.
+run storm --topology $SMALL --json --builders 2
+sed -E 's/"(wall|cpu)_seconds": [-0-9.e+]+//' "$work/out" >"$work/m1"
+run storm --topology $SMALL --json --builders 2
+sed -E 's/"(wall|cpu)_seconds": [-0-9.e+]+//' "$work/out" >"$work/m2"
+if cmp -s "$work/m1" "$work/m2"; then ok; else bad "storm-modelled: two runs differ in modelled output"; fi
+run storm --topology $SMALL --strict --policies claim-sets --offline 2000
+expect_rc storm-strict 0
+contains storm-strict "$work/out" "builds:    strict: a short populate fails the build"
+run storm --topology $SMALL --seeds 2 --policies legacy,claim-sets
+expect_rc storm-seeds 0
+contains storm-seeds "$work/out" "seeds:     1-2 (one workload each)"
+contains storm-seeds "$work/out" "Compared with legacy seed by seed"
+usage storm-seeds-report "claimset storm: --report: one seed at a time (not with --seeds)" \
+    storm --seeds 2 --report x.html
+usage storm-seeds-range "claimset storm: --seeds: '101' is out of range (1..100)" storm --seeds 101
+# ---------------------------------------------------------------------
+echo "# drain"
+
+run drain --help
+expect_rc drain-help 0
+compare_golden drain-help drain-help.out "$work/out"
+run drain --hosts 3 --topology 32M,32M --policies legacy,claim-sets
+expect_rc drain-small 0
+expect_empty_err drain-small
+contains drain-small "$work/out" "3 hosts, 1 drained, 2 receiving"
+contains drain-small "$work/out" "claim-sets "
+run drain --hosts 3 --host 32M,32M --host 32M,32M --host 64M,64M --json --policies none
+expect_rc drain-hosts 0
+contains drain-hosts "$work/out" '"command": "drain"'
+usage drain-drain "claimset drain: --drain: from 1 to 2 (one host must receive)" drain --hosts 3 --drain 3
+usage drain-host-count "claimset drain: --host: 2 given for 4 hosts (one for every host, or use --topology for all)" \
+    drain --host 32M --host 32M
+usage drain-host-topology "claimset drain: --host: not with --topology (--topology is every host's)" \
+    drain --topology 32M --host 32M
+usage drain-threads "claimset drain: --threads: drain runs one seed in modelled time" drain --threads 2
+usage drain-hosts-range "claimset drain: --hosts: '17' is out of range (2..16)" drain --hosts 17
+
+run storm --topology $SMALL --csv-vms --policies none
+expect_rc storm-csv-vms 0
+contains storm-csv-vms "$work/out" "command,seed,policy,vm,pages"
+run storm --topology $SMALL --csv-samples --policies none
+expect_rc storm-csv-samples 0
+contains storm-csv-samples "$work/out" "command,seed,policy,t,node,free_pages,claimed_pages,host_claimed_pages"
 run evacuate --topology $SMALL --threads 2 --json --check
 expect_rc evacuate-threads 0
 contains evacuate-threads "$work/out" '"deterministic": false'

@@ -33,37 +33,9 @@ file=$1
 shift
 [ -r "$file" ] || fail "cannot read $file"
 
-find_chromium() {
-    if [ -n "${CHROMIUM:-}" ] && command -v "$CHROMIUM" >/dev/null 2>&1; then
-        command -v "$CHROMIUM"
-        return 0
-    fi
-    for c in chromium chromium-browser google-chrome google-chrome-stable; do
-        if command -v "$c" >/dev/null 2>&1; then
-            command -v "$c"
-            return 0
-        fi
-    done
-    return 1
-}
-
-browser=$(find_chromium)
-if [ -z "$browser" ] && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
-    echo "check_html: installing chromium with apt-get" >&2
-    log=$(mktemp)
-    if ! DEBIAN_FRONTEND=noninteractive apt-get install -y chromium >"$log" 2>&1; then
-        DEBIAN_FRONTEND=noninteractive apt-get update >>"$log" 2>&1
-        DEBIAN_FRONTEND=noninteractive apt-get install -y chromium >>"$log" 2>&1 ||
-            tail -5 "$log" >&2
-    fi
-    rm -f "$log"
-    browser=$(find_chromium)
-fi
-if [ -z "$browser" ]; then
-    echo "SKIP: no Chromium (tried \$CHROMIUM, chromium, chromium-browser, google-chrome)" \
-         "and it could not be installed"
-    exit 77
-fi
+# shellcheck source=tests/html/chromium.sh
+. "$(dirname "$0")/chromium.sh"
+chromium_find_or_install || exit 77
 
 # Self-contained: nothing fetched from anywhere.
 if grep -Eiq '(src|href)[[:space:]]*=[[:space:]]*["'"'"']?[[:space:]]*(https?:)?//|url\([[:space:]]*["'"'"']?[[:space:]]*(https?:)?//|<link[[:space:]]|@import' "$file"; then
@@ -74,15 +46,7 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT INT TERM
 abs=$(cd "$(dirname "$file")" && pwd)/$(basename "$file")
 
-# --enable-logging=stderr --v=0 puts every console message on stderr as
-# "...:CONSOLE(line)] "message", source: ..." (the INFO level includes
-# console.log, .warn and .error alike).
-# The timeout only guards against a hung browser; generous, so that a busy
-# machine does not fail the check.
-timeout 900 "$browser" --headless --no-sandbox --disable-gpu --disable-quic --no-first-run \
-    --disable-background-networking --disable-component-update --disable-sync \
-    --disable-extensions --user-data-dir="$work/profile" --enable-logging=stderr --v=0 \
-    --dump-dom "file://$abs#selftest" >"$work/dom.html" 2>"$work/log.txt"
+chromium_run "$work/profile" --dump-dom "file://$abs#selftest" >"$work/dom.html" 2>"$work/log.txt"
 rc=$?
 if [ $rc -ne 0 ] || [ ! -s "$work/dom.html" ]; then
     tail -20 "$work/log.txt" >&2

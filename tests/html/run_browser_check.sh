@@ -1,7 +1,10 @@
 #!/bin/sh
 # The browser check of the HTML report, and the proof that it can fail.
 #
-#   tests/html/run_browser_check.sh PATH/TO/test_outputs
+#   tests/html/run_browser_check.sh PATH/TO/test_outputs [PATH/TO/claimset]
+#
+# With the claimset binary, 3. the report of a small `claimset drain`
+# must pass the same check.
 #
 # 1. Has test_outputs write the sample report (CS_HTML_SAMPLE) and checks
 #    it with check_html.sh: it must pass.
@@ -13,7 +16,8 @@
 set -u
 
 here=$(cd "$(dirname "$0")" && pwd)
-gen=${1:?usage: $0 PATH/TO/test_outputs}
+gen=${1:?usage: $0 PATH/TO/test_outputs [PATH/TO/claimset]}
+cli=${2:-}
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT INT TERM
 passed=0
@@ -57,6 +61,18 @@ break_copy console-error 's|<body>|<body><script>console.error("boom");</script>
 break_copy wrong-filter "s|el.hidden = name !== '\*'|el.hidden = false \&\& name !== '*'|"
 break_copy missing-chart 's|data-chart="placement"|data-chart="gone"|'
 break_copy outside-resource 's|</head>|<link rel="stylesheet" href="https://example.invalid/x.css"></head>|'
+
+if [ -n "$cli" ]; then
+    if CLAIMSET_CHECK=1 "$cli" drain --hosts 3 --topology 64M,64M --report "$work/drain.html" \
+        >"$work/drain.log" 2>&1 &&
+        sh "$here/check_html.sh" "$work/drain.html" timeline-claim-sets timeline-legacy; then
+        passed=$((passed + 1))
+    else
+        cat "$work/drain.log"
+        echo "FAIL: the drain report did not pass"
+        failed=$((failed + 1))
+    fi
+fi
 
 echo "$passed passed, $failed failed"
 [ $failed -eq 0 ]

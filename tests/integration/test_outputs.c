@@ -58,7 +58,7 @@ TEST(table_has_header_rows_and_aligned_columns)
     EXPECT_CONTAINS(out, "claimset storm");
     EXPECT_CONTAINS(out, "topology:  4GiB,4GiB;distances=10,21,21,10\n");
     EXPECT_CONTAINS(out, "seed:      42");
-    EXPECT_CONTAINS(out, "threads:   1 (deterministic");
+    EXPECT_CONTAINS(out, "time:      modelled");
     EXPECT_CONTAINS(out, "workload:  16 VMs of 1 GiB");
     EXPECT_CONTAINS(out, "nodes:     2 (4 GiB, 4 GiB), 8 GiB in all");
 
@@ -404,7 +404,7 @@ TEST(csv_policies_one_row_each_rfc4180)
     EXPECT_FALSE(csv->bare_lf); /* CRLF record ends */
     ASSERT_EQ(csv->rows, 4u);
     for (size_t r = 0; r < csv->rows; r++)
-        EXPECT_EQ(csv->fields[r], 21u);
+        EXPECT_EQ(csv->fields[r], 27u);
     EXPECT_STREQ(csv->cell[0][2], "policy");
     EXPECT_STREQ(csv->cell[0][5], "vms_built");
     EXPECT_STREQ(csv->cell[1][0], "storm");
@@ -413,8 +413,8 @@ TEST(csv_policies_one_row_each_rfc4180)
     EXPECT_STREQ(csv->cell[1][13], ""); /* NaN access cost: empty */
     EXPECT_STREQ(csv->cell[2][3], "comma, \"quoted\"\nand a line break");
     EXPECT_STREQ(csv->cell[3][2], " padded ");
-    EXPECT_STREQ(csv->cell[3][7], "3"); /* failed during population */
-    EXPECT_STREQ(csv->cell[2][20], "0.75");
+    EXPECT_STREQ(csv->cell[3][7], "3");     /* failed during population */
+    EXPECT_STREQ(csv->cell[2][25], "0.75"); /* wall_seconds */
     ot_csv_free(csv);
     free(csv);
     free(out);
@@ -434,13 +434,13 @@ TEST(csv_vms_and_samples_have_every_row)
     ASSERT_TRUE(ot_csv_parse(out, len, csv));
     ASSERT_EQ(csv->rows, 1u + 3 * 5);
     for (size_t r = 0; r < csv->rows; r++)
-        EXPECT_EQ(csv->fields[r], 17u + 4);
-    EXPECT_STREQ(csv->cell[0][17], "node0_pages");
-    EXPECT_STREQ(csv->cell[0][20], "node3_pages");
+        EXPECT_EQ(csv->fields[r], 19u + 4);
+    EXPECT_STREQ(csv->cell[0][19], "node0_pages");
+    EXPECT_STREQ(csv->cell[0][22], "node3_pages");
     EXPECT_STREQ(csv->cell[7][2], "legacy"); /* rows 1-5 claim-sets, 6-10 legacy */
     EXPECT_STREQ(csv->cell[7][6], "refused_claim");
     snprintf(want, sizeof(want), "%" PRIu64, run.policies[0].vms[3].node_pages[3]);
-    EXPECT_STREQ(csv->cell[4][20], want);
+    EXPECT_STREQ(csv->cell[4][22], want);
     ot_csv_free(csv);
     free(out);
 
@@ -448,7 +448,7 @@ TEST(csv_vms_and_samples_have_every_row)
     ASSERT_TRUE(ot_csv_parse(out, len, csv));
     ASSERT_EQ(csv->rows, 1u + 3 * 7 * 4);
     for (size_t r = 0; r < csv->rows; r++)
-        EXPECT_EQ(csv->fields[r], 7u);
+        EXPECT_EQ(csv->fields[r], 8u);
     snprintf(want, sizeof(want), "%" PRIu64, run.policies[2].samples[6].node_free[3]);
     EXPECT_STREQ(csv->cell[csv->rows - 1][5], want);
     ot_csv_free(csv);
@@ -502,6 +502,33 @@ TEST(html_has_charts_tables_and_summary)
     EXPECT_TRUE(fault == NULL);
     if (fault)
         test_note("nesting: %s", fault);
+    free(out);
+    sim_run_free(&run);
+}
+
+/* Host-wide claims (legacy) have a line of their own in the timelines;
+ * a policy without any gets none.  Axis titles, outcomes in words. */
+TEST(html_draws_host_wide_claims_axis_titles_and_outcome_words)
+{
+    struct sim_run run;
+    char *out = NULL;
+    size_t len;
+
+    ot_make_run(&run, 2, 12, 30);
+    for (size_t i = 0; i < run.policies[1].nr_samples; i++)
+        run.policies[1].samples[i].host_claimed = 1000 + i;
+    ASSERT_EQ(ot_capture(html_writer, &run, &out, &len), 0);
+    EXPECT_EQ(ot_count(out, "data-node=\"host\""), 1u);
+    EXPECT_CONTAINS(out, "data-v=\"1000,1001,1002");
+    EXPECT_TRUE(strstr(out, "data-node=\"host\"") > strstr(out, "timeline-legacy"));
+    EXPECT_TRUE(strstr(out, "data-node=\"host\"") < strstr(out, "timeline-no-claims"));
+    /* Every timeline names its axes. */
+    EXPECT_EQ(ot_count(out, ">memory</text>"), 3u);
+    EXPECT_EQ(ot_count(out, ">modelled time since the policy's start</text>"), 3u);
+    /* no-claims failed 3 VMs: said in words, not as an identifier. */
+    EXPECT_EQ(ot_count(out, "<td class=\"text\">failed while populating</td>"), 3u);
+    EXPECT_EQ(ot_count(out, "<td class=\"text\">refused at claim time</td>"), 2u);
+    EXPECT_FALSE(strstr(out, ">failed_populate<"));
     free(out);
     sim_run_free(&run);
 }
@@ -616,6 +643,9 @@ TEST(html_sample_report)
     }
     ot_make_run(&run, 4, 24, 120);
     snprintf(run.workload, sizeof(run.workload), "boot storm: 24 VMs of 1 GiB on 4 nodes <&>");
+    /* legacy's claims are host-wide: the browser sees that line too. */
+    for (size_t i = 0; i < run.policies[1].nr_samples; i++)
+        run.policies[1].samples[i].host_claimed = 4096 * (i % 7);
     run.threads = 4;
     run.deterministic = 0;
     ASSERT_EQ(out_html(path, &run, err, sizeof(err)), 0);

@@ -86,6 +86,7 @@ static void odd_run(struct test_rng *r, struct sim_run *run)
         p->hypercalls = odd_u64(r);
         p->claims_recalled = odd_u64(r);
         p->wall_seconds = odd_double(r);
+        p->cpu_seconds = odd_double(r);
         p->nr_vms = test_rng_below(r, 6);
         p->vms = calloc(p->nr_vms + 1, sizeof(*p->vms));
         for (size_t v = 0; v < p->nr_vms; v++) {
@@ -175,7 +176,7 @@ TEST(odd_runs_give_well_formed_output)
         ASSERT_EQ(ot_capture(out_csv_vms, &run, &out, &len), 0);
         ASSERT_TRUE(ot_csv_parse(out, len, csv));
         for (size_t i = 0; i < csv->rows; i++)
-            EXPECT_EQ(csv->fields[i], 17u + run.topo.nr_nodes);
+            EXPECT_EQ(csv->fields[i], 19u + run.topo.nr_nodes);
         ot_csv_free(csv);
         free(out);
 

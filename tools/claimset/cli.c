@@ -16,6 +16,12 @@ int cli_help(const struct cli_command *cmd)
     return CLI_EXIT_OK;
 }
 
+int cli_version(void)
+{
+    printf("claimset %s\n", CLAIMSET_VERSION_TEXT);
+    return CLI_EXIT_OK;
+}
+
 static void vreport(const char *prog, const char *fmt, va_list ap)
 {
     /* Whatever a command printed so far comes before the message. */
@@ -99,6 +105,8 @@ int cli_next(struct cli_parser *p, const struct cli_opt *opts, const char **val)
     }
     if (!strcmp(arg, "-h") || !strcmp(arg, "--help"))
         return CLI_HELP;
+    if (!strcmp(arg, "-V") || !strcmp(arg, "--version"))
+        return CLI_VERSION;
     if (arg[1] != '-') {
         cli_usage_error(p->prog, "unknown option %s (see --help)", CLI_Q(arg));
         return CLI_ERROR;

@@ -65,9 +65,14 @@ extern const struct cli_command cli_cmd_place;
 extern const struct cli_command cli_cmd_run;
 extern const struct cli_command cli_cmd_storm;
 extern const struct cli_command cli_cmd_evacuate;
+extern const struct cli_command cli_cmd_drain;
+extern const struct cli_command cli_cmd_version;
 
 /* Print cmd->usage on stdout; returns CLI_EXIT_OK. */
 int cli_help(const struct cli_command *cmd);
+/* Print "claimset VERSION" on stdout, as -V and --version do everywhere;
+ * returns CLI_EXIT_OK. */
+int cli_version(void);
 
 /* ---------------------------------------------------------------------
  * Diagnostics
@@ -86,7 +91,8 @@ bool cli_stdout_error(const char *prog, int last_errno);
  * Option parsing
  *
  * Long options only ("--name VALUE" or "--name=VALUE"), plus "-h" for
- * "--help"; "--" ends the options; "-" alone is a positional argument.
+ * "--help" and "-V" for "--version"; "--" ends the options; "-" alone is
+ * a positional argument.
  * ------------------------------------------------------------------ */
 
 enum cli_opt_arg { CLI_NO_ARG, CLI_HAS_ARG };
@@ -113,11 +119,13 @@ struct cli_parser {
 #define CLI_POSITIONAL (-1)
 #define CLI_HELP       (-2)
 #define CLI_ERROR      (-3) /* a usage error was printed: exit CLI_EXIT_USAGE */
+#define CLI_VERSION    (-4) /* -V or --version: print cli_version() and stop */
 
 /* Start parsing argv[1..argc) (argv[0] is the command's name). */
 void cli_parser_init(struct cli_parser *p, const char *prog, int argc, char **argv);
 /* The next option's id with its value in *val (NULL for flags), or a
- * positional argument in *val, or CLI_HELP, CLI_END or CLI_ERROR. */
+ * positional argument in *val, or CLI_HELP, CLI_VERSION, CLI_END or
+ * CLI_ERROR. */
 int cli_next(struct cli_parser *p, const struct cli_opt *opts, const char **val);
 
 /* ---------------------------------------------------------------------

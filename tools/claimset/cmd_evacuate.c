@@ -37,9 +37,9 @@ static const char evacuate_usage[] =
     "\n"
     /* "Run:" and "Output:", shared with the other simulation command */
     SIM_CLI_HELP_RUN_AND_OUTPUT
-    "A single-threaded run is deterministic: the same seed gives the same\n"
-    "results, times aside.  Exit status: 0 success, 1 the run failed or a host's\n"
-    "invariants broke, 2 a usage error.  The model: docs/simulator.md.\n";
+    "Time is modelled: the same seed and parameters give the same results, times\n"
+    "included.  Exit status: 0 success, 1 the run failed or a host's invariants\n"
+    "broke, 2 a usage error.  The model: docs/simulator.md.\n";
 
 static int evacuate_run(const struct cli_command *cmd, int argc, char **argv)
 {

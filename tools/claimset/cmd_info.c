@@ -29,7 +29,8 @@ static const char info_usage[] =
     "  --topology X   default, host, a FILE or topology TEXT (docs/cli.md);\n"
     "                 without it CLAIMSET_TOPOLOGY, else the built-in default\n"
     "  --json         machine-readable output (page counts, 4 KiB pages)\n"
-    "  -h, --help     this help\n";
+    "  -h, --help     this help\n"
+    "  -V, --version  the version (claimset version --json: build options)\n";
 
 static const struct cli_opt info_opts[] = {
     CLI_OPTS_TOPOLOGY,
@@ -162,6 +163,8 @@ static int info_run(const struct cli_command *cmd, int argc, char **argv)
     while ((id = cli_next(&p, info_opts, &val)) != CLI_END) {
         if (id == CLI_HELP)
             return cli_help(cmd);
+        if (id == CLI_VERSION)
+            return cli_version();
         if (id == CLI_ERROR)
             return CLI_EXIT_USAGE;
         if (id == CLI_POSITIONAL)

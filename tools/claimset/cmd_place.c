@@ -43,7 +43,8 @@ static const char place_usage[] =
     "                      global=SIZE; may be repeated\n"
     "  --no-global         no host-wide entry: fail rather than claim globally\n"
     "  --json              machine-readable output (pages are 4 KiB)\n"
-    "  -h, --help          this help\n";
+    "  -h, --help          this help\n"
+    "  -V, --version       the version (claimset version --json: build options)\n";
 
 enum { OPT_SIZE = 1, OPT_VCPUS, OPT_USED, OPT_CLAIMED, OPT_NO_GLOBAL };
 
@@ -119,7 +120,7 @@ static int parse_node_list(const char *prog, const char *opt, const char *list, 
     return rc;
 }
 
-/* Options into a; 0, CLI_HELP, or -1 after a usage error. */
+/* Options into a; 0, CLI_HELP, CLI_VERSION, or -1 after a usage error. */
 static int parse_args(struct cli_parser *p, struct place_args *a)
 {
     const char *prog = p->prog, *val;
@@ -135,7 +136,8 @@ static int parse_args(struct cli_parser *p, struct place_args *a)
     while ((id = cli_next(p, place_opts, &val)) != CLI_END) {
         switch (id) {
         case CLI_HELP:
-            return CLI_HELP;
+        case CLI_VERSION:
+            return id;
         case CLI_ERROR:
             return -1;
         case CLI_POSITIONAL:
@@ -403,8 +405,8 @@ static int place_run(const struct cli_command *cmd, int argc, char **argv)
     }
     cli_parser_init(&p, prog, argc, argv);
     rc = parse_args(&p, a);
-    if (rc == CLI_HELP) {
-        rc = cli_help(cmd);
+    if (rc == CLI_HELP || rc == CLI_VERSION) {
+        rc = rc == CLI_HELP ? cli_help(cmd) : cli_version();
         goto out;
     }
     if (rc || cli_common_topology(&p, &a->common, ct)) {

@@ -10,9 +10,9 @@ static const char storm_usage[] =
     "Boot storm: build many VMs of mixed sizes at once on one simulated NUMA host\n"
     "while running guests balloon and a few frames go bad -- once under each claim\n"
     "policy, each on its own fresh host, same workload -- and compare VMs built,\n"
-    "refused at claim time (cheap), failed while populating (expensive), memory\n"
-    "on the intended nodes, SLIT-weighted access cost, extents by size, hypercalls\n"
-    "and time.\n"
+    "refused at claim time (cheap), failed while populating (expensive), built\n"
+    "with pages off their node (degraded), memory on the intended nodes,\n"
+    "SLIT-weighted access cost, extents by size, hypercalls and modelled time.\n"
     "\n"
     "Policies:\n"
     "  none               no claim: placement advice and node affinity only\n"
@@ -35,9 +35,9 @@ static const char storm_usage[] =
     "\n"
     /* "Run:" and "Output:", shared with the other simulation command */
     SIM_CLI_HELP_RUN_AND_OUTPUT
-    "Sizes take units (K, M, G, T, KiB..TiB, pages).  A single-threaded run is\n"
-    "deterministic: the same seed gives the same results, times aside.  With\n"
-    "--threads above 1 builds race for real and results vary between runs.\n"
+    "Sizes take units (K, M, G, T, KiB..TiB, pages).  Time is modelled: the same\n"
+    "seed and parameters give the same results, times included, on any machine.\n"
+    "With --threads above 1 (stress mode) builds race for real and results vary.\n"
     "Exit status: 0 success, 1 the run failed or a host's invariants broke,\n"
     "2 a usage error.  The model: docs/simulator.md.\n";
 

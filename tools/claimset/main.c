@@ -15,9 +15,11 @@
  * one is one entry here (plus its declaration in cli.h). */
 static const struct cli_command *const commands[] = {
 #ifdef CLAIMSET_XEN
-    CLI_LIVE_COMMANDS /* the Xen build: the live host only */
+    CLI_LIVE_COMMANDS, /* the Xen build: the live host only */
+    &cli_cmd_version,
 #else
-    &cli_cmd_info, &cli_cmd_place, &cli_cmd_run, &cli_cmd_storm, &cli_cmd_evacuate,
+    &cli_cmd_info,     &cli_cmd_place, &cli_cmd_run,     &cli_cmd_storm,
+    &cli_cmd_evacuate, &cli_cmd_drain, &cli_cmd_version,
 #endif
 };
 
@@ -74,10 +76,8 @@ static int dispatch(int argc, char **argv, const struct cli_command **cmd_out)
     if (argc < 2)
         return cli_usage_error("claimset", "no command given (see claimset --help)");
     name = argv[1];
-    if (!strcmp(name, "--version")) {
-        printf("claimset %s\n", CLAIMSET_VERSION_TEXT);
-        return CLI_EXIT_OK;
-    }
+    if (!strcmp(name, "--version") || !strcmp(name, "-V"))
+        return cli_version();
     /* "claimset --help CMD" is "claimset help CMD", as git does it. */
     if (!strcmp(name, "help") || !strcmp(name, "--help") || !strcmp(name, "-h")) {
         if (argc == 2)

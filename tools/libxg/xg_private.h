@@ -23,41 +23,8 @@
 #include <claimset/xenguest.h>
 #include <xenctrl.h>
 
-/* Extent orders the builder uses: 1 GiB, 2 MiB, 4 KiB. */
-#define XG_ORDER_1G 18U
-#define XG_ORDER_2M 9U
-#define XG_ORDER_4K 0U
-
 #define XG_DEFAULT_BATCH 512U
 #define XG_MAX_NODES     64U /* node ids the report can hold */
-
-/* The calls a build makes, for fault injection and counting. */
-enum xg_op {
-    XG_OP_INFO,     /* node count, domain info, host state, own claims */
-    XG_OP_MAXMEM,   /* xc_domain_setmaxmem */
-    XG_OP_CLAIM,    /* installing the claim */
-    XG_OP_AFFINITY, /* xc_domain_node_setaffinity */
-    XG_OP_POPULATE, /* xc_domain_populate_physmap */
-    XG_OP_RELEASE,  /* releasing the claim */
-    XG_OP_READBACK, /* per node pages of the domain */
-    XG_NR_OPS,
-};
-
-/*
- * Fault injection: called before each call of kind op, nth counting from
- * 1 per kind within one build.  Return 0 to make the call, or an errno to
- * fail it without making it.  For XG_OP_POPULATE, ENOMEM means "nothing
- * populated" (the call returns 0 extents, as on an exhausted host) and
- * any other errno a failure before the first extent.
- */
-struct xg_hooks {
-    int (*inject)(void *opaque, enum xg_op op, unsigned long nth);
-    void *opaque;
-};
-
-/* xg_build_meminit() with hooks (NULL: none). */
-int xg_build_meminit_hooked(xc_interface *xch, uint32_t domid, const struct xg_build_spec *spec,
-                            struct xg_build_report *report, const struct xg_hooks *hooks);
 
 /* One build. */
 struct xg_build {

@@ -1,14 +1,17 @@
 /*
- * One VM's build, in two halves so that the single-threaded schedule can
- * keep several builds in flight:
+ * One VM's build, in two halves so that the schedules can keep several
+ * builds in flight:
  *
  *   start   create the domain, set max_mem, place and claim (the policy),
  *           set node affinity to the plan's nodes;
  *   finish  populate with the domain builder (xg_build_meminit; the claim
  *           is the policy's, so the builder installs none), release what
- *           is left of the claim, record the outcome.  A build that ran
- *           out of memory while populating is destroyed, and what it had
- *           populated is counted as wasted.
+ *           is left of the claim, record the outcome.  A populate that
+ *           comes back short is recovered from (recover.c) unless the run
+ *           is strict; a build that still ran out of memory is destroyed,
+ *           and what it had populated is counted as wasted.
+ *
+ * Under modelled time every populate call is a step of its own (des.c).
  *
  * Built VMs stay on the host until the policy's run ends.  Hypercalls
  * are counted on the builder's handle around each half.
@@ -51,19 +54,32 @@ static int set_affinity(struct sim_ctx *c, xc_interface *xch, struct sim_build *
     return 0;
 }
 
+/* Modelled time: every populate call of the builder is a step. */
+static int populate_hook(void *opaque, enum xg_op op, unsigned long nth)
+{
+    (void)nth;
+    if (op != XG_OP_POPULATE)
+        return 0;
+    return sim_build_step(opaque) ? EIO : 0;
+}
+
 int sim_build_start(struct sim_ctx *c, xc_interface *xch, size_t idx, struct sim_build *b)
 {
     const struct sim_vm_spec *vm = &c->w->vms[idx];
     struct sim_vm_result *r = &c->vms[idx];
     struct xen_domctl_createdomain config = {.max_vcpus = vm->vcpus};
     uint64_t h0 = hypercalls(xch);
+    struct des_slot *slot = b->slot;
+    int (*step)(struct sim_build *) = b->step;
 
     memset(b, 0, sizeof(*b));
     b->idx = idx;
+    b->slot = slot;
+    b->step = step;
     snprintf(r->name, sizeof(r->name), "%s", vm->name);
     r->pages = vm->pages;
     r->vcpus = vm->vcpus;
-    r->start = sim_now() - c->t0;
+    r->start = sim_clock(c);
     r->access_cost = NAN; /* measured for built VMs only */
 
     if (xc_domain_create(xch, &b->domid, &config))
@@ -80,7 +96,7 @@ int sim_build_start(struct sim_ctx *c, xc_interface *xch, size_t idx, struct sim
         if (xc_domain_destroy(xch, b->domid))
             return sim_fail(c, "%s: destroying: %s", vm->name, strerror(errno));
         r->hypercalls = hypercalls(xch) - h0;
-        r->seconds = sim_now() - c->t0 - r->start;
+        r->seconds = sim_clock(c) - r->start;
         return 0;
     }
     sim_plan_text(&b->plan, r->plan, sizeof(r->plan));
@@ -110,6 +126,7 @@ int sim_build_finish(struct sim_ctx *c, xc_interface *xch, struct sim_build *b)
     struct sim_vm_result *r = &c->vms[b->idx];
     struct xg_build_spec spec = {.claim_mode = XG_CLAIM_NONE, .keep_max_mem = 1};
     struct xg_build_report rep;
+    struct xg_hooks hooks;
     uint64_t h0 = hypercalls(xch);
     int rc;
 
@@ -119,7 +136,11 @@ int sim_build_finish(struct sim_ctx *c, xc_interface *xch, struct sim_build *b)
     } else {
         spec.pages = vm->pages;
     }
-    rc = xg_build_meminit(xch, b->domid, &spec, &rep);
+    if (b->step) {
+        sim_des_split(&spec);
+        hooks = (struct xg_hooks){.inject = populate_hook, .opaque = b};
+    }
+    rc = xg_build_meminit_hooked(xch, b->domid, &spec, &rep, b->step ? &hooks : NULL);
 
     r->extents_1g = rep.extents_1g;
     r->extents_2m = rep.extents_2m;
@@ -130,6 +151,13 @@ int sim_build_finish(struct sim_ctx *c, xc_interface *xch, struct sim_build *b)
     if (rc && (rep.failed_phase != XG_PHASE_POPULATE || rep.err != ENOMEM))
         return sim_fail(c, "%s: the builder failed (phase %d): %s", vm->name, (int)rep.failed_phase,
                         strerror(rep.err));
+    if (rc && !c->cfg->strict) {
+        /* A careful toolstack: claim the rest again, else place it
+         * elsewhere; a failure only when memory is short everywhere. */
+        rc = sim_recover(c, xch, b, &spec, rep.pages_populated, r);
+        if (rc < 0)
+            return -1;
+    }
     if (rc) {
         /* Late failure: what was populated is thrown away with the domain. */
         r->outcome = SIM_FAILED_POPULATE;
@@ -142,7 +170,7 @@ int sim_build_finish(struct sim_ctx *c, xc_interface *xch, struct sim_build *b)
         sim_vm_placement(&c->w->host, &b->plan, r);
     }
     r->hypercalls = b->hypercalls + hypercalls(xch) - h0;
-    r->seconds = sim_now() - c->t0 - r->start;
+    r->seconds = sim_clock(c) - r->start;
     return 0;
 }
 

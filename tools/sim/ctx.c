@@ -1,6 +1,6 @@
 /*
- * What every part of a policy's run shares, below all of them: its clock
- * and its first failure.  (They lived in build.c, which made prefill,
+ * What every part of a policy's run shares, below all of them: its clocks
+ * (modelled, wall-clock, CPU) and its first failure.  (They lived in build.c, which made prefill,
  * the policies and the engine depend on the builder for them.)
  */
 #include <stdarg.h>
@@ -15,6 +15,21 @@ double sim_now(void)
 
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+double sim_cpu_now(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+double sim_clock(const struct sim_ctx *c)
+{
+    if (c->des)
+        return (double)c->model_ns * 1e-9;
+    return sim_now() - c->t0;
 }
 
 int sim_fail(struct sim_ctx *c, const char *fmt, ...)

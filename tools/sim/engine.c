@@ -3,15 +3,8 @@
  * with the same topology -- prefill, the schedule, a deep invariant check
  * when asked -- and the results in a struct sim_run.
  *
- * The single-threaded schedule keeps `window` builds in flight.  A build
- * is placed and claimed when it starts and populated when it completes;
- * builds complete oldest first, and a new one starts as soon as one
- * completes (or is refused).  So each placement decision is made on a
- * host that does not yet show the memory of the builds still in flight
- * -- as in a real storm, where deciding takes milliseconds and populating
- * takes seconds -- and only claims make that memory visible.  After each
- * completion every ballooning guest takes one step.  Nothing depends on
- * timing: the same seed gives the same run.
+ * The schedule is the modelled-time one (des.c) unless real builder
+ * threads are asked for (threads.c, the stress mode).
  */
 #include <errno.h>
 #include <stdio.h>
@@ -27,58 +20,14 @@ void sim_config_init(struct sim_config *cfg, enum sim_kind kind)
     cfg->seed = 1;
     cfg->threads = 1;
     cfg->window = SIM_DEFAULT_WINDOW;
+    cfg->cost_hypercall_ns = SIM_DEFAULT_COST_HYPERCALL_NS;
+    cfg->cost_page_ns = SIM_DEFAULT_COST_PAGE_NS;
+    cfg->cost_scrub_ns = SIM_DEFAULT_COST_SCRUB_NS;
     cfg->overcommit_pct = SIM_DEFAULT_OVERCOMMIT;
     cfg->balloons = kind == SIM_STORM ? 4 : 0;
     cfg->offline_frames = kind == SIM_STORM ? 8 : 0;
     cfg->fill_pct = SIM_DEFAULT_FILL;
     cfg->fragment_pct = -1;
-}
-
-int sim_run_single(struct sim_ctx *c)
-{
-    unsigned int window = c->cfg->window ? c->cfg->window : SIM_DEFAULT_WINDOW;
-    struct sim_build *fifo = calloc(window, sizeof(*fifo));
-    xc_interface *xch = claimset_xc_open(c->host, 0);
-    size_t next = 0, head = 0, count = 0;
-    int rc = -1;
-
-    if (!fifo || !xch) {
-        sim_fail(c, "out of memory");
-        goto out;
-    }
-    for (;;) {
-        struct sim_build *b;
-
-        while (count < window && next < c->w->nr_vms) {
-            b = &fifo[(head + count) % window];
-            if (sim_build_start(c, xch, next++, b))
-                goto out;
-            if (b->refused)
-                sim_build_completed(c);
-            else
-                count++;
-        }
-        if (!count)
-            break;
-        b = &fifo[head];
-        head = (head + 1) % window;
-        count--;
-        if (sim_build_finish(c, xch, b))
-            goto out;
-        sim_build_completed(c);
-        for (unsigned int i = 0; i < c->nr_balloons; i++)
-            if (sim_balloon_step(&c->balloons[i])) {
-                sim_fail(c, "ballooning guest %u: %s", i, strerror(errno));
-                goto out;
-            }
-        if (atomic_load(&c->failed))
-            goto out;
-    }
-    rc = atomic_load(&c->failed) ? -1 : 0;
-out:
-    xc_interface_close(xch);
-    free(fifo);
-    return rc;
 }
 
 static int check_config(const struct sim_config *cfg, char *err, size_t errlen)
@@ -89,8 +38,11 @@ static int check_config(const struct sim_config *cfg, char *err, size_t errlen)
         snprintf(err, errlen, "unknown simulation kind");
     else if (!cfg->threads || cfg->threads > 1024)
         snprintf(err, errlen, "--threads: from 1 to 1024");
-    else if (cfg->window > SIM_MAX_WINDOW)
-        snprintf(err, errlen, "--window: at most %d", SIM_MAX_WINDOW);
+    else if (cfg->window > SIM_MAX_BUILDERS)
+        snprintf(err, errlen, "--builders: at most %d", SIM_MAX_BUILDERS);
+    else if (cfg->cost_hypercall_ns > SIM_MAX_COST_NS || cfg->cost_page_ns > SIM_MAX_COST_NS ||
+             cfg->cost_scrub_ns > SIM_MAX_COST_NS)
+        snprintf(err, errlen, "--cost-*: at most %llu ns", (unsigned long long)SIM_MAX_COST_NS);
     else if (cfg->nr_vms > SIM_MAX_VMS)
         snprintf(err, errlen, "--vms: at most %d", SIM_MAX_VMS);
     else if (cfg->overcommit_pct > SIM_MAX_OVERCOMMIT)
@@ -123,8 +75,8 @@ static int check_config(const struct sim_config *cfg, char *err, size_t errlen)
     return -1;
 }
 
-static struct sim_ctx *ctx_new(const struct sim_config *cfg, const struct sim_workload *w,
-                               enum sim_policy_id id, struct sim_vm_result *vms, void *progress)
+struct sim_ctx *sim_ctx_new(const struct sim_config *cfg, const struct sim_workload *w,
+                            enum sim_policy_id id, struct sim_vm_result *vms, void *progress)
 {
     struct sim_ctx *c = calloc(1, sizeof(*c));
 
@@ -146,13 +98,13 @@ static struct sim_ctx *ctx_new(const struct sim_config *cfg, const struct sim_wo
 
 /* Everything after the schedule: counters, samples, the check, cleanup.
  * Handles close before the host goes. */
-static void finish_policy(struct sim_ctx *c, struct sim_policy_result *p, bool sampling)
+void sim_ctx_finish(struct sim_ctx *c, struct sim_policy_result *p, bool sampling)
 {
     struct claimset_counters counters;
     char report[512];
 
     if (c->aux && !claimset_host_counters(c->host, &counters))
-        p->claims_recalled = counters.claims_recalled;
+        p->claims_recalled += counters.claims_recalled;
     sim_prefill_release(c);
     if (sampling) {
         sim_sampler_take(&c->sampler, &p->samples, &p->nr_samples);
@@ -177,13 +129,14 @@ static int run_policy(const struct sim_config *cfg, const struct sim_workload *w
 {
     struct claimset_host_opts opts = {.check_level = cfg->check_level};
     struct sim_ctx *c;
+    double cpu0;
     bool sampling = false;
     int rc = -1;
 
     snprintf(p->name, sizeof(p->name), "%s", sim_policy_name(id));
     snprintf(p->description, sizeof(p->description), "%s", sim_policy_description(id));
     p->vms = calloc(w->nr_vms ? w->nr_vms : 1, sizeof(*p->vms));
-    c = p->vms ? ctx_new(cfg, w, id, p->vms, progress) : NULL;
+    c = p->vms ? sim_ctx_new(cfg, w, id, p->vms, progress) : NULL;
     if (!c) {
         snprintf(err, errlen, "out of memory");
         return -1;
@@ -208,13 +161,17 @@ static int run_policy(const struct sim_config *cfg, const struct sim_workload *w
         goto out;
     }
     sampling = true;
+    if (cfg->threads == 1)
+        c->sampler.model_ns = &c->model_ns;
     sim_sample(&c->sampler, true);
-    rc = cfg->threads > 1 ? sim_run_threads(c) : sim_run_single(c);
+    cpu0 = sim_cpu_now();
+    rc = cfg->threads > 1 ? sim_run_threads(c) : sim_run_des(c);
     p->wall_seconds = sim_now() - c->t0;
+    p->cpu_seconds = sim_cpu_now() - cpu0;
     if (!rc)
         sim_sample(&c->sampler, true);
 out:
-    finish_policy(c, p, sampling);
+    sim_ctx_finish(c, p, sampling);
     sim_policy_totals(p);
     rc = c->err[0] ? -1 : 0;
     if (rc)
@@ -247,6 +204,13 @@ int sim_run(const struct sim_config *cfg, struct sim_run *run, char *err, size_t
     run->seed = cfg->seed;
     run->threads = cfg->threads;
     run->deterministic = cfg->threads == 1;
+    run->builders = cfg->threads > 1 ? cfg->threads
+                    : cfg->window    ? cfg->window
+                                     : SIM_DEFAULT_WINDOW;
+    run->cost_hypercall_ns = cfg->cost_hypercall_ns;
+    run->cost_page_ns = cfg->cost_page_ns;
+    run->cost_scrub_ns = cfg->cost_scrub_ns;
+    run->strict = cfg->strict;
     run->topo = w.host.topo;
     snprintf(run->workload, sizeof(run->workload), "%s", w.text);
 

@@ -99,15 +99,30 @@ void sim_policy_totals(struct sim_policy_result *p)
     p->vms_built = p->vms_refused_claim = p->vms_failed_populate = 0;
     p->pages_requested = p->pages_built = p->intended_pages = p->pages_on_intended_node = 0;
     p->extents_1g = p->extents_2m = p->extents_4k = p->pages_wasted = p->hypercalls = 0;
+    p->vms_recovered = p->vms_degraded = 0;
+    p->pages_degraded = 0;
+    p->completion_seconds = 0;
+    p->first_failure_seconds = NAN;
 
     for (size_t i = 0; i < p->nr_vms; i++) {
         const struct sim_vm_result *vm = &p->vms[i];
 
+        double end = vm->start + vm->seconds;
+
         p->pages_requested += vm->pages;
         p->hypercalls += vm->hypercalls;
+        if (isfinite(end) && end > p->completion_seconds)
+            p->completion_seconds = end;
+        if (vm->outcome != SIM_BUILT && isfinite(end) && !(p->first_failure_seconds <= end))
+            p->first_failure_seconds = end;
         switch (vm->outcome) {
         case SIM_BUILT:
             p->vms_built++;
+            if (vm->recovered_pages)
+                p->vms_recovered++;
+            if (vm->degraded_pages)
+                p->vms_degraded++;
+            p->pages_degraded += vm->degraded_pages;
             p->pages_built += vm->pages;
             p->intended_pages += vm->intended_pages;
             p->pages_on_intended_node += vm->pages_on_intended_node;

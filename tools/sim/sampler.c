@@ -7,7 +7,8 @@
  * dropped and from then on only every stride-th request is recorded, so
  * a long run keeps an even spread over its whole length in at most CAP
  * samples.  Which requests are kept depends only on their order, so a
- * single-threaded run samples identically every time.
+ * run in modelled time samples identically every time, each sample
+ * stamped with the modelled time.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -50,6 +51,8 @@ void sim_sample(struct sim_sampler *s, bool force)
     xc_numa_meminfo_t info[SIM_MAX_NODES];
     unsigned int nr = SIM_MAX_NODES;
     struct sim_sample *out;
+    xc_physinfo_t pi;
+    uint64_t on_nodes = 0;
 
     if (!s->v)
         return;
@@ -63,11 +66,16 @@ void sim_sample(struct sim_sampler *s, bool force)
         goto out;
     out = &s->v[s->nr++];
     memset(out, 0, sizeof(*out));
-    out->t = sim_now() - s->t0;
+    out->t = s->model_ns ? (double)*s->model_ns * 1e-9 : sim_now() - s->t0;
     for (unsigned int n = 0; n < nr && n < s->nr_nodes; n++) {
         out->node_free[n] = info[n].free >> XC_PAGE_SHIFT;
         out->node_claimed[n] = info[n].claimed >> XC_PAGE_SHIFT;
+        on_nodes += out->node_claimed[n];
     }
+    /* Host-wide claims show on no node: what is outstanding beyond the
+     * nodes' claims. */
+    if (!xc_physinfo(s->xch, &pi) && pi.outstanding_pages > on_nodes)
+        out->host_claimed = pi.outstanding_pages - on_nodes;
 out:
     pthread_mutex_unlock(&s->lock);
 }

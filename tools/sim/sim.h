@@ -12,12 +12,14 @@
  *  - every build plans its placement when it starts (placement advisor),
  *    the policy decides the claim and how memory is populated, and the
  *    domain builder (xg_build_meminit) populates it;
- *  - threads == 1: no threads at all; `window` builds are in flight, each
- *    placed and claimed when it starts and populated when it completes,
- *    oldest first, so later builds plan on a host that does not yet show
- *    the memory of those still in flight.  Fully deterministic.
- *  - threads > 1: that many builder threads take VMs from a shared queue;
- *    ballooning guests and a sampler run on their own threads.
+ *  - threads == 1: modelled time (des.c).  `builders` parallel builders
+ *    take VMs in workload order; every step of a build costs modelled
+ *    time (per hypercall, per page populated, per page scrubbed), and
+ *    the steps of all builds and the ballooning guests run one at a time
+ *    in modelled-time order.  Fully deterministic.
+ *  - threads > 1: the stress mode.  That many builder threads take VMs
+ *    from a shared queue; ballooning guests and a sampler run on their own
+ *    threads; times are wall-clock and results vary.
  *
  * Everything goes through the public API (xenctrl.h, claimset.h, the
  * builder and the advisor); nothing here keeps global state.
@@ -73,6 +75,14 @@ int sim_parse_size_mix(const char *text, struct sim_size_class *classes, unsigne
 #define SIM_MAX_BALLOONS   64
 #define SIM_MAX_OFFLINE    4096
 #define SIM_MAX_OVERCOMMIT 1000
+#define SIM_MAX_BUILDERS   SIM_MAX_WINDOW
+#define SIM_MAX_COST_NS    1000000000ULL /* one second per step at most */
+
+/* The time model's default costs, in nanoseconds (docs/simulator.md
+ * says where they come from). */
+#define SIM_DEFAULT_COST_HYPERCALL_NS 2000
+#define SIM_DEFAULT_COST_PAGE_NS      50
+#define SIM_DEFAULT_COST_SCRUB_NS     500
 
 struct sim_progress_ops {
     void *(*start)(uint64_t total, const char *label); /* NULL: no reports */
@@ -84,8 +94,13 @@ struct sim_config {
     enum sim_kind kind;
     const struct claimset_topology *topology; /* NULL: the built-in default */
     uint64_t seed;
-    unsigned int threads; /* builder threads; 1: deterministic, no threads */
-    unsigned int window;  /* builds in flight when threads == 1; 0: 8 */
+    unsigned int threads; /* builder threads; 1: modelled time, deterministic */
+    unsigned int window;  /* parallel builders when threads == 1; 0: 8 */
+    /* Modelled cost of each step, in nanoseconds (threads == 1). */
+    uint64_t cost_hypercall_ns, cost_page_ns, cost_scrub_ns;
+    /* Fail a build at its first short populate, as before issue 11,
+     * instead of claiming again or placing the rest elsewhere. */
+    bool strict;
 
     /* The VMs: nr_vms of the mix, or (nr_vms == 0) as many as it takes to
      * ask for overcommit_pct percent of the host's free memory. */
@@ -137,5 +152,26 @@ void sim_config_init(struct sim_config *cfg, enum sim_kind kind);
  * are broken after a policy's run (errno EIO).
  */
 int sim_run(const struct sim_config *cfg, struct sim_run *run, char *err, size_t errlen);
+
+/*
+ * claimset drain (drain.c): a pool of hosts, the first `drained` of them
+ * drained onto the others in parallel.  base carries what a run of
+ * evacuate takes (the receiving hosts' fill and fragmentation, the size
+ * mix, builders, costs, strict, policies, seed, the topology of every
+ * host unless topologies[] gives one per host).
+ */
+#define SIM_MAX_POOL_HOSTS 16
+struct sim_drain_config {
+    struct sim_config base;
+    unsigned int hosts, drained;   /* default 4 and 1 */
+    unsigned int drained_fill_pct; /* how full the drained hosts were; default 60 */
+    unsigned int nr_topologies;    /* 0: base.topology for all; else one per host */
+    const struct claimset_topology *topologies[SIM_MAX_POOL_HOSTS];
+};
+
+void sim_drain_config_init(struct sim_drain_config *dc);
+/* As sim_run(), for a drain: the receiving hosts' nodes are the run's
+ * nodes, in host order. */
+int sim_drain_run(const struct sim_drain_config *dc, struct sim_run *run, char *err, size_t errlen);
 
 #endif /* CLAIMSET_SIM_SIM_H */

@@ -13,12 +13,17 @@
  *   balloon.c   a ballooning guest's steps, through its own guest handle
  *   sampler.c   per-node free and claimed memory over time
  *   metrics.c   per-VM placement metrics and per-policy totals
- *   engine.c    sim_run(): one fresh host per policy, the single-threaded
- *               schedule, checks, results
- *   threads.c   the threaded schedule
- *   ctx.c       a run's clock and first failure, used by all of the above
+ *   engine.c    sim_run(): one fresh host per policy, checks, results
+ *   des.c       the modelled-time schedule: parallel builders whose
+ *               steps cost modelled time, run one at a time in order
+ *   recover.c   what a build does when a populate comes back short
+ *   split.c     a build's memory cut into pieces for modelled time
+ *   drain.c     sim_drain_run(): a pool of hosts, some drained onto the
+ *               others by pool-wide builders in modelled time
+ *   threads.c   the threaded schedule (stress mode)
+ *   ctx.c       a run's clocks and first failure, used by all of the above
  *   sim_results.c  the results' lifetime and validation
- * The command line shared by storm and evacuate is the command's
+ * The command line shared by storm, evacuate and drain is the command's
  * (tools/claimset/cmd_sim.c); the simulator knows nothing of it.
  *
  * Map of the structures
@@ -156,11 +161,13 @@ struct sim_sampler {
     pthread_mutex_t lock;
     xc_interface *xch; /* [I] its own handle */
     unsigned int nr_nodes;
-    double t0;              /* [I] */
-    struct sim_sample *v;   /* [S] */
-    size_t nr, cap;         /* [S] */
-    unsigned int stride;    /* [S] record one request in stride (grows when full) */
-    unsigned long requests; /* [S] */
+    double t0;                /* [I] */
+    const uint64_t *model_ns; /* [I] modelled time to stamp samples with;
+                               * NULL: wall-clock time since t0 */
+    struct sim_sample *v;     /* [S] */
+    size_t nr, cap;           /* [S] */
+    unsigned int stride;      /* [S] record one request in stride (grows when full) */
+    unsigned long requests;   /* [S] */
 };
 
 struct sim_balloon {
@@ -180,7 +187,12 @@ struct sim_ctx {
     claimset_host *host;          /* [I] */
     xc_interface *aux;            /* [I] offlining and setup; not counted */
     double t0;                    /* [I] the policy's start, monotonic seconds */
-    struct sim_vm_result *vms;    /* per VM, see the map above */
+    /* Modelled time (des.c), NULL in stress mode: the time of the step
+     * running now, written by the schedule before it hands a builder
+     * its turn. */
+    struct sim_des *des;
+    uint64_t model_ns;
+    struct sim_vm_result *vms; /* per VM, see the map above */
     struct sim_sampler sampler;
     struct sim_balloon *balloons;
     unsigned int nr_balloons;
@@ -192,11 +204,22 @@ struct sim_ctx {
     char err[SIM_ERR_LEN]; /* [E] the first failure */
 };
 
-/* Record the run's first failure (later ones are dropped).  Returns -1. */
+/* A policy's run on one host (engine.c): the context (host not yet
+ * made), and everything after the schedule -- recalled claims added to
+ * p, samples handed to p, the deep check, the host destroyed. */
+struct sim_ctx *sim_ctx_new(const struct sim_config *cfg, const struct sim_workload *w,
+                            enum sim_policy_id id, struct sim_vm_result *vms, void *progress);
+void sim_ctx_finish(struct sim_ctx *c, struct sim_policy_result *p, bool sampling);
+
 /* ctx.c: the run's first failure (the message kept, -1 returned) and
  * its clock. */
 int sim_fail(struct sim_ctx *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 double sim_now(void);
+/* CPU time (user + system) of the whole process so far, in seconds. */
+double sim_cpu_now(void);
+/* The run's clock: modelled seconds, or wall-clock seconds since t0 in
+ * stress mode. */
+double sim_clock(const struct sim_ctx *c);
 
 /* A build in progress. */
 enum sim_claim { SIM_CLAIM_NONE = 0, SIM_CLAIM_LEGACY, SIM_CLAIM_SET };
@@ -210,7 +233,20 @@ struct sim_build {
                            * by node affinity */
     bool refused;
     uint64_t hypercalls; /* so far, on the builder's handle */
+    /* Modelled time: the schedule that runs the build (des.c) sets
+     * step, which the build calls between two of its steps (see
+     * sim_des_step()); NULL in stress mode.  A pointer the schedule
+     * hands down, so that the build does not call back up into it. */
+    int (*step)(struct sim_build *b);
+    struct des_slot *slot; /* the modelled builder running it, or NULL */
 };
+
+/* Between two steps of a build: the schedule's step, if any.  0, or -1
+ * once the run has failed. */
+static inline int sim_build_step(struct sim_build *b)
+{
+    return b->step ? b->step(b) : 0;
+}
 
 /* Start VM idx: create the domain, place it, claim.  0 (b->refused tells
  * whether it goes on), or -1 after sim_fail(). */
@@ -260,7 +296,37 @@ void sim_vm_placement(const struct sim_host_info *host, const struct xa_plan *pl
 void sim_policy_totals(struct sim_policy_result *p);
 
 /* Schedules.  0, or -1 after sim_fail(). */
-int sim_run_single(struct sim_ctx *c);
+int sim_run_des(struct sim_ctx *c);
+/* The same over a pool of hosts (drain): pool-wide builders take VMs from
+ * ctxs[0]'s queue and build each on the host pick() returns (an index
+ * into ctxs; -1 stops the builder after sim_fail()). */
+#define SIM_MAX_HOSTS SIM_MAX_POOL_HOSTS
+int sim_run_des_pool(struct sim_ctx **ctxs, unsigned int nr_ctxs, int (*pick)(void *, size_t),
+                     void *pick_arg);
 int sim_run_threads(struct sim_ctx *c);
+
+/*
+ * Modelled time (des.c).  A builder calls this between two steps: the
+ * work done since its last turn (hypercalls on its handle, pages populated,
+ * pages scrubbed) is charged to its clock, and it waits until every
+ * step modelled earlier has run.  0, or -1 once the run has failed.
+ * Nothing happens for a build with no slot (stress mode).
+ */
+int sim_des_step(struct sim_build *b);
+/* The spec's memory in pieces of whole GiB, the same extents (split.c),
+ * so that a build's populate calls are steps of modelled time. */
+struct xg_build_spec;
+void sim_des_split(struct xg_build_spec *spec);
+
+/*
+ * A populate came back short (recover.c): the first `populated` pages of
+ * the spec's guest layout are in, the claim may have been recalled.
+ * Claim the rest again, else place it elsewhere (docs/simulator.md).
+ * 0: built (r->recovered_pages, r->degraded_pages set); 1: memory is
+ * short everywhere, a late failure; -1 after sim_fail().
+ */
+struct xg_build_spec;
+int sim_recover(struct sim_ctx *c, xc_interface *xch, struct sim_build *b,
+                const struct xg_build_spec *spec, uint64_t populated, struct sim_vm_result *r);
 
 #endif /* CLAIMSET_SIM_PRIVATE_H */

@@ -35,8 +35,13 @@ struct sim_vm_result {
     double access_cost;                 /* SLIT-weighted, 1.0 = all local */
     uint64_t extents_1g, extents_2m, extents_4k;
     uint64_t hypercalls;
-    double start, seconds; /* relative to the policy's start */
+    double start, seconds; /* relative to the policy's start: modelled
+                            * time, or wall-clock time in stress mode */
     char plan[128];        /* the placement it was given */
+    /* A build that survived a short populate (docs/simulator.md):
+     * pages populated after it, and of those the pages that landed off
+     * the node its plan gave them.  0 for builds that never came short. */
+    uint64_t recovered_pages, degraded_pages;
 };
 
 /* Host memory at one moment, for the time charts. */
@@ -44,6 +49,9 @@ struct sim_sample {
     double t;
     uint64_t node_free[SIM_MAX_NODES];
     uint64_t node_claimed[SIM_MAX_NODES];
+    /* Claims on no node: legacy claims and claim sets' host-wide
+     * entries (all outstanding claims minus the nodes' claims). */
+    uint64_t host_claimed;
 };
 
 struct sim_policy_result {
@@ -57,9 +65,17 @@ struct sim_policy_result {
     uint64_t extents_1g, extents_2m, extents_4k;
     uint64_t pages_wasted; /* populated, then thrown away by late failures */
     uint64_t hypercalls;
-    uint64_t claims_recalled; /* pages of claims recalled by offlining */
-    double wall_seconds;
-    bool deep_checked; /* the host passed a deep check after the run */
+    uint64_t claims_recalled;   /* pages of claims recalled by offlining */
+    unsigned int vms_recovered; /* built after a short populate */
+    unsigned int vms_degraded;  /* ...with pages off their planned node */
+    uint64_t pages_degraded;
+    /* In the run's clock (modelled; wall-clock in stress mode): when the
+     * last build ended, and when the first build that was not built
+     * ended (NaN: every VM was built). */
+    double completion_seconds, first_failure_seconds;
+    double wall_seconds; /* real elapsed time of the policy's run */
+    double cpu_seconds;  /* CPU time (user + system) the process spent on it */
+    bool deep_checked;   /* the host passed a deep check after the run */
     size_t nr_vms;
     struct sim_vm_result *vms;
     size_t nr_samples;
@@ -71,12 +87,23 @@ struct sim_policy_result {
 #define SIM_TOPOLOGY_TEXT_LEN 1024
 
 struct sim_run {
-    char command[16]; /* "storm" or "evacuate" */
+    char command[16]; /* "storm", "evacuate" or "drain" */
     uint64_t seed;
     unsigned int threads;
-    int deterministic;             /* single-threaded: same seed, same results */
-    struct claimset_topology topo; /* the host the policies ran on */
-    char workload[256];            /* one line describing the workload */
+    int deterministic; /* modelled time: same seed and parameters, same results */
+    /* The time model (deterministic runs): parallel builders and the
+     * per-step costs in nanoseconds; strict: builds fail at the first
+     * short populate. */
+    unsigned int builders;
+    uint64_t cost_hypercall_ns, cost_page_ns, cost_scrub_ns;
+    int strict;
+    /* The host the policies ran on; for drain, the receiving hosts' nodes
+     * in host order (distances between hosts 0: no path). */
+    struct claimset_topology topo;
+    /* drain: the pool in words (hosts, which drained, each receiving
+     * host's topology), shown instead of topo's text; else empty. */
+    char pool[SIM_TOPOLOGY_TEXT_LEN];
+    char workload[256]; /* one line describing the workload */
     unsigned int nr_policies;
     struct sim_policy_result policies[SIM_MAX_POLICIES];
 };

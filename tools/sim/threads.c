@@ -34,7 +34,7 @@ static void *builder_thread(void *arg)
 {
     struct sim_ctx *c = arg;
     xc_interface *xch = claimset_xc_open(c->host, 0);
-    struct sim_build b;
+    struct sim_build b = {0};
 
     if (!xch) {
         sim_fail(c, "builder handle: %s", strerror(errno));

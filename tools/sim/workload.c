@@ -416,7 +416,7 @@ static void describe(const struct sim_config *cfg, struct sim_workload *w)
         if (cfg->threads > 1)
             snprintf(w->text + n, len - n, "; %u builder threads", cfg->threads);
         else
-            snprintf(w->text + n, len - n, "; %u build%s in flight", window,
+            snprintf(w->text + n, len - n, "; %u parallel builder%s", window,
                      window == 1 ? "" : "s");
     }
 }

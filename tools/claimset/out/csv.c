@@ -56,7 +56,8 @@ int out_csv(FILE *f, const struct sim_run *run)
     fputs("command,seed,policy,description,vms_total,vms_built,vms_refused_claim,"
           "vms_failed_populate,pages_requested,pages_built,intended_pages,"
           "pages_on_intended_node,intended_share,access_cost,extents_1g,extents_2m,extents_4k,"
-          "pages_wasted,hypercalls,claims_recalled,wall_seconds" EOL,
+          "pages_wasted,hypercalls,claims_recalled,vms_recovered,vms_degraded,pages_degraded,"
+          "completion_seconds,first_failure_seconds,wall_seconds,cpu_seconds" EOL,
           f);
     for (unsigned int i = 0; i < run->nr_policies; i++) {
         const struct sim_policy_result *p = &run->policies[i];
@@ -80,7 +81,13 @@ int out_csv(FILE *f, const struct sim_run *run)
         num(f, p->pages_wasted);
         num(f, p->hypercalls);
         num(f, p->claims_recalled);
+        num(f, p->vms_recovered);
+        num(f, p->vms_degraded);
+        num(f, p->pages_degraded);
+        dbl(f, p->completion_seconds);
+        dbl(f, p->first_failure_seconds);
         dbl(f, p->wall_seconds);
+        dbl(f, p->cpu_seconds);
         fputs(EOL, f);
     }
     return out_stream_status(f);
@@ -91,7 +98,8 @@ int out_csv_vms(FILE *f, const struct sim_run *run)
     if (check(f, run))
         return -1;
     fputs("command,seed,policy,vm,pages,vcpus,outcome,intended_pages,pages_on_intended_node,"
-          "access_cost,extents_1g,extents_2m,extents_4k,hypercalls,start,seconds,plan",
+          "access_cost,extents_1g,extents_2m,extents_4k,hypercalls,start,seconds,recovered_pages,"
+          "degraded_pages,plan",
           f);
     for (unsigned int n = 0; n < run->topo.nr_nodes; n++)
         fprintf(f, ",node%u_pages", n);
@@ -117,6 +125,8 @@ int out_csv_vms(FILE *f, const struct sim_run *run)
             num(f, vm->hypercalls);
             dbl(f, vm->start);
             dbl(f, vm->seconds);
+            num(f, vm->recovered_pages);
+            num(f, vm->degraded_pages);
             text(f, vm->plan, sizeof(vm->plan));
             for (unsigned int n = 0; n < run->topo.nr_nodes; n++)
                 num(f, vm->node_pages[n]);
@@ -130,7 +140,7 @@ int out_csv_samples(FILE *f, const struct sim_run *run)
 {
     if (check(f, run))
         return -1;
-    fputs("command,seed,policy,t,node,free_pages,claimed_pages" EOL, f);
+    fputs("command,seed,policy,t,node,free_pages,claimed_pages,host_claimed_pages" EOL, f);
     for (unsigned int i = 0; i < run->nr_policies; i++) {
         const struct sim_policy_result *p = &run->policies[i];
 
@@ -142,6 +152,7 @@ int out_csv_samples(FILE *f, const struct sim_run *run)
                 num(f, n);
                 num(f, p->samples[s].node_free[n]);
                 num(f, p->samples[s].node_claimed[n]);
+                num(f, p->samples[s].host_claimed); /* the host's, on every node's row */
                 fputs(EOL, f);
             }
         }

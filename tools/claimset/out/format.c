@@ -244,3 +244,25 @@ int out_stream_status(FILE *f)
     }
     return 0;
 }
+
+const char *out_outcome_label(enum sim_outcome o)
+{
+    switch (o) {
+    case SIM_BUILT:
+        return "built";
+    case SIM_REFUSED_CLAIM:
+        return "refused at claim time";
+    case SIM_FAILED_POPULATE:
+        return "failed while populating";
+    }
+    return "unknown";
+}
+
+const char *out_topology_text(const struct sim_run *run, char *buf, size_t len)
+{
+    if (run->pool[0])
+        snprintf(buf, len, "%.*s", (int)strnlen(run->pool, sizeof(run->pool)), run->pool);
+    else
+        claimset_topology_format(&run->topo, buf, len);
+    return buf;
+}

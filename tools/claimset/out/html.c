@@ -72,14 +72,27 @@ static void write_facts(FILE *f, const struct sim_run *run)
             run->nr_policies, run->nr_policies == 1 ? "y" : "ies");
     HTML_TEXT(f, run->workload);
     fputs("</dd>\n<dt>topology</dt><dd>", f);
-    claimset_topology_format(&run->topo, topo, sizeof(topo));
+    out_topology_text(run, topo, sizeof(topo));
     HTML_TEXT(f, topo);
     fprintf(f, "</dd>\n<dt>nodes</dt><dd>%u, %s in all</dd>\n", run->topo.nr_nodes,
             cs_human_size(total, size, sizeof(size)));
     fprintf(f, "<dt>seed</dt><dd>%" PRIu64 "</dd>\n", run->seed);
-    fprintf(f, "<dt>threads</dt><dd>%u (%s)</dd>\n</dl>\n</header>\n", run->threads,
-            run->deterministic ? "deterministic: the same seed gives the same results"
-                               : "not deterministic: builds race, results vary between runs");
+    if (run->deterministic)
+        fprintf(f,
+                "<dt>time</dt><dd>modelled: %u parallel builder%s; per hypercall %" PRIu64
+                " ns, per page populated %" PRIu64 " ns, per page scrubbed %" PRIu64
+                " ns (deterministic: the same seed and parameters give the same "
+                "results)</dd>\n",
+                run->builders, run->builders == 1 ? "" : "s", run->cost_hypercall_ns,
+                run->cost_page_ns, run->cost_scrub_ns);
+    else
+        fprintf(f,
+                "<dt>time</dt><dd>wall clock: stress mode, %u real builder threads (not "
+                "deterministic: builds race, results vary between runs)</dd>\n",
+                run->threads);
+    fprintf(f, "<dt>builds</dt><dd>%s</dd>\n</dl>\n</header>\n",
+            run->strict ? "strict: a short populate fails the build"
+                        : "a short populate claims again, else places the rest elsewhere");
 }
 
 static void write_filter(FILE *f, const struct sim_run *run)
@@ -117,9 +130,12 @@ static void write_policy_table(FILE *f, const struct sim_run *run)
 
     fputs("<section id=\"results\">\n<h2>Results per policy</h2>\n<div class=\"scroll\">"
           "<table class=\"sortable\" data-table=\"policies\">\n<thead><tr><th>policy</th>"
-          "<th>built</th><th>refused@claim</th><th>failed@populate</th><th>on intended node</th>"
+          "<th>built</th><th>refused at claim time</th><th>failed while populating</th>"
+          "<th>built degraded (pages off their node)</th><th>claims recalled</th>"
+          "<th>on intended node</th>"
           "<th>access cost</th><th>extents 1G/2M/4K</th><th>wasted by late failures</th>"
-          "<th>wall time</th><th>hypercalls</th><th>claims recalled</th>"
+          "<th>all done at</th><th>first failure at</th><th>hypercalls</th>"
+          "<th>real time</th><th>CPU time</th>"
           "</tr></thead>\n<tbody>\n",
           f);
     for (unsigned int i = 0; i < run->nr_policies; i++) {
@@ -134,6 +150,10 @@ static void write_policy_table(FILE *f, const struct sim_run *run)
         td_num(f, p->vms_refused_claim, a);
         snprintf(a, sizeof(a), "%u", p->vms_failed_populate);
         td_num(f, p->vms_failed_populate, a);
+        snprintf(a, sizeof(a), "%u (%s)", p->vms_degraded,
+                 cs_human_size(p->pages_degraded, b, sizeof(b)));
+        td_num(f, (double)p->pages_degraded, a);
+        td_num(f, (double)p->claims_recalled, cs_human_size(p->claims_recalled, b, sizeof(b)));
         td_num(f, out_share(p->pages_on_intended_node, p->intended_pages),
                out_fmt_share(a, sizeof(a), p->pages_on_intended_node, p->intended_pages));
         if (cost)
@@ -145,9 +165,15 @@ static void write_policy_table(FILE *f, const struct sim_run *run)
                  p->extents_4k);
         td_num(f, (double)(p->extents_1g + p->extents_2m + p->extents_4k), a);
         td_num(f, (double)p->pages_wasted, cs_human_size(p->pages_wasted, a, sizeof(a)));
-        td_num(f, p->wall_seconds, out_fmt_seconds(a, sizeof(a), p->wall_seconds));
+        td_num(f, p->completion_seconds, out_fmt_seconds(a, sizeof(a), p->completion_seconds));
+        if (isfinite(p->first_failure_seconds))
+            td_num(f, p->first_failure_seconds,
+                   out_fmt_seconds(a, sizeof(a), p->first_failure_seconds));
+        else
+            td_num(f, NAN, "none");
         td_num(f, (double)p->hypercalls, out_fmt_count(a, sizeof(a), p->hypercalls));
-        td_num(f, (double)p->claims_recalled, cs_human_size(p->claims_recalled, b, sizeof(b)));
+        td_num(f, p->wall_seconds, out_fmt_seconds(a, sizeof(a), p->wall_seconds));
+        td_num(f, p->cpu_seconds, out_fmt_seconds(a, sizeof(a), p->cpu_seconds));
         fputs("</tr>\n", f);
     }
     fputs("</tbody></table></div>\n<dl class=\"facts\">\n", f);
@@ -234,7 +260,12 @@ static void write_vm_table(FILE *f, const struct sim_run *run, const struct sim_
         td_num(f, (double)vm->pages, cs_human_size(vm->pages, a, sizeof(a)));
         snprintf(a, sizeof(a), "%u", vm->vcpus);
         td_num(f, vm->vcpus, a);
-        fprintf(f, "<td class=\"text\">%s</td>", sim_outcome_name(vm->outcome));
+        fprintf(f, "<td class=\"text\">%s", out_outcome_label(vm->outcome));
+        if (vm->outcome == SIM_BUILT && vm->degraded_pages)
+            fprintf(f, ", %s off its node", cs_human_size(vm->degraded_pages, a, sizeof(a)));
+        else if (vm->outcome == SIM_BUILT && vm->recovered_pages)
+            fputs(", after claiming again", f);
+        fputs("</td>", f);
         td_num(f, out_share(vm->pages_on_intended_node, vm->intended_pages),
                out_fmt_share(a, sizeof(a), vm->pages_on_intended_node, vm->intended_pages));
         if (cost)
@@ -275,8 +306,9 @@ int out_html_write(FILE *f, const struct sim_run *run)
     fputs("<h2>Placement</h2>\n", f);
     html_chart_placement(f, run);
     fputs("<h2>Free and claimed memory over time</h2>\n<p class=\"note\">Per node: free memory "
-          "(solid) and memory claimed by builds in flight (dashed).  Free memory that is "
-          "claimed is promised to a build and unavailable to others.</p>\n",
+          "(solid) and memory claimed by builds in flight (dashed); claims on no node -- legacy "
+          "claims, host-wide entries -- as one grey dotted line.  Free memory that is claimed "
+          "is promised to a build and unavailable to others.</p>\n",
           f);
     for (unsigned int i = 0; i < run->nr_policies; i++)
         html_chart_timeline(f, run, &run->policies[i]);

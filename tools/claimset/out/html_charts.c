@@ -122,7 +122,11 @@ static void axis_label(FILE *f, enum axis_label kind, double v)
         v = 0; /* no "-0" from accumulated rounding */
     switch (kind) {
     case AXIS_SECONDS:
-        fprintf(f, "%g s", v);
+        /* Modelled runs last milliseconds on small hosts: no "5e-05 s". */
+        if (v != 0 && fabs(v) < 1)
+            fprintf(f, "%g ms", v * 1e3);
+        else
+            fprintf(f, "%g s", v);
         break;
     case AXIS_COUNT:
         fprintf(f, "%.0f", v);
@@ -182,6 +186,7 @@ static void timeline_ranges(const struct sim_run *run, struct frame *fr)
                 fr->ymax = fmax(fr->ymax, (double)p->samples[s].node_free[n]);
                 fr->ymax = fmax(fr->ymax, (double)p->samples[s].node_claimed[n]);
             }
+            fr->ymax = fmax(fr->ymax, (double)p->samples[s].host_claimed);
         }
     }
     if (fr->xmax <= fr->xmin)
@@ -228,6 +233,41 @@ static void timeline_series(FILE *f, const struct frame *fr, const struct sim_po
             what);
 }
 
+/* Claims on no node (legacy, host-wide entries): one grey dotted line,
+ * drawn only when the policy had any -- else a host-wide claim would look
+ * like no claim at all. */
+static void timeline_host_claims(FILE *f, const struct frame *fr, const struct sim_policy_result *p)
+{
+    size_t stride = stride_of(p->nr_samples);
+    bool any = false;
+
+    for (size_t i = 0; i < p->nr_samples && !any; i++)
+        any = p->samples[i].host_claimed != 0;
+    if (!any)
+        return;
+    fputs("<path class=\"series claimed host\" stroke=\"#868e96\" stroke-dasharray=\"2 3\" "
+          "data-node=\"host\" data-kind=\"claimed\" d=\"",
+          f);
+    for (size_t i = 0; i < p->nr_samples; i = next_index(i, stride, p->nr_samples))
+        fprintf(f, "%s%.1f,%.1f", i ? " L" : "M", fx(fr, sample_t(fr, &p->samples[i])),
+                fy(fr, (double)p->samples[i].host_claimed));
+    fputs("\" data-v=\"", f);
+    for (size_t i = 0; i < p->nr_samples; i = next_index(i, stride, p->nr_samples))
+        fprintf(f, "%s%" PRIu64, i ? "," : "", p->samples[i].host_claimed);
+    fputs("\" data-tip=\"host-wide claims\"><title>host-wide claims (on no node)</title></path>\n",
+          f);
+}
+
+/* Axis titles: what the numbers measure. */
+static void axis_titles(FILE *f, const struct frame *fr, const char *x, const char *y)
+{
+    fprintf(f,
+            "<text class=\"at\" x=\"%.1f\" y=\"%.1f\">%s</text>\n"
+            "<text class=\"at\" transform=\"translate(%.1f %.1f) rotate(-90)\">%s</text>\n",
+            fr->left + fr->width / 2, fr->top + fr->height + 30, x, 12.0, fr->top + fr->height / 2,
+            y);
+}
+
 void html_chart_timeline(FILE *f, const struct sim_run *run, const struct sim_policy_result *p)
 {
     struct frame fr = {.left = 72, .top = 12, .width = WIDTH - 72 - 16, .height = 220};
@@ -237,7 +277,9 @@ void html_chart_timeline(FILE *f, const struct sim_run *run, const struct sim_po
     figure_open(f, "timeline-", p->name, sizeof(p->name));
     fputs("<figcaption>", f);
     HTML_TEXT(f, p->name);
-    fputs(": free (solid) and claimed (dashed) memory per node over time</figcaption>\n", f);
+    fputs(": free (solid) and claimed (dashed) memory per node, and host-wide claims (dotted), "
+          "over time</figcaption>\n",
+          f);
     if (!p->nr_samples || !run->topo.nr_nodes) {
         fputs("<svg viewBox=\"0 0 760 40\" role=\"img\" aria-label=\"no samples\"><text x=\"380\" "
               "y=\"24\" class=\"empty\">no samples recorded</text></svg>\n</figure>\n",
@@ -247,7 +289,7 @@ void html_chart_timeline(FILE *f, const struct sim_run *run, const struct sim_po
     timeline_ranges(run, &fr);
 
     fprintf(f,
-            "<svg class=\"timeline\" viewBox=\"0 0 %d 262\" role=\"img\" aria-label=\"free and "
+            "<svg class=\"timeline\" viewBox=\"0 0 %d 276\" role=\"img\" aria-label=\"free and "
             "claimed memory per node over time\" data-x0=\"%.1f\" data-x1=\"%.1f\" "
             "data-tmin=\"%.9g\" data-tmax=\"%.9g\" data-t=\"",
             WIDTH, fr.left, fr.left + fr.width, fr.xmin, fr.xmax);
@@ -257,10 +299,15 @@ void html_chart_timeline(FILE *f, const struct sim_run *run, const struct sim_po
 
     y_axis_pages(f, &fr);
     x_axis(f, &fr, nice_step(fr.xmax - fr.xmin, 8), AXIS_SECONDS);
+    axis_titles(f, &fr,
+                run->deterministic ? "modelled time since the policy's start"
+                                   : "wall-clock time since the policy's start",
+                "memory");
     for (unsigned int n = 0; n < run->topo.nr_nodes; n++) {
         timeline_series(f, &fr, p, n, false);
         timeline_series(f, &fr, p, n, true);
     }
+    timeline_host_claims(f, &fr, p);
     fprintf(f,
             "<line class=\"cursor\" x1=\"0\" y1=\"%.1f\" x2=\"0\" y2=\"%.1f\" "
             "visibility=\"hidden\"/>\n",
@@ -269,6 +316,7 @@ void html_chart_timeline(FILE *f, const struct sim_run *run, const struct sim_po
     for (unsigned int n = 0; n < run->topo.nr_nodes; n++)
         fprintf(f, "<span><i style=\"background:%s\"></i>node %u (%s)</span>", html_node_colour(n),
                 n, cs_human_size(run->topo.node_pages[n], size, sizeof(size)));
+    fputs("<span><i style=\"background:#868e96\"></i>host-wide claims (dotted)</span>", f);
     fputs("</div>\n</figure>\n", f);
 }
 

@@ -63,6 +63,8 @@ static void write_vm(FILE *f, const struct sim_run *run, const struct sim_vm_res
     key_u(f, in, "hypercalls", vm->hypercalls);
     key_d(f, in, "start", vm->start);
     key_d(f, in, "seconds", vm->seconds);
+    key_u(f, in, "recovered_pages", vm->recovered_pages);
+    key_u(f, in, "degraded_pages", vm->degraded_pages);
     key(f, in, "plan", false);
     STR(f, vm->plan);
     fputs("\n        }", f);
@@ -76,6 +78,7 @@ static void write_sample(FILE *f, const struct sim_run *run, const struct sim_sa
     u64_array(f, s->node_free, run->topo.nr_nodes);
     fputs(", \"node_claimed\": ", f);
     u64_array(f, s->node_claimed, run->topo.nr_nodes);
+    fprintf(f, ", \"host_claimed\": %" PRIu64, s->host_claimed);
     fputc('}', f);
 }
 
@@ -104,7 +107,13 @@ static void write_policy(FILE *f, const struct sim_run *run, const struct sim_po
     key_u(f, in, "pages_wasted", p->pages_wasted);
     key_u(f, in, "hypercalls", p->hypercalls);
     key_u(f, in, "claims_recalled", p->claims_recalled);
+    key_u(f, in, "vms_recovered", p->vms_recovered);
+    key_u(f, in, "vms_degraded", p->vms_degraded);
+    key_u(f, in, "pages_degraded", p->pages_degraded);
+    key_d(f, in, "completion_seconds", p->completion_seconds);
+    key_d(f, in, "first_failure_seconds", p->first_failure_seconds);
     key_d(f, in, "wall_seconds", p->wall_seconds);
+    key_d(f, in, "cpu_seconds", p->cpu_seconds);
 
     key(f, in, "vms", false);
     fputc('[', f);
@@ -142,8 +151,16 @@ int out_json(FILE *f, const struct sim_run *run)
     key_u(f, in, "threads", run->threads);
     key(f, in, "deterministic", false);
     fputs(run->deterministic ? "true" : "false", f);
+    key(f, in, "time", false);
+    fputs(run->deterministic ? "\"modelled\"" : "\"wall\"", f);
+    key_u(f, in, "builders", run->builders);
+    key_u(f, in, "cost_hypercall_ns", run->cost_hypercall_ns);
+    key_u(f, in, "cost_page_ns", run->cost_page_ns);
+    key_u(f, in, "cost_scrub_ns", run->cost_scrub_ns);
+    key(f, in, "strict", false);
+    fputs(run->strict ? "true" : "false", f);
     key(f, in, "topology", false);
-    claimset_topology_format(&run->topo, topo, sizeof(topo));
+    out_topology_text(run, topo, sizeof(topo));
     STR(f, topo);
     key(f, in, "workload", false);
     STR(f, run->workload);

@@ -27,11 +27,28 @@ int out_json(FILE *f, const struct sim_run *run);
 int out_csv(FILE *f, const struct sim_run *run);
 int out_html(const char *path, const struct sim_run *run, char *err, size_t errlen);
 
+/* An outcome for people: "built", "refused at claim time", "failed while
+ * populating" (sim_outcome_name() is the JSON/CSV spelling). */
+const char *out_outcome_label(enum sim_outcome o);
+
+/* The run's host as one line, into buf (returned): the pool in words for
+ * a drain, else the canonical topology text (cut to len). */
+#define OUT_TOPOLOGY_LEN SIM_TOPOLOGY_TEXT_LEN
+const char *out_topology_text(const struct sim_run *run, char *buf, size_t len);
+
 /* CSV, RFC 4180 (CRLF line ends, quoting only where needed).
  * out_csv_vms: one row per (policy, VM), with one pages column per node.
  * out_csv_samples: one row per (policy, sample, node). */
 int out_csv_vms(FILE *f, const struct sim_run *run);
 int out_csv_samples(FILE *f, const struct sim_run *run);
+
+/* --seeds N (out/seeds.c): runs[0..nr) of one configuration with
+ * consecutive seeds, each metric per policy as median and range, and the
+ * differences from legacy that hold in every seed.  0, or -1 with errno
+ * (EINVAL: no runs, or runs that do not list the same policies). */
+int out_seeds_table(FILE *f, const struct sim_run *runs, unsigned int nr);
+int out_seeds_json(FILE *f, const struct sim_run *runs, unsigned int nr);
+int out_seeds_csv(FILE *f, const struct sim_run *runs, unsigned int nr);
 
 /* The HTML report on a stream (out_html writes it to a file). */
 int out_html_write(FILE *f, const struct sim_run *run);

@@ -16,18 +16,22 @@ enum {
     COL_BUILT,
     COL_REFUSED,
     COL_FAILED,
+    COL_DEGRADED,
+    COL_RECALLED,
     COL_ONNODE,
     COL_COST,
     COL_EXTENTS,
     COL_WASTED,
-    COL_WALL,
+    COL_DONE,
+    COL_FIRST_FAIL,
     COL_HCALLS,
     NR_COLS
 };
 
 static const char *const col_head[NR_COLS] = {
-    "policy",           "built",  "refused@claim", "failed@populate", "on-node", "cost",
-    "extents 1G/2M/4K", "wasted", "wall",          "hypercalls",
+    "policy",   "built",       "refused@claim", "failed@populate",  "degraded",
+    "recalled", "on-node",     "cost",          "extents 1G/2M/4K", "wasted",
+    "done at",  "1st failure", "hypercalls",
 };
 
 #define CELL_LEN 64
@@ -44,6 +48,16 @@ static void fill_row(char row[NR_COLS][CELL_LEN], const struct sim_policy_result
     snprintf(row[COL_BUILT], CELL_LEN, "%u/%u", p->vms_built, p->vms_total);
     snprintf(row[COL_REFUSED], CELL_LEN, "%u", p->vms_refused_claim);
     snprintf(row[COL_FAILED], CELL_LEN, "%u", p->vms_failed_populate);
+    /* Degraded: built VMs with pages off their planned node, and how many. */
+    if (p->vms_degraded) {
+        char size[32];
+
+        snprintf(row[COL_DEGRADED], CELL_LEN, "%u (%s)", p->vms_degraded,
+                 cs_human_size(p->pages_degraded, size, sizeof(size)));
+    } else {
+        snprintf(row[COL_DEGRADED], CELL_LEN, "0");
+    }
+    cs_human_size(p->claims_recalled, row[COL_RECALLED], CELL_LEN);
     out_fmt_share(row[COL_ONNODE], CELL_LEN, p->pages_on_intended_node, p->intended_pages);
     if (p->vms_built && isfinite(p->access_cost))
         snprintf(row[COL_COST], CELL_LEN, "%.2f", p->access_cost);
@@ -52,7 +66,11 @@ static void fill_row(char row[NR_COLS][CELL_LEN], const struct sim_policy_result
     snprintf(row[COL_EXTENTS], CELL_LEN, "%" PRIu64 "/%" PRIu64 "/%" PRIu64, p->extents_1g,
              p->extents_2m, p->extents_4k);
     cs_human_size(p->pages_wasted, row[COL_WASTED], CELL_LEN);
-    out_fmt_seconds(row[COL_WALL], CELL_LEN, p->wall_seconds);
+    out_fmt_seconds(row[COL_DONE], CELL_LEN, p->completion_seconds);
+    if (isfinite(p->first_failure_seconds))
+        out_fmt_seconds(row[COL_FIRST_FAIL], CELL_LEN, p->first_failure_seconds);
+    else
+        snprintf(row[COL_FIRST_FAIL], CELL_LEN, "-");
     out_fmt_count(row[COL_HCALLS], CELL_LEN, p->hypercalls);
 }
 
@@ -100,6 +118,14 @@ static void print_wrapped(FILE *f, const char *text, unsigned int indent, size_t
     }
 }
 
+static const char *t_name(const struct sim_run *run, unsigned int i)
+{
+    static const char unnamed[] = "?";
+    const struct sim_policy_result *p = &run->policies[i];
+
+    return strnlen(p->name, sizeof(p->name)) < sizeof(p->name) ? p->name : unnamed;
+}
+
 static void print_header(FILE *f, const struct sim_run *run)
 {
     char topo[SIM_TOPOLOGY_TEXT_LEN];
@@ -107,7 +133,7 @@ static void print_header(FILE *f, const struct sim_run *run)
     char size[32];
 
     fprintf(f, "claimset %.*s\n", (int)strnlen(run->command, sizeof(run->command)), run->command);
-    claimset_topology_format(&run->topo, topo, sizeof(topo));
+    out_topology_text(run, topo, sizeof(topo));
     fprintf(f, "  topology:  %s\n", topo);
     fprintf(f, "  nodes:     %u", run->topo.nr_nodes);
     for (unsigned int n = 0; n < run->topo.nr_nodes; n++)
@@ -120,9 +146,22 @@ static void print_header(FILE *f, const struct sim_run *run)
     }
     fprintf(f, ", %s in all\n", cs_human_size(total, size, sizeof(size)));
     fprintf(f, "  seed:      %" PRIu64 "\n", run->seed);
-    fprintf(f, "  threads:   %u (%s)\n", run->threads,
-            run->deterministic ? "deterministic: the same seed gives the same results"
-                               : "not deterministic: builds race, results vary between runs");
+    if (run->deterministic)
+        fprintf(f,
+                "  time:      modelled, %u parallel builder%s; per hypercall %" PRIu64
+                " ns, per page populated %" PRIu64 " ns, per page scrubbed %" PRIu64 " ns\n"
+                "             (deterministic: the same seed and parameters give the same "
+                "results)\n",
+                run->builders, run->builders == 1 ? "" : "s", run->cost_hypercall_ns,
+                run->cost_page_ns, run->cost_scrub_ns);
+    else
+        fprintf(f,
+                "  time:      wall clock -- stress mode, %u real builder threads (not "
+                "deterministic: builds race, results vary between runs)\n",
+                run->threads);
+    fprintf(f, "  builds:    %s\n",
+            run->strict ? "strict: a short populate fails the build"
+                        : "a short populate claims again, else places the rest elsewhere");
     fprintf(f, "  workload:  %.*s\n\n", (int)strnlen(run->workload, sizeof(run->workload)),
             run->workload);
 }
@@ -156,6 +195,17 @@ int out_table(FILE *f, const struct sim_run *run)
         fprintf(f, "  %-*s  %.*s\n", (int)name_w, t.cell[i + 1][COL_POLICY],
                 (int)strnlen(p->description, sizeof(p->description)), p->description);
     }
+
+    /* Real time apart: it varies with the machine, the results do not. */
+    fprintf(f, "\nReal time per policy (elapsed / CPU):");
+    for (unsigned int i = 0; i < run->nr_policies; i++) {
+        char secs[32], cpu[32];
+
+        fprintf(f, "%s %s %s / %s", i ? "," : "", t_name(run, i),
+                out_fmt_seconds(secs, sizeof(secs), run->policies[i].wall_seconds),
+                out_fmt_seconds(cpu, sizeof(cpu), run->policies[i].cpu_seconds));
+    }
+    fputc('\n', f);
 
     out_summarize(run, &sum);
     fprintf(f, "\nWhat this shows:\n");
