@@ -11,6 +11,7 @@
 #ifndef TESTS_OUT_TEST_UTIL_H
 #define TESTS_OUT_TEST_UTIL_H
 
+#include <errno.h>
 #include <math.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -121,12 +122,14 @@ static inline int ot_capture(int (*writer)(FILE *, const struct sim_run *),
                              const struct sim_run *run, char **out, size_t *len)
 {
     FILE *f = open_memstream(out, len);
-    int rc;
+    int rc, e;
 
     if (!f)
         return -2;
     rc = writer(f, run);
+    e = errno; /* the writer's, which fclose may overwrite (TSan's does) */
     fclose(f);
+    errno = e;
     return rc;
 }
 

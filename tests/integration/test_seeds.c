@@ -37,11 +37,16 @@ static char *capture(int (*w)(FILE *, const struct sim_run *, unsigned int),
     char *buf = NULL;
     size_t len = 0;
     FILE *f = open_memstream(&buf, &len);
+    int e;
 
     if (!f)
         return NULL;
     *rc = w(f, runs, nr);
+    /* The writer's errno, not fclose's (which may set one of its own,
+     * e.g. under TSan's interceptors). */
+    e = errno;
     fclose(f);
+    errno = e;
     return buf;
 }
 
