@@ -16,28 +16,15 @@
 #include "out/out.h"
 #include "sim/sim.h"
 #include "sim/sim_results.h"
+#include "simtest.h"
 #include "test.h"
 
 #define HOST "64M,64M;distances=10,21,21,10"
 
-/* The simulator takes a parsed topology; tests write theirs as text.
- * Each call fills its own slot (a run's config keeps the pointer). */
-static const struct claimset_topology *topo(const char *text)
-{
-    static struct claimset_topology slots[16];
-    static unsigned int next;
-    struct claimset_topology *t = &slots[next++ % 16];
-    char err[256];
-
-    if (claimset_topology_parse(text, t, err, sizeof(err)))
-        test_fail(__FILE__, __LINE__, "bad test topology '%s': %s", text, err);
-    return t;
-}
-
 static void small_pool(struct sim_drain_config *dc)
 {
     sim_drain_config_init(dc);
-    dc->base.topology = topo(HOST);
+    dc->base.topology = simt_topology(HOST);
     dc->base.check_level = CLAIMSET_CHECK_COUNTERS;
     dc->hosts = 3;
     dc->drained = 1;
@@ -121,7 +108,7 @@ TEST(bad_pools_are_refused)
 
     small_pool(&dc);
     dc.nr_topologies = 2; /* for three hosts */
-    dc.topologies[0] = dc.topologies[1] = topo(HOST);
+    dc.topologies[0] = dc.topologies[1] = simt_topology(HOST);
     EXPECT_EQ(sim_drain_run(&dc, &run, err, sizeof(err)), -1);
     EXPECT_CONTAINS(err, "--host");
 }
@@ -135,9 +122,9 @@ TEST(each_host_its_own_topology)
 
     small_pool(&dc);
     dc.nr_topologies = 3;
-    dc.topologies[0] = topo(HOST);
-    dc.topologies[1] = topo(HOST);
-    dc.topologies[2] = topo("128M,128M;distances=10,21,21,10");
+    dc.topologies[0] = simt_topology(HOST);
+    dc.topologies[1] = simt_topology(HOST);
+    dc.topologies[2] = simt_topology("128M,128M;distances=10,21,21,10");
     ASSERT_EQ(sim_drain_run(&dc, &run, err, sizeof(err)), 0);
     EXPECT_EQ(run.topo.nr_nodes, 4u);
     EXPECT_EQ(run.topo.node_pages[0], 16384u);

@@ -15,21 +15,8 @@
 #include "out_test_util.h"
 #include "sim/sim.h"
 #include "sim/sim_results.h"
+#include "simtest.h"
 #include "test.h"
-
-/* The simulator takes a parsed topology; tests write theirs as text.
- * Each call fills its own slot (a run's config keeps the pointer). */
-static const struct claimset_topology *topo(const char *text)
-{
-    static struct claimset_topology slots[16];
-    static unsigned int next;
-    struct claimset_topology *t = &slots[next++ % 16];
-    char err[256];
-
-    if (claimset_topology_parse(text, t, err, sizeof(err)))
-        test_fail(__FILE__, __LINE__, "bad test topology '%s': %s", text, err);
-    return t;
-}
 
 static char *capture(int (*w)(FILE *, const struct sim_run *, unsigned int),
                      const struct sim_run *runs, unsigned int nr, int *rc)
@@ -145,7 +132,7 @@ TEST(seeds_over_real_runs)
     int rc = -1;
 
     sim_config_init(&cfg, SIM_STORM);
-    cfg.topology = topo("16M,16M,16M,16M");
+    cfg.topology = simt_topology("16M,16M,16M,16M");
     cfg.check_level = CLAIMSET_CHECK_COUNTERS;
     cfg.policies[0] = SIM_POL_LEGACY;
     cfg.policies[1] = SIM_POL_CLAIM_SETS;

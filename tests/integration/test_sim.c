@@ -20,25 +20,12 @@
 #include "sim/sim.h"
 #include "sim/sim_private.h"
 #include "sim/sim_results.h"
+#include "simtest.h"
 #include "test.h"
 
 #define TWO_NODES   "64M,64M;distances=10,21,21,10"
 #define FOUR_NODES  "64M,64M,64M,64M;distances=10,12,21,21,12,10,21,21,21,21,10,12,21,21,12,10"
 #define THREE_NODES "64M,64M,64M;distances=10,21,21,21,10,21,21,21,10"
-
-/* The simulator takes a parsed topology; tests write theirs as text.
- * Each call fills its own slot (a run's config keeps the pointer). */
-static const struct claimset_topology *topo(const char *text)
-{
-    static struct claimset_topology slots[16];
-    static unsigned int next;
-    struct claimset_topology *t = &slots[next++ % 16];
-    char err[256];
-
-    if (claimset_topology_parse(text, t, err, sizeof(err)))
-        test_fail(__FILE__, __LINE__, "bad test topology '%s': %s", text, err);
-    return t;
-}
 
 static const char *const policy_names[] = {"none", "legacy", "single-node", "claim-sets",
                                            "claim-sets+global"};
@@ -91,7 +78,7 @@ static const struct sim_policy_result *policy(const struct sim_run *run, const c
 static void small_storm(struct sim_config *cfg)
 {
     sim_config_init(cfg, SIM_STORM);
-    cfg->topology = topo(FOUR_NODES);
+    cfg->topology = simt_topology(FOUR_NODES);
     cfg->seed = 7;
     cfg->check_level = CLAIMSET_CHECK_COUNTERS;
 }
@@ -393,7 +380,7 @@ TEST(claim_sets_never_fail_late_nor_leave_their_plan)
 static void contention(struct sim_config *cfg)
 {
     sim_config_init(cfg, SIM_STORM);
-    cfg->topology = topo(TWO_NODES);
+    cfg->topology = simt_topology(TWO_NODES);
     cfg->nr_vms = 8;
     cfg->nr_classes = 1;
     cfg->classes[0] = (struct sim_size_class){.pages = 4096, .vcpus = 2, .weight = 1};
@@ -461,8 +448,8 @@ TEST(one_build_at_a_time_leaves_nothing_to_race)
 static void small_evacuate(struct sim_config *cfg)
 {
     sim_config_init(cfg, SIM_EVACUATE);
-    cfg->topology =
-        topo("256M,256M,256M,256M;distances=10,12,21,21,12,10,21,21,21,21,10,12,21,21,12,10");
+    cfg->topology = simt_topology(
+        "256M,256M,256M,256M;distances=10,12,21,21,12,10,21,21,21,21,10,12,21,21,12,10");
     cfg->check_level = CLAIMSET_CHECK_COUNTERS;
 }
 
@@ -542,7 +529,7 @@ TEST(evacuate_fragmented_memory_forces_smaller_extents)
     struct sim_run *run;
 
     sim_config_init(&cfg, SIM_EVACUATE);
-    cfg.topology = topo("2G,2G");
+    cfg.topology = simt_topology("2G,2G");
     cfg.check_level = CLAIMSET_CHECK_COUNTERS;
     cfg.policies[0] = SIM_POL_CLAIM_SETS;
     cfg.nr_policies = 1;
@@ -556,7 +543,7 @@ TEST(evacuate_fragmented_memory_forces_smaller_extents)
     run_done(run);
 
     /* No holes, and VMs with vnodes of 1 GiB and more: 1 GiB extents. */
-    cfg.topology = topo("4G,4G");
+    cfg.topology = simt_topology("4G,4G");
     cfg.fill_pct = 30;
     cfg.fragment_pct = 0;
     run = run_ok(&cfg);
@@ -574,7 +561,7 @@ TEST(evacuate_a_vnode_no_node_holds_needs_the_host_wide_entry)
     /* One guest of 96 MiB in two 48 MiB vnodes; every node has less
      * than 48 MiB free, the host more than 96 MiB. */
     sim_config_init(&cfg, SIM_EVACUATE);
-    cfg.topology = topo(THREE_NODES);
+    cfg.topology = simt_topology(THREE_NODES);
     cfg.check_level = CLAIMSET_CHECK_COUNTERS;
     cfg.fill_pct = 30;
     cfg.nr_vms = 1;
@@ -618,7 +605,7 @@ TEST(threaded_runs_complete_and_balance)
     run_done(run);
 
     sim_config_init(&cfg, SIM_EVACUATE);
-    cfg.topology = topo("256M,256M");
+    cfg.topology = simt_topology("256M,256M");
     cfg.threads = 4;
     cfg.balloons = 2;
     cfg.offline_frames = 16;
@@ -838,7 +825,7 @@ TEST(bad_configurations_are_refused_before_anything_runs)
 
     small_storm(&cfg);
     /* A topology filled in by hand is checked as the parser checks. */
-    bad = *topo("4G,4G");
+    bad = *simt_topology("4G,4G");
     bad.distance[0][1] = 5;
     cfg.topology = &bad;
     EXPECT_EQ(sim_run(&cfg, &run, err, sizeof(err)), -1);

@@ -21,23 +21,10 @@
 #include "sim/sim.h"
 #include "sim/sim_private.h"
 #include "sim/sim_results.h"
+#include "simtest.h"
 #include "test.h"
 
 #define FOUR_NODES "64M,64M,64M,64M;distances=10,12,21,21,12,10,21,21,21,21,10,12,21,21,12,10"
-
-/* The simulator takes a parsed topology; tests write theirs as text.
- * Each call fills its own slot (a run's config keeps the pointer). */
-static const struct claimset_topology *topo(const char *text)
-{
-    static struct claimset_topology slots[16];
-    static unsigned int next;
-    struct claimset_topology *t = &slots[next++ % 16];
-    char err[256];
-
-    if (claimset_topology_parse(text, t, err, sizeof(err)))
-        test_fail(__FILE__, __LINE__, "bad test topology '%s': %s", text, err);
-    return t;
-}
 
 static struct sim_run *run_ok(const struct sim_config *cfg)
 {
@@ -65,7 +52,7 @@ static void run_done(struct sim_run *run)
 static void small_storm(struct sim_config *cfg)
 {
     sim_config_init(cfg, SIM_STORM);
-    cfg->topology = topo(FOUR_NODES);
+    cfg->topology = simt_topology(FOUR_NODES);
     cfg->seed = 7;
     cfg->check_level = CLAIMSET_CHECK_COUNTERS;
 }
