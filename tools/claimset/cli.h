@@ -136,6 +136,9 @@ int cli_next(struct cli_parser *p, const struct cli_opt *opts, const char **val)
  * fit) and -1, so that `return cli_err(err, errlen, ...);` fails a parse. */
 #define cli_err cs_err /* common/err.h */
 
+/* The SLIT of nr nodes (row-major) as `info` prints it, simulated or live. */
+void cli_print_distances(unsigned int nr, const uint32_t *dist);
+
 /* Input quoted in messages: common/quote.h, shared with the other
  * tools' libraries. */
 #define CLI_QUOTE_MAX  CS_QUOTE_MAX

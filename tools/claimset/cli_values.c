@@ -4,7 +4,9 @@
  * topology module's one grammar (topology/topo.h).
  */
 #include <errno.h>
+#include <inttypes.h>
 #include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -31,4 +33,18 @@ void cli_json_string(FILE *f, const char *s)
             fputc(c, f);
     }
     fputc('"', f);
+}
+
+void cli_print_distances(unsigned int nr, const uint32_t *dist)
+{
+    printf("\ndistances:\n%4s", "node");
+    for (unsigned int j = 0; j < nr; j++)
+        printf(" %4u", j);
+    printf("\n");
+    for (unsigned int i = 0; i < nr; i++) {
+        printf("%4u", i);
+        for (unsigned int j = 0; j < nr; j++)
+            printf(" %4" PRIu32, dist[i * nr + j]);
+        printf("\n");
+    }
 }

@@ -102,16 +102,7 @@ static void print_table(const struct topo_resolved *ct, const struct info *in)
                cs_human_size(in->counters.node[i].offlined_pages, e, 32), ct->t.node_cpus[i]);
     }
 
-    printf("\ndistances:\n%4s", "node");
-    for (unsigned int j = 0; j < in->nr_nodes; j++)
-        printf(" %4u", j);
-    printf("\n");
-    for (unsigned int i = 0; i < in->nr_nodes; i++) {
-        printf("%4u", i);
-        for (unsigned int j = 0; j < in->nr_nodes; j++)
-            printf(" %4" PRIu32, in->dist[i * in->nr_nodes + j]);
-        printf("\n");
-    }
+    cli_print_distances(in->nr_nodes, in->dist);
 }
 
 static void print_json(const struct topo_resolved *ct, const struct info *in)

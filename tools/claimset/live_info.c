@@ -94,16 +94,7 @@ static void print_table(const struct live_host *h, const struct live_info *in)
                cs_human_size(m->free >> XC_PAGE_SHIFT, b, sizeof(b)),
                h->be.claim_sets ? cs_human_size(m->claimed >> XC_PAGE_SHIFT, c, sizeof(c)) : "n/a");
     }
-    printf("\ndistances:\n%4s", "node");
-    for (unsigned int j = 0; j < in->nr_nodes; j++)
-        printf(" %4u", j);
-    printf("\n");
-    for (unsigned int i = 0; i < in->nr_nodes; i++) {
-        printf("%4u", i);
-        for (unsigned int j = 0; j < in->nr_nodes; j++)
-            printf(" %4" PRIu32, in->dist[i * in->nr_nodes + j]);
-        printf("\n");
-    }
+    cli_print_distances(in->nr_nodes, in->dist);
     printf("\n%5s %12s %12s %12s\n", "domid", "tot_pages", "max_pages", "outstanding");
     for (unsigned int i = 0; i < in->nr_doms; i++) {
         const xc_domaininfo_t *d = &in->dom[i];
