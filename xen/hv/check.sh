@@ -33,13 +33,13 @@ $cc -O2 -Wall -c -I"$top/tools/xen/include" -I"$top/tools/xen" -o "$out/probe_xe
     $cc -O2 -Wall -c -I"$top/tools/xen/include" -I"$top/tools/xen" -o "$out/cs_xen_probe.o" \
         "$top/tools/xen/probe.c" || fail "the toolstack's probe does not build"
 $cc -O2 -Wall -static -o "$out/xenhv-tests" "$here/tests/tests.c" "$here/tests/backend_xen.c" \
-    "$out/probe_xen.o" "$out/cs_xen_probe.o" -lxenctrl -lxenforeignmemory -lxendevicemodel -lxengnttab -lxenevtchn -lxencall \
+    "$here/tests/backend_xc.c" "$out/probe_xen.o" "$out/cs_xen_probe.o" -lxenctrl -lxenforeignmemory -lxendevicemodel -lxengnttab -lxenevtchn -lxencall \
     -lxentoolcore -lxentoollog -lpthread || fail "the dom0 tests do not build"
 cmake -S "$top" -B "$out/sim" -DCMAKE_BUILD_TYPE=Release -DCLAIMSET_CHECKS=OFF >/dev/null &&
     cmake --build "$out/sim" --target claimset_static -j2 >/dev/null ||
     fail "the project's library does not build"
 $cc -O2 -Wall -I"$top/include" -o "$out/xenhv-sim" "$here/tests/tests.c" \
-    "$here/tests/backend_sim.c" "$out/sim/libclaimset.a" -lpthread -lm ||
+    "$here/tests/backend_sim.c" "$here/tests/backend_xc.c" "$out/sim/libclaimset.a" -lpthread -lm ||
     fail "the simulator tests do not build"
 "$here/boot/initramfs.sh" "$out/boot" "$out/xenhv-tests" "$out/initrd.gz" ||
     fail "cannot make the initramfs"

@@ -4,7 +4,8 @@
  * libxencall for the claim-set commands it lacks
  * (XEN_DOMCTL_claim_memory, the read-back extensions) and for page
  * offlining (libxenguest's wrapper would drag in the whole domain
- * builder).
+ * builder).  The calls that are the same on the simulator are in
+ * backend_xc.c.
  */
 #define __XEN_TOOLS__ 1
 #include <errno.h>
@@ -18,6 +19,7 @@
 #include <xen/sysctl.h>
 
 #include "backend.h"
+#include "backend_xc.h"
 
 /* Command numbers and layouts of the claim-set domctls (the hypervisor's
  * public claimsctl.h); the 4.17 headers installed here predate them. */
@@ -30,7 +32,6 @@ struct claims_arg {
     uint32_t pad;
 };
 
-static xc_interface *xch;
 static xencall_handle *xcall;
 
 const char *cs_backend(void)
@@ -43,63 +44,34 @@ bool cs_can_offline(void)
     return true;
 }
 
+bool cs_populate_gives_mfns(void)
+{
+    return true; /* a PV guest gets the machine frames written back */
+}
+
 int cs_open(void)
 {
-    xch = xc_interface_open(NULL, NULL, 0);
+    int rc = cs_xc_open();
+
+    if (rc)
+        return rc;
     xcall = xencall_open(NULL, 0);
-    return xch && xcall ? 0 : -errno;
+    return xcall ? 0 : -errno;
 }
 
 void cs_close(void)
 {
     xencall_close(xcall);
-    xc_interface_close(xch);
-}
-
-static int neg_errno(int rc)
-{
-    return rc < 0 ? (errno ? -errno : -EIO) : rc;
-}
-
-int cs_domain_new(uint32_t *domid, uint64_t max_pages)
-{
-    struct xen_domctl_createdomain cfg = {
-        .flags = 0, /* PV: TCG has no hardware virtualisation */
-        .max_vcpus = 1,
-        .max_evtchn_port = 1023,
-        .max_grant_frames = -1,
-        .max_maptrack_frames = -1,
-        .grant_opts = XEN_DOMCTL_GRANT_version(1),
-    };
-    int rc;
-
-    *domid = 0;
-    rc = xc_domain_create(xch, domid, &cfg);
-    if (rc)
-        return neg_errno(rc);
-    rc = cs_setmaxmem(*domid, max_pages);
-    if (rc)
-        xc_domain_destroy(xch, *domid);
-    return rc;
-}
-
-int cs_domain_destroy(uint32_t domid)
-{
-    return neg_errno(xc_domain_destroy(xch, domid));
-}
-
-int cs_setmaxmem(uint32_t domid, uint64_t max_pages)
-{
-    return neg_errno(xc_domain_setmaxmem(xch, domid, max_pages * 4));
+    cs_xc_close();
 }
 
 int cs_dominfo(uint32_t domid, struct cs_dominfo *info)
 {
     xc_domaininfo_t di;
-    int n = xc_domain_getinfolist(xch, domid, 1, &di);
+    int n = xc_domain_getinfolist(cs_xc(), domid, 1, &di);
 
     if (n != 1 || di.domain != domid)
-        return n < 0 ? neg_errno(n) : -ESRCH;
+        return n < 0 ? cs_neg_errno(n) : -ESRCH;
     info->tot_pages = di.tot_pages;
     info->max_pages = di.max_pages;
     info->outstanding_pages = di.outstanding_pages;
@@ -124,7 +96,7 @@ static int raw_domctl(uint32_t cmd, uint32_t domid, struct claims_arg *arg, void
         memcpy(bounce, data, len);
     arg->buf = (uint64_t)(uintptr_t)bounce;
     memcpy(&dc->u, arg, sizeof(*arg));
-    rc = neg_errno(xencall1(xcall, __HYPERVISOR_domctl, (uint64_t)(uintptr_t)dc));
+    rc = cs_neg_errno(xencall1(xcall, __HYPERVISOR_domctl, (uint64_t)(uintptr_t)dc));
     memcpy(arg, &dc->u, sizeof(*arg));
     if (len)
         memcpy(data, bounce, len);
@@ -145,16 +117,6 @@ int cs_claim_memory_raw(uint32_t domid, uint32_t nr, uint32_t pad, const struct 
     return raw_domctl(DOMCTL_claim_memory, domid, &arg, copy, claims ? n * sizeof(*copy) : 0);
 }
 
-int cs_claim_memory(uint32_t domid, uint32_t nr, const struct cs_claim *claims)
-{
-    return cs_claim_memory_raw(domid, nr, 0, claims);
-}
-
-int cs_claim_pages(uint32_t domid, uint64_t pages)
-{
-    return neg_errno(xc_domain_claim_pages(xch, domid, pages));
-}
-
 int cs_get_claims(uint32_t domid, uint32_t *nr, struct cs_claim *out)
 {
     struct claims_arg arg = {.nr = *nr};
@@ -162,76 +124,6 @@ int cs_get_claims(uint32_t domid, uint32_t *nr, struct cs_claim *out)
 
     *nr = arg.nr;
     return rc;
-}
-
-long cs_populate(uint32_t domid, int node, bool exact, unsigned int order, unsigned long nr,
-                 uint64_t gfn, uint64_t *frames)
-{
-    xen_pfn_t *ext = calloc(nr ? nr : 1, sizeof(*ext));
-    unsigned int flags = 0;
-    long rc;
-
-    if (!ext)
-        return -ENOMEM;
-    for (unsigned long i = 0; i < nr; i++)
-        ext[i] = gfn + (i << order);
-    if (node >= 0)
-        flags = exact ? XENMEMF_exact_node(node) : XENMEMF_node(node);
-    rc = xc_domain_populate_physmap(xch, domid, nr, order, flags, ext);
-    if (rc < 0)
-        rc = neg_errno((int)rc);
-    /* A PV guest gets the machine frames written back. */
-    for (long i = 0; frames && i < rc; i++)
-        frames[i] = ext[i];
-    free(ext);
-    return rc;
-}
-
-int cs_decrease(uint32_t domid, unsigned int order, unsigned long nr, const uint64_t *frames)
-{
-    xen_pfn_t *ext = calloc(nr ? nr : 1, sizeof(*ext));
-    int rc;
-
-    if (!ext)
-        return -ENOMEM;
-    for (unsigned long i = 0; i < nr; i++)
-        ext[i] = frames[i];
-    rc = neg_errno(xc_domain_decrease_reservation_exact(xch, domid, nr, order, ext));
-    free(ext);
-    return rc;
-}
-
-int cs_host(uint64_t *free_pages, uint64_t *outstanding)
-{
-    xc_physinfo_t pi;
-
-    if (xc_physinfo(xch, &pi))
-        return neg_errno(-1);
-    *free_pages = pi.free_pages;
-    *outstanding = pi.outstanding_pages;
-    return 0;
-}
-
-int cs_nr_nodes(void)
-{
-    xc_physinfo_t pi;
-
-    if (xc_physinfo(xch, &pi))
-        return neg_errno(-1);
-    return (int)pi.nr_nodes;
-}
-
-int cs_node_free(unsigned int node, uint64_t *free_pages)
-{
-    xc_meminfo_t mi[CS_MAX_NODES];
-    unsigned int max = CS_MAX_NODES;
-
-    if (xc_numainfo(xch, &max, mi, NULL))
-        return neg_errno(-1);
-    if (node >= max)
-        return -ENOENT;
-    *free_pages = mi[node].memfree >> XC_PAGE_SHIFT;
-    return 0;
 }
 
 int cs_node_pages(uint32_t domid, unsigned int nr, uint64_t *pages)
@@ -266,7 +158,7 @@ int cs_node_claimed(unsigned int node, uint64_t *pages)
     sc->interface_version = XEN_SYSCTL_INTERFACE_VERSION;
     arg.info = (uint64_t)(uintptr_t)e;
     memcpy(&sc->u, &arg, sizeof(arg));
-    rc = neg_errno(xencall1(xcall, __HYPERVISOR_sysctl, (uint64_t)(uintptr_t)sc));
+    rc = cs_neg_errno(xencall1(xcall, __HYPERVISOR_sysctl, (uint64_t)(uintptr_t)sc));
     memcpy(&arg, &sc->u, sizeof(arg));
     if (!rc && node >= arg.num_nodes)
         rc = -ENOENT;
@@ -275,11 +167,6 @@ int cs_node_claimed(unsigned int node, uint64_t *pages)
     xencall_free_buffer(xcall, e);
     xencall_free_buffer(xcall, sc);
     return rc;
-}
-
-uint64_t cs_frame_mfn(uint64_t frame)
-{
-    return frame;
 }
 
 static int page_offline_op(uint32_t cmd, uint64_t mfn, uint32_t *status)
@@ -298,7 +185,7 @@ static int page_offline_op(uint32_t cmd, uint64_t mfn, uint32_t *status)
     sc->u.page_offline.start = (uint32_t)mfn;
     sc->u.page_offline.end = (uint32_t)mfn;
     sc->u.page_offline.status.p = st; /* xenctrl.h redefines set_xen_guest_handle */
-    rc = neg_errno(xencall1(xcall, __HYPERVISOR_sysctl, (uint64_t)(uintptr_t)sc));
+    rc = cs_neg_errno(xencall1(xcall, __HYPERVISOR_sysctl, (uint64_t)(uintptr_t)sc));
     *status = *st;
     xencall_free_buffer(xcall, st);
     xencall_free_buffer(xcall, sc);
