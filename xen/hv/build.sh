@@ -10,7 +10,9 @@
 # 3. make -C xen defconfig; make -C xen.
 # The result is BUILDDIR/xen.gz.  Builds are cached by a hash of every
 # input (Xen's source version, the semantic patches, the glue, the engine
-# and these scripts): the same inputs never build twice.
+# and these scripts): the same inputs never build twice while their entry
+# is kept.  Only the 3 most recently used entries are kept
+# (cache-prune.sh): an older one is rebuilt when its inputs come back.
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/../.." && pwd)
@@ -35,7 +37,9 @@ key=$( (echo "$version"
 cache=$out/cache/$key
 if [ -f "$cache/xen.gz" ]; then
     cp "$cache/xen.gz" "$out/xen.gz"
+    touch "$cache" # its last use, for the pruning
     echo "xen-hv: cached build $key ($version)"
+    "$here/cache-prune.sh" "$out/cache" 3
     exit 0
 fi
 
@@ -51,5 +55,7 @@ fi
 t2=$(date +%s)
 mkdir -p "$cache"
 cp "$out/tree/xen/xen.gz" "$cache/xen.gz"
+touch "$cache"
 cp "$cache/xen.gz" "$out/xen.gz"
 echo "xen-hv: built $out/xen.gz in $((t2 - t1)) s (fetch and patch $((t1 - t0)) s), cache key $key"
+"$here/cache-prune.sh" "$out/cache" 3
