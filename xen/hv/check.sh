@@ -8,6 +8,10 @@ set -u
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/../.." && pwd)
 out=$top/build/xen-hv
+# Debian's Xen and dom0 kernel, unpacked by the shared QEMU harness
+# (xen/qemu/, also make check-xen's) into the cache both checks use.
+qemu=$top/xen/qemu
+cache=$top/build/xen-cache
 mkdir -p "$out"
 start=$(date +%s)
 stamp() { echo "[$(($(date +%s) - start)) s] $*"; }
@@ -21,7 +25,7 @@ echo "=== check-xen-hv: claim sets in Xen 4.17, in QEMU ==="
 stamp "building the claim-set hypervisor"
 "$here/build.sh" "$out" || fail "the hypervisor did not build"
 stamp "preparing QEMU, dom0 kernel and plain Xen"
-"$here/boot/prepare.sh" "$out/boot" || fail "cannot prepare the boot"
+"$qemu/prepare.sh" "$cache" || fail "cannot prepare the boot"
 
 # The tests, twice: statically against the real libxenctrl/libxencall
 # for dom0, and against the project's library (the simulator).
@@ -33,7 +37,8 @@ $cc -O2 -Wall -c -I"$top/tools/xen/include" -I"$top/tools/xen" -o "$out/probe_xe
     $cc -O2 -Wall -c -I"$top/tools/xen/include" -I"$top/tools/xen" -o "$out/cs_xen_probe.o" \
         "$top/tools/xen/probe.c" || fail "the toolstack's probe does not build"
 $cc -O2 -Wall -static -o "$out/xenhv-tests" "$here/tests/tests.c" "$here/tests/backend_xen.c" \
-    "$here/tests/backend_xc.c" "$out/probe_xen.o" "$out/cs_xen_probe.o" -lxenctrl -lxenforeignmemory -lxendevicemodel -lxengnttab -lxenevtchn -lxencall \
+    "$here/tests/backend_xc.c" "$out/probe_xen.o" "$out/cs_xen_probe.o" \
+    -lxenctrl -lxenforeignmemory -lxendevicemodel -lxengnttab -lxenevtchn -lxencall \
     -lxentoolcore -lxentoollog -lpthread || fail "the dom0 tests do not build"
 cmake -S "$top" -B "$out/sim" -DCMAKE_BUILD_TYPE=Release -DCLAIMSET_CHECKS=OFF >/dev/null &&
     cmake --build "$out/sim" --target claimset_static -j2 >/dev/null ||
@@ -41,17 +46,27 @@ cmake -S "$top" -B "$out/sim" -DCMAKE_BUILD_TYPE=Release -DCLAIMSET_CHECKS=OFF >
 $cc -O2 -Wall -I"$top/include" -o "$out/xenhv-sim" "$here/tests/tests.c" \
     "$here/tests/backend_sim.c" "$here/tests/backend_xc.c" "$out/sim/libclaimset.a" -lpthread -lm ||
     fail "the simulator tests do not build"
-"$here/boot/initramfs.sh" "$out/boot" "$out/xenhv-tests" "$out/initrd.gz" ||
+# dom0's payload: the static test binary and the script that runs it in
+# the mode the boot names.
+rm -rf "$out/payload"
+mkdir -p "$out/payload"
+cp "$out/xenhv-tests" "$out/payload/xenhv-tests"
+cp "$here/tests/run.sh" "$out/payload/run"
+"$qemu/mkinitramfs.sh" "$cache" "$out/payload" "$out/initrd.gz" ||
     fail "cannot make the initramfs"
 
+# Both boots: the same machine (two nodes of 2 GiB, as the simulator
+# backend's default host) and initramfs; a boot still running after
+# XENHV_GUARD seconds is stopped and reported as hung.
+boot() { # hypervisor mode log
+    "$qemu/boot.sh" -g "${XENHV_GUARD:-600}" -m 2 -a "$2" "$1" "$cache" "$out/initrd.gz" "$3"
+}
 zcat "$out/xen.gz" >"$out/xen.elf"
 stamp "booting the claim-set Xen (tests in dom0)"
-"$here/boot/boot.sh" "$out/xen.elf" "$out/boot" "$out/initrd.gz" all "$out/xen.log" \
-    >"$out/xen.out"
+boot "$out/xen.elf" all "$out/xen.log" >"$out/xen.out"
 xrc=$?
 stamp "booting Debian's plain Xen 4.17 (legacy path reference)"
-"$here/boot/boot.sh" "$out/boot/plain-xen.elf" "$out/boot" "$out/initrd.gz" legacy \
-    "$out/plain.log" >"$out/plain.out"
+boot "$cache/xen.elf" legacy "$out/plain.log" >"$out/plain.out"
 stamp "running the differential scenario on the simulator"
 "$out/xenhv-sim" scenario >"$out/sim.out"
 

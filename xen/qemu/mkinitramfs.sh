@@ -1,7 +1,10 @@
 #!/bin/sh
-# Build dom0's initramfs: busybox, the Xen drivers of the dom0 kernel, and
-# a payload directory (its `run` script and the programs it runs, with the
-# shared libraries they need, as ldd lists them).
+# Build dom0's initramfs: busybox, the Xen drivers of the dom0 kernel,
+# init.sh as /init, and a payload directory as /payload (its `run` script
+# and the programs it runs, with the shared libraries they need, as ldd
+# lists them; a static program needs none).  Each check brings its own
+# payload: make check-xen the live commands and their checks, make
+# check-xen-hv the claim-set tests.
 #
 #   mkinitramfs.sh CACHE_DIR PAYLOAD_DIR OUT.gz
 set -eu

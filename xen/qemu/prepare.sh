@@ -2,19 +2,24 @@
 # Install what booting Xen in QEMU needs, and unpack Debian's hypervisor
 # and dom0 kernel into a cache directory (they are never installed on the
 # build machine itself: only their files are used, as QEMU's kernel and
-# initrd).
+# initrd).  Shared by make check-xen and make check-xen-hv.
 #
 #   prepare.sh CACHE_DIR
 #
-# Leaves in CACHE_DIR: xen.elf (the uncompressed hypervisor, which QEMU's
-# multiboot loader needs), vmlinuz, modules/ (the Xen drivers of that
-# kernel) and versions.txt.  A second run with the cache in place only
-# checks the packages.
+# Leaves in CACHE_DIR: xen.elf (Debian's Xen 4.17, uncompressed: QEMU's
+# multiboot loader needs an ELF), vmlinuz, modules/ (the Xen drivers of
+# that kernel) and versions.txt.  libxen-dev is installed here too: both
+# checks build against Xen's libxenctrl.  A second run with the cache in
+# place only checks the packages.
 set -eu
 
 cache=${1:?usage: prepare.sh CACHE_DIR}
 mkdir -p "$cache"
 cache=$(cd "$cache" && pwd)
+
+# Other jobs on the machine may hold the package lock: wait for it rather
+# than fail.
+apt() { apt-get -qq -o DPkg::Lock::Timeout=600 "$@"; }
 
 need=""
 for p in qemu-system-x86 libxen-dev busybox-static cpio; do
@@ -23,8 +28,8 @@ done
 if [ -n "$need" ]; then
     echo "prepare: installing$need"
     export DEBIAN_FRONTEND=noninteractive
-    apt-get update -qq
-    apt-get install -y -qq --no-install-recommends $need >/dev/null
+    apt update
+    apt install -y --no-install-recommends $need >/dev/null
 fi
 
 if [ -s "$cache/xen.elf" ] && [ -s "$cache/vmlinuz" ] && [ -d "$cache/modules" ]; then
@@ -38,7 +43,7 @@ cd "$cache/debs"
 # Package lists are refreshed only when the ones at hand cannot name the
 # packages (an update costs tens of seconds on a loaded machine).
 if [ -z "$need" ] && ! apt-cache show xen-hypervisor-4.17-amd64 linux-image-amd64 >/dev/null 2>&1; then
-    apt-get update -qq
+    apt update
 fi
 # The dom0 kernel: the one linux-image-amd64 currently depends on.
 kpkg=$(apt-cache depends linux-image-amd64 2>/dev/null |
@@ -48,8 +53,8 @@ kpkg=$(apt-cache depends linux-image-amd64 2>/dev/null |
 # Stale package lists: refresh once and try again.
 fetch() {
     ls "$1"_*.deb >/dev/null 2>&1 && return 0
-    apt-get -o APT::Sandbox::User=root download "$1" >/dev/null 2>&1 ||
-        { apt-get update -qq && apt-get -o APT::Sandbox::User=root download "$1" >/dev/null; }
+    apt -o APT::Sandbox::User=root download "$1" >/dev/null 2>&1 ||
+        { apt update && apt -o APT::Sandbox::User=root download "$1" >/dev/null; }
 }
 fetch xen-hypervisor-4.17-amd64
 fetch "$kpkg"
