@@ -80,29 +80,28 @@ passed=$(grep -c '^PASS ' "$out/xen.out")
 failed=$(grep -c '^FAIL ' "$out/xen.out")
 [ "$xrc" -eq 125 ] && { echo "FAIL boot (no result from dom0; see $out/xen.log)"; failed=$((failed + 1)); }
 
+# TEST passes when the claim-set Xen printed PREFIX lines and a reference
+# run (REF: plain or sim, from REF.out) printed exactly the same ones; on
+# failure the first differences, reference first.  The lines are kept in
+# STEM.xen and STEM.REF, STEM being the prefix in lower case.
+same_steps() { # test prefix ref
+    stem=$out/$(echo "$2" | tr '[:upper:]' '[:lower:]')
+    grep "^$2 " "$out/xen.out" >"$stem.xen"
+    grep "^$2 " "$out/$3.out" >"$stem.$3"
+    if [ -s "$stem.xen" ] && cmp -s "$stem.xen" "$stem.$3"; then
+        echo "PASS $1 ($(wc -l <"$stem.xen") steps)"
+        passed=$((passed + 1))
+    else
+        echo "FAIL $1"
+        diff "$stem.$3" "$stem.xen" | head -n 20
+        failed=$((failed + 1))
+    fi
+}
 # The legacy path against plain Xen 4.17: the same sequence, the same
 # results and counters.
-grep '^LEGACY ' "$out/xen.out" >"$out/legacy.xen"
-grep '^LEGACY ' "$out/plain.out" >"$out/legacy.plain"
-if [ -s "$out/legacy.xen" ] && cmp -s "$out/legacy.xen" "$out/legacy.plain"; then
-    echo "PASS legacy_same_as_plain_4.17 ($(wc -l <"$out/legacy.xen") steps)"
-    passed=$((passed + 1))
-else
-    echo "FAIL legacy_same_as_plain_4.17"
-    diff "$out/legacy.plain" "$out/legacy.xen" | head -n 20
-    failed=$((failed + 1))
-fi
+same_steps legacy_same_as_plain_4.17 LEGACY plain
 # The differential scenario: simulator against claim-set Xen.
-grep '^TRACE ' "$out/xen.out" >"$out/trace.xen"
-grep '^TRACE ' "$out/sim.out" >"$out/trace.sim"
-if [ -s "$out/trace.xen" ] && cmp -s "$out/trace.xen" "$out/trace.sim"; then
-    echo "PASS differential_simulator_vs_xen ($(wc -l <"$out/trace.xen") steps)"
-    passed=$((passed + 1))
-else
-    echo "FAIL differential_simulator_vs_xen"
-    diff "$out/trace.sim" "$out/trace.xen" | head -n 20
-    failed=$((failed + 1))
-fi
+same_steps differential_simulator_vs_xen TRACE sim
 stamp "done"
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
