@@ -43,9 +43,11 @@ xen=$1
 cache=$2
 initrd=$3
 log=$4
-case $guard$node_gib in
-*[!0-9]*) echo "boot.sh: -g and -m take whole numbers" >&2; exit 2 ;;
-esac
+for n in "$guard" "$node_gib"; do
+    case $n in
+    '' | 0 | *[!0-9]*) echo "boot.sh: -g and -m take whole numbers above 0, not '$n'" >&2; exit 2 ;;
+    esac
+done
 case $payload_arg in
 *[!A-Za-z0-9_-]*) echo "boot.sh: -a takes one word, not '$payload_arg'" >&2; exit 2 ;;
 esac
