@@ -25,6 +25,33 @@ static const struct cli_command *const commands[] = {
 
 #define NR_COMMANDS (sizeof(commands) / sizeof(commands[0]))
 
+#ifdef CLAIMSET_XEN
+/*
+ * The simulator's commands need the in-process host, which the Xen build
+ * does not link.  Someone who knows them from the other build is told
+ * why they are missing rather than that they do not exist.
+ */
+static const char *const simulator_only[] = {"run", "storm", "evacuate", "drain"};
+
+static int simulator_only_error(const char *prog, const char *name)
+{
+    for (size_t i = 0; i < sizeof(simulator_only) / sizeof(simulator_only[0]); i++)
+        if (!strcmp(simulator_only[i], name))
+            return cli_usage_error(prog,
+                                   "%s simulates a host and is not in the Xen build "
+                                   "(it is in a build without -DCLAIMSET_XEN=ON)",
+                                   name);
+    return -1;
+}
+#else
+static int simulator_only_error(const char *prog, const char *name)
+{
+    (void)prog;
+    (void)name;
+    return -1;
+}
+#endif
+
 static const struct cli_command *find_command(const char *name)
 {
     for (size_t i = 0; i < NR_COMMANDS; i++)
@@ -72,6 +99,7 @@ static int dispatch(int argc, char **argv, const struct cli_command **cmd_out)
 {
     const struct cli_command *cmd;
     const char *name;
+    int rc;
 
     if (argc < 2)
         return cli_usage_error("claimset", "no command given (see claimset --help)");
@@ -85,6 +113,8 @@ static int dispatch(int argc, char **argv, const struct cli_command **cmd_out)
         if (argc > 3)
             return cli_usage_error("claimset help", "unexpected argument %s", CLI_Q(argv[3]));
         cmd = find_command(argv[2]);
+        if (!cmd && (rc = simulator_only_error("claimset help", argv[2])) >= 0)
+            return rc;
         if (!cmd)
             return cli_usage_error("claimset help", "unknown command %s", CLI_Q(argv[2]));
         return cli_help(cmd);
@@ -92,6 +122,8 @@ static int dispatch(int argc, char **argv, const struct cli_command **cmd_out)
     if (name[0] == '-')
         return cli_usage_error("claimset", "unknown option %s (see claimset --help)", CLI_Q(name));
     cmd = find_command(name);
+    if (!cmd && (rc = simulator_only_error("claimset", name)) >= 0)
+        return rc;
     if (!cmd)
         return cli_usage_error("claimset", "unknown command %s (see claimset --help)", CLI_Q(name));
     *cmd_out = cmd;

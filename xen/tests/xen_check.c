@@ -237,6 +237,22 @@ static void check_info(void)
     free(r);
 }
 
+/* The simulator's commands are not in the Xen build, and it says so. */
+static void check_simulator_only(void)
+{
+    static const char *const names[] = {"run x.scn", "storm", "help evacuate"};
+    struct run *r = malloc(sizeof(*r));
+
+    if (!r)
+        return;
+    for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+        run_cmd(r, "%s", names[i]);
+        xt_check(&t, r->status == 2 && strstr(r->err, "is not in the Xen build"),
+                 "cli.simulator_only", "%s: status %d, stderr %s", names[i], r->status, r->err);
+    }
+    free(r);
+}
+
 static void check_claims(void)
 {
     struct run *r = malloc(sizeof(*r));
@@ -484,6 +500,7 @@ int main(int argc, char **argv)
     elapsed("start");
     check_probe();
     check_info();
+    check_simulator_only();
     elapsed("probe and info");
     check_claims();
     elapsed("claims");
