@@ -22,6 +22,20 @@ int cli_version(void)
     return CLI_EXIT_OK;
 }
 
+int cli_shared_result(const struct cli_command *cmd, int id)
+{
+    switch (id) {
+    case CLI_HELP:
+        return cli_help(cmd);
+    case CLI_VERSION:
+        return cli_version();
+    case CLI_ERROR:
+        return CLI_EXIT_USAGE;
+    default:
+        return -1;
+    }
+}
+
 static void vreport(const char *prog, const char *fmt, va_list ap)
 {
     /* Whatever a command printed so far comes before the message. */

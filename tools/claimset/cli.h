@@ -73,6 +73,14 @@ int cli_help(const struct cli_command *cmd);
 /* Print "claimset VERSION" on stdout, as -V and --version do everywhere;
  * returns CLI_EXIT_OK. */
 int cli_version(void);
+/*
+ * What every command does with cli_next()'s shared results, so that no
+ * command can forget one: CLI_HELP prints the command's help, CLI_VERSION
+ * the version (both status 0), CLI_ERROR was reported already (usage
+ * status).  Returns that status, or -1 when id is the command's own (an
+ * option or a positional argument).
+ */
+int cli_shared_result(const struct cli_command *cmd, int id);
 
 /* ---------------------------------------------------------------------
  * Diagnostics

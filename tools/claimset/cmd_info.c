@@ -147,17 +147,13 @@ static int info_run(const struct cli_command *cmd, int argc, char **argv)
     claimset_host *host;
     xc_interface *xch;
     struct info *in;
-    int id, rc = CLI_EXIT_FAIL;
+    int id, shared, rc = CLI_EXIT_FAIL;
 
     cli_common_init(&common);
     cli_parser_init(&p, prog, argc, argv);
     while ((id = cli_next(&p, info_opts, &val)) != CLI_END) {
-        if (id == CLI_HELP)
-            return cli_help(cmd);
-        if (id == CLI_VERSION)
-            return cli_version();
-        if (id == CLI_ERROR)
-            return CLI_EXIT_USAGE;
+        if ((shared = cli_shared_result(cmd, id)) >= 0)
+            return shared;
         if (id == CLI_POSITIONAL)
             return cli_usage_error(prog, "unexpected argument %s", CLI_Q(val));
         if (cli_common_option(&p, id, val, &common))

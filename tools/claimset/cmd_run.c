@@ -193,7 +193,7 @@ static int run_run(const struct cli_command *cmd, int argc, char **argv)
     enum run_format format = FMT_TEXT;
     bool verbose = false;
     size_t nr = 0;
-    int id, rc = CLI_EXIT_OK;
+    int id, shared, rc = CLI_EXIT_OK;
 
     cli_common_init(&common);
     if (!scn || !paths || !results) {
@@ -203,12 +203,8 @@ static int run_run(const struct cli_command *cmd, int argc, char **argv)
     cli_parser_init(&p, prog, argc, argv);
     /* Options first, wherever they are; files keep their order. */
     while ((id = cli_next(&p, run_opts, &val)) != CLI_END) {
-        if (id == CLI_HELP || id == CLI_VERSION) {
-            rc = id == CLI_HELP ? cli_help(cmd) : cli_version();
-            goto out;
-        }
-        if (id == CLI_ERROR) {
-            rc = CLI_EXIT_USAGE;
+        if ((shared = cli_shared_result(cmd, id)) >= 0) {
+            rc = shared;
             goto out;
         }
         if (id == CLI_POSITIONAL) {

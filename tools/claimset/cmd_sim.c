@@ -385,7 +385,7 @@ static int cli_main(const struct cli_command *cmd, enum sim_kind kind, bool drai
     char err[CLI_ERR_LEN];
     struct cli_parser p;
     struct args a;
-    int id, rc;
+    int id, shared, rc;
 
     memset(&a, 0, sizeof(a));
     sim_config_init(&a.cfg, kind);
@@ -401,16 +401,8 @@ static int cli_main(const struct cli_command *cmd, enum sim_kind kind, bool drai
                           : kind == SIM_EVACUATE ? evacuate_opts
                                                  : storm_opts,
                           &val)) != CLI_END) {
-        if (id == CLI_HELP) {
-            rc = cli_help(cmd);
-            goto out;
-        }
-        if (id == CLI_VERSION) {
-            rc = cli_version();
-            goto out;
-        }
-        if (id == CLI_ERROR) {
-            rc = CLI_EXIT_USAGE;
+        if ((shared = cli_shared_result(cmd, id)) >= 0) {
+            rc = shared;
             goto out;
         }
         if (id == CLI_POSITIONAL) {

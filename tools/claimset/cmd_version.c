@@ -71,16 +71,12 @@ static int version_run(const struct cli_command *cmd, int argc, char **argv)
     struct cli_parser p;
     const char *val;
     bool json = false;
-    int id;
+    int id, shared;
 
     cli_parser_init(&p, "claimset version", argc, argv);
     while ((id = cli_next(&p, version_opts, &val)) != CLI_END) {
-        if (id == CLI_HELP)
-            return cli_help(cmd);
-        if (id == CLI_VERSION)
-            return cli_version();
-        if (id == CLI_ERROR)
-            return CLI_EXIT_USAGE;
+        if ((shared = cli_shared_result(cmd, id)) >= 0)
+            return shared;
         if (id == CLI_POSITIONAL)
             return cli_usage_error(p.prog, "unexpected argument %s", CLI_Q(val));
         json = true; /* OPT_JSON, the only option */

@@ -286,15 +286,12 @@ static int parse_args(struct cli_parser *p, const struct cli_command *cmd, struc
     const char *val;
     bool sized = false;
     uint64_t v;
-    int id;
+    int id, shared;
 
     while ((id = cli_next(p, build_opts, &val)) != CLI_END) {
+        if ((shared = cli_shared_result(cmd, id)) >= 0)
+            return shared == CLI_EXIT_OK ? 1 : -1; /* help or version shown, or a usage error */
         switch (id) {
-        case CLI_HELP:
-            cli_help(cmd);
-            return 1;
-        case CLI_ERROR:
-            return -1;
         case CLI_POSITIONAL:
             cli_usage_error(p->prog, "unexpected argument %s", CLI_Q(val));
             return -1;

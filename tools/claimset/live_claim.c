@@ -87,14 +87,12 @@ static int claim_run(const struct cli_command *cmd, int argc, char **argv)
     enum claim_kind kind;
     bool json = false;
     xc_domaininfo_t info;
-    int id, rc, e;
+    int id, shared, rc, e;
 
     cli_parser_init(&p, "claimset claim", argc, argv);
     while ((id = cli_next(&p, claim_opts, &val)) != CLI_END) {
-        if (id == CLI_HELP)
-            return cli_help(cmd);
-        if (id == CLI_ERROR)
-            return CLI_EXIT_USAGE;
+        if ((shared = cli_shared_result(cmd, id)) >= 0)
+            return shared;
         if (id == CLI_POSITIONAL) {
             if (npos == 2)
                 return cli_usage_error(p.prog, "unexpected argument %s", CLI_Q(val));

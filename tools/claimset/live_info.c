@@ -149,14 +149,12 @@ static int info_run(const struct cli_command *cmd, int argc, char **argv)
     struct live_info *in;
     bool json = false;
     const char *val;
-    int id, rc = CLI_EXIT_OK;
+    int id, shared, rc = CLI_EXIT_OK;
 
     cli_parser_init(&p, "claimset info", argc, argv);
     while ((id = cli_next(&p, info_opts, &val)) != CLI_END) {
-        if (id == CLI_HELP)
-            return cli_help(cmd);
-        if (id == CLI_ERROR)
-            return CLI_EXIT_USAGE;
+        if ((shared = cli_shared_result(cmd, id)) >= 0)
+            return shared;
         if (id == CLI_POSITIONAL)
             return cli_usage_error(p.prog, "unexpected argument %s", CLI_Q(val));
         json = true;

@@ -103,15 +103,13 @@ static int place_run(const struct cli_command *cmd, int argc, char **argv)
     bool json = false, sized = false;
     const char *val;
     uint64_t v;
-    int id, e;
+    int id, shared, e;
 
     cli_parser_init(&p, "claimset place", argc, argv);
     while ((id = cli_next(&p, place_opts, &val)) != CLI_END) {
+        if ((shared = cli_shared_result(cmd, id)) >= 0)
+            return shared;
         switch (id) {
-        case CLI_HELP:
-            return cli_help(cmd);
-        case CLI_ERROR:
-            return CLI_EXIT_USAGE;
         case CLI_POSITIONAL:
             return cli_usage_error(p.prog, "unexpected argument %s", CLI_Q(val));
         case OPT_SIZE:

@@ -237,18 +237,29 @@ static void check_info(void)
     free(r);
 }
 
-/* The simulator's commands are not in the Xen build, and it says so. */
-static void check_simulator_only(void)
+/*
+ * The command line of the live binary: -V answers on every command (a
+ * command once took it for --json), and the simulator's commands are
+ * named as missing from this build rather than unknown.
+ */
+static void check_cli(void)
 {
-    static const char *const names[] = {"run x.scn", "storm", "help evacuate"};
+    static const char *const live[] = {"info", "place", "claim", "build", "version"};
+    static const char *const sim_only[] = {"run x.scn", "storm", "help evacuate"};
     struct run *r = malloc(sizeof(*r));
 
     if (!r)
         return;
-    for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
-        run_cmd(r, "%s", names[i]);
+    for (size_t i = 0; i < sizeof(live) / sizeof(live[0]); i++) {
+        run_cmd(r, "%s -V", live[i]);
+        xt_check(&t, r->status == 0 && !strncmp(r->out, "claimset ", 9) && !strchr(r->out, '{'),
+                 "cli.version_on_every_command", "%s -V: status %d, stdout %s", live[i], r->status,
+                 r->out);
+    }
+    for (size_t i = 0; i < sizeof(sim_only) / sizeof(sim_only[0]); i++) {
+        run_cmd(r, "%s", sim_only[i]);
         xt_check(&t, r->status == 2 && strstr(r->err, "is not in the Xen build"),
-                 "cli.simulator_only", "%s: status %d, stderr %s", names[i], r->status, r->err);
+                 "cli.simulator_only", "%s: status %d, stderr %s", sim_only[i], r->status, r->err);
     }
     free(r);
 }
@@ -500,7 +511,7 @@ int main(int argc, char **argv)
     elapsed("start");
     check_probe();
     check_info();
-    check_simulator_only();
+    check_cli();
     elapsed("probe and info");
     check_claims();
     elapsed("claims");
