@@ -194,15 +194,29 @@ static bool check_run(struct leaf_walk *w, mfn_t mfn, unsigned int order, owner_
     return true;
 }
 
+/* A leaf's machine frames need not be aligned to it; the domain layer only
+ * maps whole heap chunks, so they lie in one node, but the counts below
+ * do not rely on that. */
 static void walk_leaf(void *ctx, gfn_t gfn, mfn_t mfn, unsigned int order)
 {
     struct leaf_walk *w = ctx;
+    const struct host *h = w->c->h;
+    unsigned long nr = ORDER_PAGES(order);
 
     if (!w->ok)
         return;
     w->ok = check_run(w, mfn, order, OWNER_DOM(w->d->domain_id));
-    w->node_pages[host_mfn_to_node(w->c->h, mfn)] += ORDER_PAGES(order);
-    w->pages += ORDER_PAGES(order);
+    if (!w->ok)
+        return;
+    w->pages += nr;
+    while (nr) {
+        nodeid_t node = host_mfn_to_node(h, mfn);
+        unsigned long n = MIN(nr, (unsigned long)(h->node[node].end - mfn));
+
+        w->node_pages[node] += n;
+        mfn += n;
+        nr -= n;
+    }
 }
 
 /* The domain's physmap, extra runs and hypervisor runs; adds the frames

@@ -176,18 +176,18 @@ void domain_put(struct domain *d)
         domain_free(d);
 }
 
-static void free_leaf(void *ctx, gfn_t gfn, mfn_t mfn, unsigned int order)
+static void free_run(void *ctx, gfn_t gfn, mfn_t mfn, unsigned long nr)
 {
     struct domain *d = ctx;
 
     /* A dead domain's memory is dirty: the hypervisor must scrub it. */
-    free_heap_pages(d->host, mfn, order, d, FREE_need_scrub | FREE_counted);
+    free_domheap_run(d, mfn, nr, FREE_need_scrub | FREE_counted);
 }
 
 /* Give back everything the domain holds.  Caller: page_alloc_lock. */
 static void relinquish_memory(struct domain *d)
 {
-    p2m_for_each(&d->p2m, free_leaf, d);
+    p2m_for_each_run(&d->p2m, free_run, d);
     p2m_destroy(&d->p2m);
     p2m_init(&d->p2m);
     for (size_t i = 0; i < d->extra.nr; i++)

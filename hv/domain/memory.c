@@ -32,6 +32,36 @@ int alloc_domheap_pages(struct domain *d, unsigned int order, unsigned int memfl
     return *mfn == INVALID_MFN ? -ENOMEM : 0;
 }
 
+/*
+ * Frames of a physmap run go back to the heap as the largest chunks their
+ * machine alignment allows (MAX_ORDER at most), never across a node
+ * boundary (node sizes are any number of frames).  The heap merges every
+ * chunk with its free buddies and finds chunks by their frames alone, so
+ * how a run is cut decides nothing about later allocations; fewer, larger
+ * pieces are just cheaper.
+ */
+void free_domheap_run(struct domain *d, mfn_t mfn, unsigned long nr, unsigned int flags)
+{
+    struct host *h = d->host;
+
+    while (nr) {
+        const struct heap_node *hn = &h->node[host_mfn_to_node(h, mfn)];
+        unsigned long in_node = MIN(nr, (unsigned long)(hn->end - mfn));
+
+        ASSERT(mfn >= hn->start && mfn < hn->end);
+        nr -= in_node;
+        while (in_node) {
+            unsigned int order = MIN((unsigned int)MAX_ORDER, fls64(in_node) - 1);
+
+            if (mfn)
+                order = MIN(order, (unsigned int)__builtin_ctzll(mfn));
+            free_heap_pages(h, mfn, order, d, flags);
+            mfn += ORDER_PAGES(order);
+            in_node -= ORDER_PAGES(order);
+        }
+    }
+}
+
 static bool gfn_range_ok(gfn_t gfn, unsigned int order)
 {
     return order <= MAX_ORDER && gfn < P2M_MAX_GFN && ORDER_PAGES(order) <= P2M_MAX_GFN - gfn;
@@ -83,12 +113,12 @@ out:
     return rc;
 }
 
-static void free_removed(void *ctx, gfn_t gfn, mfn_t mfn, unsigned int order)
+static void free_removed(void *ctx, gfn_t gfn, mfn_t mfn, unsigned long nr)
 {
     struct domain *d = ctx;
 
     /* A live domain clears what it gives back if it cares (Xen's rule). */
-    free_heap_pages(d->host, mfn, order, d, FREE_counted);
+    free_domheap_run(d, mfn, nr, FREE_counted);
 }
 
 int domain_decrease_extent(struct domain *d, gfn_t gfn, unsigned int order)

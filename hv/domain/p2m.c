@@ -4,9 +4,11 @@
  *
  * Entry encoding (one uint64_t, 0 = empty):
  *   bit 0       present
- *   bit 1       leaf: bits 12..51 hold the first machine frame of the leaf
- *               (frames have at most 40 bits); the leaf's order follows
- *               from its level (9 * level)
+ *   bit 1       leaf: bits 12..51 hold the machine frame of the leaf's
+ *               first guest frame (frames have at most 40 bits), the
+ *               rest following it one for one; the leaf's order follows
+ *               from its level (9 * level).  The machine frame need not
+ *               be aligned to the leaf (see "leaf choice" below)
  *   otherwise   a child table: bits 2..47 hold its pointer (malloc
  *               alignment keeps bits 0 and 1 clear, and user-space
  *               addresses have no bit at 48 or above), bits 48..57 the
@@ -20,7 +22,8 @@
  *   - the count in a table entry is exact, so "is the child empty" is one
  *     test, not a scan of 512 entries;
  *   - leaves sit at levels 0..2 only, and a leaf at level L starts at a
- *     gfn and an mfn both aligned to 2^(9L);
+ *     gfn aligned to 2^(9L) (it is one table entry) and maps a run of
+ *     2^(9L) machine frames that starts anywhere;
  *   - nr_pages, nr_leaves and nr_tables are exact at every return.
  *
  * Freed tables are empty, hence zero: up to P2M_POOL_MAX of them are kept
@@ -28,6 +31,20 @@
  * so a guest that populates and decreases in a steady state costs no
  * allocation at all.  The pool is not counted in nr_tables or p2m_bytes
  * (tables in the tree) and is freed by p2m_destroy.
+ *
+ * Leaf choice: a range is stored with the largest leaves its guest frames
+ * allow, whatever the alignment of its machine frames.  A hardware page
+ * table needs both aligned alike; this map is only read by software, so
+ * a 1 GiB extent put one frame off a 1 GiB guest boundary is 511 + 1
+ * leaves of 4 KiB and 511 of 2 MiB (1,023 entries, two level-0 and two
+ * level-1 tables at most), not 262,144 leaves of 4 KiB.  A leaf never
+ * holds frames of two inserts (it is written by one insert, whole), so
+ * its machine frames lie in one chunk of the heap.
+ *
+ * Removing reports runs, not leaves: leaves next to each other in both
+ * frame spaces are joined, so the caller can hand the heap pieces as large
+ * as their machine alignment allows (a misaligned 1 GiB extent removed
+ * whole is one run, one order-18 chunk, not 1,023 pieces).
  *
  * All-or-nothing updates: p2m_insert first allocates every table it needs
  * and only then writes leaves (which cannot fail); if an allocation fails
@@ -243,6 +260,41 @@ static void root_release_if_empty(struct p2m *p)
     }
 }
 
+/* ---- runs --------------------------------------------------------------- */
+
+/* Leaves met in ascending gfn order, joined into runs while they follow
+ * each other in both frame spaces; nr == 0 while no run is pending. */
+struct run_acc {
+    p2m_run_fn fn;
+    void *ctx;
+    gfn_t gfn;
+    mfn_t mfn;
+    unsigned long nr;
+};
+
+static void run_flush(struct run_acc *a)
+{
+    if (a->nr)
+        a->fn(a->ctx, a->gfn, a->mfn, a->nr);
+    a->nr = 0;
+}
+
+static void run_add(struct run_acc *a, gfn_t gfn, mfn_t mfn, unsigned long nr)
+{
+    if (a->nr && gfn == a->gfn + a->nr && mfn == a->mfn + a->nr) {
+        a->nr += nr;
+        return;
+    }
+    run_flush(a);
+    *a = (struct run_acc){a->fn, a->ctx, gfn, mfn, nr};
+}
+
+/* A p2m_leaf_fn feeding a run_acc. */
+static void run_add_leaf(void *ctx, gfn_t gfn, mfn_t mfn, unsigned int order)
+{
+    run_add(ctx, gfn, mfn, ORDER_PAGES(order));
+}
+
 /* ---- walks -------------------------------------------------------------- */
 
 /*
@@ -281,10 +333,9 @@ static bool tree_range_is(const struct p2m *p, gfn_t gfn, uint64_t nr, bool want
 
 /*
  * Map [lo, hi) below table t (at `level`) to gfn + delta (delta is
- * mfn - gfn modulo 2^64, so its alignment is that of both frames'
- * offset).  An entry becomes a leaf when the range covers it whole, the
- * level can hold leaves and the machine frame is aligned like the guest
- * frame; otherwise the range goes down one level.
+ * mfn - gfn modulo 2^64).  An entry becomes a leaf when the range covers
+ * it whole and the level can hold leaves, however the machine frames are
+ * aligned; otherwise the range goes down one level.
  *
  * Two passes over the same (unmapped) range: with commit == false only the
  * missing tables are allocated (-ENOMEM possible, the tables made so far
@@ -301,7 +352,7 @@ static int fill(struct p2m *p, uint64_t *slot, uint64_t *t, unsigned int level, 
         int rc;
 
         next = MIN(entry_end(g, level), hi);
-        if (level <= P2M_LEAF_LEVEL && next - g == span && !(delta & (span - 1))) {
+        if (level <= P2M_LEAF_LEVEL && next - g == span) {
             /* Empty: a table here would have a leaf below it, in range. */
             ASSERT(*e == 0);
             if (commit) {
@@ -333,12 +384,12 @@ static int fill(struct p2m *p, uint64_t *slot, uint64_t *t, unsigned int level, 
 /*
  * Unmap [lo, hi) below table t (at `level`) and free the child tables that
  * this leaves empty.  Every leaf met must lie wholly inside the range
- * (straddling leaves were shattered before); fn (if not NULL) gets each in
- * ascending gfn order.  Over a range without leaves this only prunes empty
- * tables, which is how a failed insert is rolled back.
+ * (straddling leaves were shattered before); runs (if not NULL) gets each
+ * in ascending gfn order.  Over a range without leaves this only prunes
+ * empty tables, which is how a failed insert is rolled back.
  */
 static void unmap(struct p2m *p, uint64_t *slot, uint64_t *t, unsigned int level, gfn_t lo,
-                  gfn_t hi, p2m_leaf_fn fn, void *ctx)
+                  gfn_t hi, struct run_acc *runs)
 {
     const gfn_t span = level_frames(level);
 
@@ -350,8 +401,8 @@ static void unmap(struct p2m *p, uint64_t *slot, uint64_t *t, unsigned int level
             continue;
         if (e_leaf(*e)) {
             ASSERT(next - g == span);
-            if (fn)
-                fn(ctx, g, e_mfn(*e), level_order(level));
+            if (runs)
+                run_add(runs, g, e_mfn(*e), span);
             *e = 0;
             slot_count(slot, -1);
             ASSERT(p->nr_leaves > 0 && p->nr_pages >= span);
@@ -360,7 +411,7 @@ static void unmap(struct p2m *p, uint64_t *slot, uint64_t *t, unsigned int level
             continue;
         }
         ASSERT(level > 0);
-        unmap(p, e, e_child(*e), level - 1, g, next, fn, ctx);
+        unmap(p, e, e_child(*e), level - 1, g, next, runs);
         if (e_count(*e) == 0) {
             table_free(p, e_child(*e));
             *e = 0;
@@ -463,8 +514,8 @@ void p2m_destroy(struct p2m *p)
 
 /*
  * The machine range must fit a leaf entry (40-bit frames), else -EINVAL.
- * It need not be aligned to 2^order: leaves are chosen by the alignment of
- * each piece anyway, so a misaligned mfn just gives smaller leaves.
+ * It need not be aligned to 2^order: leaves are chosen by the guest
+ * frames alone.
  */
 int p2m_insert(struct p2m *p, gfn_t gfn, mfn_t mfn, unsigned int order)
 {
@@ -487,7 +538,7 @@ int p2m_insert(struct p2m *p, gfn_t gfn, mfn_t mfn, unsigned int order)
     rc = fill(p, NULL, p->root, P2M_ROOT_LEVEL, gfn, gfn + nr, mfn - gfn, false);
     if (rc) {
         /* The range holds no leaf, so this frees exactly the new tables. */
-        unmap(p, NULL, p->root, P2M_ROOT_LEVEL, gfn, gfn + nr, NULL, NULL);
+        unmap(p, NULL, p->root, P2M_ROOT_LEVEL, gfn, gfn + nr, NULL);
         root_release_if_empty(p);
         return rc;
     }
@@ -536,8 +587,9 @@ bool p2m_range_unmapped(const struct p2m *p, gfn_t gfn, unsigned long nr)
  * (it runs while the tree is being changed).  The root is freed when the
  * map becomes empty.
  */
-int p2m_remove(struct p2m *p, gfn_t gfn, unsigned long nr, p2m_leaf_fn fn, void *ctx)
+int p2m_remove(struct p2m *p, gfn_t gfn, unsigned long nr, p2m_run_fn fn, void *ctx)
 {
+    struct run_acc runs = {.fn = fn, .ctx = ctx};
     int rc;
 
     if (!p2m_range_mapped(p, gfn, nr))
@@ -551,7 +603,9 @@ int p2m_remove(struct p2m *p, gfn_t gfn, unsigned long nr, p2m_leaf_fn fn, void 
     if (rc)
         return rc;
 
-    unmap(p, NULL, p->root, P2M_ROOT_LEVEL, gfn, gfn + nr, fn, ctx);
+    unmap(p, NULL, p->root, P2M_ROOT_LEVEL, gfn, gfn + nr, fn ? &runs : NULL);
+    if (fn)
+        run_flush(&runs);
     root_release_if_empty(p);
     return 0;
 }
@@ -560,6 +614,14 @@ void p2m_for_each(const struct p2m *p, p2m_leaf_fn fn, void *ctx)
 {
     if (p->root)
         walk(p->root, P2M_ROOT_LEVEL, 0, fn, ctx);
+}
+
+void p2m_for_each_run(const struct p2m *p, p2m_run_fn fn, void *ctx)
+{
+    struct run_acc runs = {.fn = fn, .ctx = ctx};
+
+    p2m_for_each(p, run_add_leaf, &runs);
+    run_flush(&runs);
 }
 
 size_t p2m_bytes(const struct p2m *p)

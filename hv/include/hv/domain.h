@@ -124,6 +124,13 @@ nodemask_t domain_get_node_affinity(struct domain *d);
 int alloc_domheap_pages(struct domain *d, unsigned int order, unsigned int memflags, mfn_t *mfn);
 
 /*
+ * Free [mfn, mfn + nr), frames the domain owns (a physmap run), as the
+ * largest aligned chunks that stay within a node; flags as for
+ * free_heap_pages().  Caller holds d->page_alloc_lock.
+ */
+void free_domheap_run(struct domain *d, mfn_t mfn, unsigned long nr, unsigned int flags);
+
+/*
  * Frames for the domain that are not counted against it (MEMF_no_refcount,
  * like a paging pool): only unclaimed memory, no claim retired, not in the
  * physmap; freed when the domain is destroyed.  0 or -errno.
