@@ -46,11 +46,11 @@
  * as their machine alignment allows (a misaligned 1 GiB extent removed
  * whole is one run, one order-18 chunk, not 1,023 pieces).
  *
- * All-or-nothing updates: p2m_insert first allocates every table it needs
- * and only then writes leaves (which cannot fail); if an allocation fails
- * the fresh tables, which hold no leaf, are pruned again.  p2m_remove
- * first shatters the (at most two) leaves that straddle the range's ends,
- * which maps the same frames, and only then unmaps.
+ * All-or-nothing updates: p2m_insert writes leaves and allocates tables in
+ * one pass over a range it has seen to be unmapped; if an allocation
+ * fails, unmapping the range again takes back exactly what the pass made.
+ * p2m_remove first shatters the (at most two) leaves that straddle the
+ * range's ends, which maps the same frames, and only then unmaps.
  */
 #include <errno.h>
 #include <stdint.h>
@@ -120,15 +120,20 @@ static inline unsigned int e_count(uint64_t e)
     return (unsigned int)((e & E_CNT_MASK) >> E_CNT_SHIFT);
 }
 
-/* One entry of the table that *slot points to became non-empty (+1) or
- * empty (-1).  slot is NULL for the root, whose emptiness nr_leaves
- * tells. */
+/* delta entries of the table that *slot points to became non-empty
+ * (delta > 0) or empty (delta < 0).  slot is NULL for the root, whose
+ * emptiness nr_leaves tells. */
 static inline void slot_count(uint64_t *slot, int delta)
 {
     if (!slot)
         return;
-    ASSERT(delta > 0 ? e_count(*slot) < P2M_ENTRIES : e_count(*slot) > 0);
-    *slot += delta > 0 ? E_CNT_ONE : -E_CNT_ONE;
+    if (delta >= 0) {
+        ASSERT(e_count(*slot) + (unsigned int)delta <= P2M_ENTRIES);
+        *slot += (uint64_t)delta << E_CNT_SHIFT;
+    } else {
+        ASSERT(e_count(*slot) >= (unsigned int)-delta);
+        *slot -= (uint64_t)-delta << E_CNT_SHIFT;
+    }
 }
 
 static inline uint64_t make_leaf(mfn_t mfn)
@@ -165,6 +170,16 @@ static inline unsigned int level_index(gfn_t gfn, unsigned int level)
 static inline gfn_t entry_end(gfn_t gfn, unsigned int level)
 {
     return (gfn | (level_frames(level) - 1)) + 1;
+}
+
+/*
+ * Entries after entry i of a level-`level` table that [next, hi) covers
+ * whole, where next is where entry i + 1 starts (or hi): the sweeps below
+ * go over these in a tight loop instead of one step of the walk each.
+ */
+static inline unsigned int whole_after(unsigned int i, gfn_t next, gfn_t hi, unsigned int level)
+{
+    return (unsigned int)MIN((gfn_t)(P2M_ENTRIES - 1 - i), (hi - next) >> level_order(level));
 }
 
 /* [gfn, gfn + nr) lies inside the guest frame space (nr == 0 included). */
@@ -300,25 +315,34 @@ static void run_add_leaf(void *ctx, gfn_t gfn, mfn_t mfn, unsigned int order)
 /*
  * Whether every frame of [lo, hi) below table t (at `level`) is mapped
  * (want == true) or unmapped (want == false).  Cost: one step per entry
- * the range meets, so whole leaves, holes and tables are skipped at once.
+ * the range meets, so whole leaves, holes and tables are skipped at once;
+ * entries that settle nothing (leaves when mapped is wanted, holes
+ * otherwise) cost one test each in a sweep.
  */
 static bool range_is(const uint64_t *t, unsigned int level, gfn_t lo, gfn_t hi, bool want)
 {
     for (gfn_t g = lo, next; g < hi; g = next) {
-        uint64_t e = t[level_index(g, level)];
+        unsigned int i = level_index(g, level);
+        uint64_t e = t[i];
 
         next = MIN(entry_end(g, level), hi);
-        if (!e_present(e)) {
+        if (want ? e_leaf(e) : !e) {
+            unsigned int n = whole_after(i, next, hi, level), k = 0;
+
             if (want)
-                return false;
-        } else if (e_leaf(e)) {
-            if (!want)
-                return false;
-        } else {
-            ASSERT(level > 0);
-            if (!range_is(e_child(e), level - 1, g, next, want))
-                return false;
+                while (k < n && e_leaf(t[i + 1 + k]))
+                    k++;
+            else
+                while (k < n && !t[i + 1 + k])
+                    k++;
+            next += (gfn_t)k << level_order(level);
+            continue;
         }
+        if (!e_table(e))
+            return false; /* a hole when mapped is wanted, else a leaf */
+        ASSERT(level > 0);
+        if (!range_is(e_child(e), level - 1, g, next, want))
+            return false;
     }
     return true;
 }
@@ -326,8 +350,10 @@ static bool range_is(const uint64_t *t, unsigned int level, gfn_t lo, gfn_t hi, 
 /* range_is over the whole tree; [gfn, gfn + nr) must be in the space. */
 static bool tree_range_is(const struct p2m *p, gfn_t gfn, uint64_t nr, bool want)
 {
+    if (nr == 0)
+        return true;
     if (!p->root)
-        return !want || nr == 0;
+        return !want;
     return range_is(p->root, P2M_ROOT_LEVEL, gfn, gfn + nr, want);
 }
 
@@ -335,46 +361,49 @@ static bool tree_range_is(const struct p2m *p, gfn_t gfn, uint64_t nr, bool want
  * Map [lo, hi) below table t (at `level`) to gfn + delta (delta is
  * mfn - gfn modulo 2^64).  An entry becomes a leaf when the range covers
  * it whole and the level can hold leaves, however the machine frames are
- * aligned; otherwise the range goes down one level.
+ * aligned (the entries after it that are covered whole too, in one
+ * sweep); otherwise the range goes down one level, through a table
+ * allocated here if there is none.  The range must be unmapped.
  *
- * Two passes over the same (unmapped) range: with commit == false only the
- * missing tables are allocated (-ENOMEM possible, the tables made so far
- * stay); with commit == true the leaves are written, which needs no
- * allocation and cannot fail.
+ * -ENOMEM when a table cannot be allocated: the leaves and tables made so
+ * far stay, counted, and the caller unmaps the range again.
  */
 static int fill(struct p2m *p, uint64_t *slot, uint64_t *t, unsigned int level, gfn_t lo, gfn_t hi,
-                uint64_t delta, bool commit)
+                uint64_t delta)
 {
     const gfn_t span = level_frames(level);
 
     for (gfn_t g = lo, next; g < hi; g = next) {
-        uint64_t *e = &t[level_index(g, level)];
+        unsigned int i = level_index(g, level);
+        uint64_t *e = &t[i];
         int rc;
 
         next = MIN(entry_end(g, level), hi);
         if (level <= P2M_LEAF_LEVEL && next - g == span) {
-            /* Empty: a table here would have a leaf below it, in range. */
-            ASSERT(*e == 0);
-            if (commit) {
-                *e = make_leaf(g + delta);
-                slot_count(slot, +1);
-                p->nr_leaves++;
-                p->nr_pages += span;
+            unsigned int n = 1 + whole_after(i, next, hi, level);
+            uint64_t leaf = make_leaf(g + delta);
+
+            for (unsigned int k = 0; k < n; k++, leaf += span << E_MFN_SHIFT) {
+                /* Empty: a table here would have a leaf below it, in range. */
+                ASSERT(e[k] == 0);
+                e[k] = leaf;
             }
+            slot_count(slot, (int)n);
+            p->nr_leaves += n;
+            p->nr_pages += n * span;
+            next = g + n * span;
             continue;
         }
         ASSERT(level > 0 && !e_leaf(*e));
-        if (!e_present(*e)) {
-            uint64_t *child;
+        if (!*e) {
+            uint64_t *child = table_alloc(p);
 
-            ASSERT(!commit);
-            child = table_alloc(p);
             if (!child)
                 return -ENOMEM;
             *e = make_table(child);
             slot_count(slot, +1);
         }
-        rc = fill(p, e, e_child(*e), level - 1, g, next, delta, commit);
+        rc = fill(p, e, e_child(*e), level - 1, g, next, delta);
         if (rc)
             return rc;
     }
@@ -385,8 +414,9 @@ static int fill(struct p2m *p, uint64_t *slot, uint64_t *t, unsigned int level, 
  * Unmap [lo, hi) below table t (at `level`) and free the child tables that
  * this leaves empty.  Every leaf met must lie wholly inside the range
  * (straddling leaves were shattered before); runs (if not NULL) gets each
- * in ascending gfn order.  Over a range without leaves this only prunes
- * empty tables, which is how a failed insert is rolled back.
+ * in ascending gfn order, the leaves that follow one another in a sweep.
+ * Over a range without leaves this only prunes empty tables; over a range
+ * a failed fill() left, it takes back exactly what that fill made.
  */
 static void unmap(struct p2m *p, uint64_t *slot, uint64_t *t, unsigned int level, gfn_t lo,
                   gfn_t hi, struct run_acc *runs)
@@ -394,20 +424,30 @@ static void unmap(struct p2m *p, uint64_t *slot, uint64_t *t, unsigned int level
     const gfn_t span = level_frames(level);
 
     for (gfn_t g = lo, next; g < hi; g = next) {
-        uint64_t *e = &t[level_index(g, level)];
+        unsigned int i = level_index(g, level);
+        uint64_t *e = &t[i];
 
         next = MIN(entry_end(g, level), hi);
-        if (!e_present(*e))
+        if (!*e)
             continue;
         if (e_leaf(*e)) {
+            /* This leaf and those after it, whole in range, that go on
+             * in machine frames too: one compare each finds them. */
+            const unsigned int n = 1 + whole_after(i, next, hi, level);
+            const uint64_t first = *e;
+            unsigned int k = 0;
+
             ASSERT(next - g == span);
+            do
+                e[k] = 0;
+            while (++k < n && e[k] == first + k * (span << E_MFN_SHIFT));
             if (runs)
-                run_add(runs, g, e_mfn(*e), span);
-            *e = 0;
-            slot_count(slot, -1);
-            ASSERT(p->nr_leaves > 0 && p->nr_pages >= span);
-            p->nr_leaves--;
-            p->nr_pages -= span;
+                run_add(runs, g, e_mfn(first), k * span);
+            slot_count(slot, -(int)k);
+            ASSERT(p->nr_leaves >= k && p->nr_pages >= k * span);
+            p->nr_leaves -= k;
+            p->nr_pages -= k * span;
+            next = g + k * span;
             continue;
         }
         ASSERT(level > 0);
@@ -535,15 +575,13 @@ int p2m_insert(struct p2m *p, gfn_t gfn, mfn_t mfn, unsigned int order)
         if (!p->root)
             return -ENOMEM;
     }
-    rc = fill(p, NULL, p->root, P2M_ROOT_LEVEL, gfn, gfn + nr, mfn - gfn, false);
+    rc = fill(p, NULL, p->root, P2M_ROOT_LEVEL, gfn, gfn + nr, mfn - gfn);
     if (rc) {
-        /* The range holds no leaf, so this frees exactly the new tables. */
+        /* The range was unmapped, so this takes back exactly the leaves
+         * and tables the fill made. */
         unmap(p, NULL, p->root, P2M_ROOT_LEVEL, gfn, gfn + nr, NULL);
         root_release_if_empty(p);
-        return rc;
     }
-    rc = fill(p, NULL, p->root, P2M_ROOT_LEVEL, gfn, gfn + nr, mfn - gfn, true);
-    ASSERT(rc == 0);
     return rc;
 }
 
