@@ -71,7 +71,6 @@
 #define E_MFN_SHIFT 12
 #define E_PTR_MASK  ((((uint64_t)1 << 48) - 1) & ~E_FLAGS)
 #define E_CNT_SHIFT 48
-#define E_CNT_ONE   ((uint64_t)1 << E_CNT_SHIFT)
 #define E_CNT_MASK  ((uint64_t)0x3FF << E_CNT_SHIFT)
 /* Empty tables kept for reuse, per p2m: enough for a steady state of
  * populating and decreasing single extents (one table per level). */
