@@ -98,6 +98,14 @@ static bool check_free_lists(struct check_ctx *c, struct frame_marks *marks)
                 if (chunks[z][o] != hn->nr_chunks[z][o])
                     return check_fail(c, "node %u zone %u order %u: %lu chunks counted, %lu found",
                                       n, z, o, hn->nr_chunks[z][o], chunks[z][o]);
+            for (unsigned int o = 0; o <= MAX_ORDER; o++)
+                if (!(hn->order_mask[z] & (1U << o)) != !hn->nr_chunks[z][o])
+                    return check_fail(c, "node %u zone %u order %u: order mask bit %u, %lu chunks",
+                                      n, z, o, !!(hn->order_mask[z] & (1U << o)),
+                                      hn->nr_chunks[z][o]);
+            if (hn->order_mask[z] >> (MAX_ORDER + 1))
+                return check_fail(c, "node %u zone %u: order mask %#x beyond MAX_ORDER", n, z,
+                                  hn->order_mask[z]);
         }
         if (dirty != h->node_need_scrub[n])
             return check_fail(c, "node %u: node_need_scrub = %lu, dirty free frames = %lu", n,

@@ -49,14 +49,13 @@ static mfn_t take_from_node(struct heap_node *hn, unsigned int zone_lo, unsigned
     if (zone < zone_lo)
         return INVALID_MFN;
     do {
-        if (hn->zone_avail[zone] < ORDER_PAGES(order))
-            continue;
-        for (unsigned int j = order; j <= MAX_ORDER; j++) {
-            mfn_t mfn;
+        /* The orders >= `order` that have a chunk in this zone. */
+        uint32_t orders = hn->order_mask[zone] & ~((1U << order) - 1);
 
-            if (!hn->nr_chunks[zone][j])
-                continue;
-            mfn = freelist_find(hn, zone, j);
+        for (; orders; orders &= orders - 1) {
+            unsigned int j = (unsigned int)__builtin_ctz(orders);
+            mfn_t mfn = freelist_find(hn, zone, j);
+
             if (mfn == INVALID_MFN)
                 continue;
             freelist_rem(hn, mfn, j);
@@ -165,11 +164,7 @@ mfn_t alloc_heap_pages(struct host *h, unsigned int zone_lo, unsigned int zone_h
 
     /* Split down to the requested order, keeping the lower halves free and
      * handing out the top, as Xen does. */
-    while (chunk_order > order) {
-        chunk_order--;
-        freelist_add(&h->node[node], mfn, chunk_order);
-        mfn += ORDER_PAGES(chunk_order);
-    }
+    mfn = freelist_split(&h->node[node], mfn, chunk_order, order);
 
     ASSERT(h->node_avail_pages[node] >= request && h->total_avail_pages >= request);
     h->node_avail_pages[node] -= request;

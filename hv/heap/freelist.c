@@ -28,7 +28,7 @@ mfn_t freelist_find(const struct heap_node *hn, unsigned int zone, unsigned int 
     uint64_t base = hn->start >> order;
     uint64_t from, to, idx;
 
-    if (lo >= hi || !hn->nr_chunks[zone][order])
+    if (lo >= hi || !(hn->order_mask[zone] & (1U << order)))
         return INVALID_MFN;
     /* Chunk heads are aligned, so the candidates are the aligned frames in
      * [lo, hi); every chunk starting there lies wholly in the zone. */
@@ -84,7 +84,10 @@ void heap_free_chunk_locked(struct host *h, nodeid_t node, mfn_t mfn, unsigned i
                             bool need_scrub)
 {
     struct heap_node *hn = &h->node[node];
-    unsigned long nr = ORDER_PAGES(order);
+    unsigned long nr = ORDER_PAGES(order), *nr_chunks;
+    mfn_t start = hn->start, end = hn->end;
+    unsigned int zone;
+    uint32_t mask;
 
     ASSERT_LOCKED(&h->heap_lock);
     frames_set_owner_locked(h, mfn, nr, OWNER_FREE);
@@ -104,16 +107,28 @@ void heap_free_chunk_locked(struct host *h, nodeid_t node, mfn_t mfn, unsigned i
     h->total_avail_pages += nr;
 
     /* Merge with the buddy while it is a free chunk of the same order in
-     * this node; the merged chunk then stays in the node and the zone. */
+     * this node; the merged chunk then stays in the node and the zone
+     * (frame 0 is never free), so the zone's counters are kept once:
+     * the chunk that goes on a list holds the buddies taken off plus the
+     * nr frames given back. */
+    zone = freelist_zone(mfn);
+    nr_chunks = hn->nr_chunks[zone];
+    mask = hn->order_mask[zone];
     while (order < MAX_ORDER) {
         mfn_t buddy = mfn ^ ORDER_PAGES(order);
 
-        if (buddy < hn->start || buddy + ORDER_PAGES(order) > hn->end ||
-            !freelist_has(hn, buddy, order))
+        if (buddy < start || buddy + ORDER_PAGES(order) > end ||
+            !hbitmap_test_and_clear(&hn->free[order], (buddy >> order) - (start >> order)))
             break;
-        freelist_rem(hn, buddy, order);
-        mfn = MIN(mfn, buddy);
+        ASSERT(nr_chunks[order] > 0);
+        if (!--nr_chunks[order])
+            mask &= ~(1U << order);
+        mfn &= ~ORDER_PAGES(order);
         order++;
     }
-    freelist_add(hn, mfn, order);
+    ASSERT(!freelist_has(hn, mfn, order));
+    hbitmap_set(&hn->free[order], freelist_index(hn, mfn, order));
+    nr_chunks[order]++;
+    hn->order_mask[zone] = mask | 1U << order;
+    hn->zone_avail[zone] += nr;
 }

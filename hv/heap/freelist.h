@@ -34,7 +34,8 @@ static inline unsigned int freelist_zone(mfn_t mfn)
 
 /*
  * Add or remove a free chunk.  Inline, like the bitmap operations they
- * wrap: a split or a merge does one per order it crosses.
+ * wrap.  Splits and merges do not come through here: they cross many
+ * orders of one zone and keep the zone's counters once (below).
  */
 static inline void freelist_add(struct heap_node *hn, mfn_t mfn, unsigned int order)
 {
@@ -47,6 +48,7 @@ static inline void freelist_add(struct heap_node *hn, mfn_t mfn, unsigned int or
 
     hbitmap_set(&hn->free[order], freelist_index(hn, mfn, order));
     hn->nr_chunks[zone][order]++;
+    hn->order_mask[zone] |= 1U << order;
     hn->zone_avail[zone] += ORDER_PAGES(order);
 }
 
@@ -58,8 +60,40 @@ static inline void freelist_rem(struct heap_node *hn, mfn_t mfn, unsigned int or
     ASSERT(hn->nr_chunks[zone][order] > 0 && hn->zone_avail[zone] >= ORDER_PAGES(order));
 
     hbitmap_clear(&hn->free[order], freelist_index(hn, mfn, order));
-    hn->nr_chunks[zone][order]--;
+    if (!--hn->nr_chunks[zone][order])
+        hn->order_mask[zone] &= ~(1U << order);
     hn->zone_avail[zone] -= ORDER_PAGES(order);
+}
+
+/*
+ * Split the free chunk of order `from` at mfn, already taken off its
+ * list with freelist_rem(), down to `order`: the lower half of each step
+ * goes back on the lists and the top chunk of `order` is returned (Xen
+ * hands out the top).  Every piece lies in the chunk's zone, so the zone
+ * and its counters are worked out once, not per step; after the split
+ * every order in [order, from) has a chunk in the zone.
+ */
+static inline mfn_t freelist_split(struct heap_node *hn, mfn_t mfn, unsigned int from,
+                                   unsigned int order)
+{
+    unsigned int zone;
+    unsigned long *nr_chunks;
+    mfn_t start = hn->start;
+
+    ASSERT(order <= from && from <= MAX_ORDER);
+    if (from == order)
+        return mfn;
+    zone = freelist_zone(mfn);
+    nr_chunks = hn->nr_chunks[zone];
+    for (unsigned int j = from; j-- > order;) {
+        ASSERT(!freelist_has(hn, mfn, j));
+        hbitmap_set(&hn->free[j], (mfn >> j) - (start >> j));
+        nr_chunks[j]++;
+        mfn += ORDER_PAGES(j);
+    }
+    hn->order_mask[zone] |= (1U << from) - (1U << order);
+    hn->zone_avail[zone] += ORDER_PAGES(from) - ORDER_PAGES(order);
+    return mfn;
 }
 
 /* The lowest free chunk of exactly `order` in `zone` of the node, or

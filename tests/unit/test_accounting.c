@@ -310,8 +310,42 @@ TEST(checker_catches_unmerged_buddies)
                 ((top + ORDER_PAGES(order - 1)) >> (order - 1)) - (hn->start >> (order - 1)));
     hn->nr_chunks[mfn_zone(top)][order]--;
     hn->nr_chunks[mfn_zone(top)][order - 1] += 2;
+    hn->order_mask[mfn_zone(top)] |= 1U << (order - 1);
     EXPECT_FALSE(host_check(h, CHECK_DEEP, report, sizeof(report)));
     EXPECT_CONTAINS(report, "not merged");
+    domain_put(d);
+    host_destroy(h);
+}
+
+/* The allocator trusts the per-zone mask of non-empty orders (D98): a
+ * bit that disagrees with the chunk count, either way, is caught. */
+TEST(checker_catches_stale_order_mask)
+{
+    struct domain *d;
+    struct host *h = busy_host(&d);
+    struct heap_node *hn = &h->node[1];
+    unsigned int zone = mfn_zone(hn->end - 1), empty = MAX_ORDER + 1, full = MAX_ORDER + 1;
+    char report[512];
+
+    for (unsigned int o = 0; o <= MAX_ORDER; o++) {
+        if (hn->nr_chunks[zone][o] && full > MAX_ORDER)
+            full = o;
+        if (!hn->nr_chunks[zone][o] && empty > MAX_ORDER)
+            empty = o;
+    }
+    ASSERT_TRUE(full <= MAX_ORDER && empty <= MAX_ORDER);
+    ASSERT_TRUE(host_check(h, CHECK_DEEP, report, sizeof(report)));
+
+    hn->order_mask[zone] &= ~(1U << full); /* chunks the allocator would not see */
+    EXPECT_FALSE(host_check(h, CHECK_DEEP, report, sizeof(report)));
+    EXPECT_CONTAINS(report, "order mask");
+    hn->order_mask[zone] |= 1U << full;
+
+    hn->order_mask[zone] |= 1U << empty; /* an order said to have chunks it has not */
+    EXPECT_FALSE(host_check(h, CHECK_DEEP, report, sizeof(report)));
+    EXPECT_CONTAINS(report, "order mask");
+    hn->order_mask[zone] &= ~(1U << empty);
+    EXPECT_TRUE(host_check(h, CHECK_DEEP, report, sizeof(report)));
     domain_put(d);
     host_destroy(h);
 }

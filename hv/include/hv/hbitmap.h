@@ -72,14 +72,16 @@ static inline void hbitmap_set(struct hbitmap *b, uint64_t i)
     }
 }
 
-static inline void hbitmap_clear(struct hbitmap *b, uint64_t i)
+/* Clears bit i and tells whether it was set: the buddy heap's merge step
+ * tests a buddy and takes it in one word read. */
+static inline bool hbitmap_test_and_clear(struct hbitmap *b, uint64_t i)
 {
     ASSERT(i < b->nbits);
     uint64_t *p = &b->level[0][i >> 6];
     uint64_t old = *p, m = 1ULL << (i & 63);
 
     if (!(old & m))
-        return;
+        return false;
     *p = old & ~m;
     if (old == m && b->levels > 1) {
         /* The word became zero: the same, while summary words become zero. */
@@ -94,6 +96,12 @@ static inline void hbitmap_clear(struct hbitmap *b, uint64_t i)
                 hbitmap_summary_clear_(b, 2, w1 >> 6);
         }
     }
+    return true;
+}
+
+static inline void hbitmap_clear(struct hbitmap *b, uint64_t i)
+{
+    (void)hbitmap_test_and_clear(b, i);
 }
 
 static inline bool hbitmap_test(const struct hbitmap *b, uint64_t i)
