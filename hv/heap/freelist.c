@@ -21,7 +21,7 @@ static mfn_t zone_end_mfn(unsigned int zone)
     return (mfn_t)1 << zone;
 }
 
-mfn_t freelist_find(const struct heap_node *hn, unsigned int zone, unsigned int order)
+mfn_t freelist_find(struct heap_node *hn, unsigned int zone, unsigned int order)
 {
     mfn_t lo = MAX(hn->start, zone_first_mfn(zone));
     mfn_t hi = MIN(hn->end, zone_end_mfn(zone));
@@ -35,7 +35,7 @@ mfn_t freelist_find(const struct heap_node *hn, unsigned int zone, unsigned int 
     from = ((lo + ORDER_PAGES(order) - 1) >> order) - base;
     to = ((hi + ORDER_PAGES(order) - 1) >> order) - base;
     to = MIN(to, hn->free[order].nbits);
-    idx = hbitmap_find_next(&hn->free[order], from, to);
+    idx = hbitmap_find_next_clean(&hn->free[order], from, to);
     return idx < to ? (idx + base) << order : INVALID_MFN;
 }
 
@@ -118,7 +118,7 @@ void heap_free_chunk_locked(struct host *h, nodeid_t node, mfn_t mfn, unsigned i
         mfn_t buddy = mfn ^ ORDER_PAGES(order);
 
         if (buddy < start || buddy + ORDER_PAGES(order) > end ||
-            !hbitmap_test_and_clear(&hn->free[order], (buddy >> order) - (start >> order)))
+            !hbitmap_test_and_clear_lazy(&hn->free[order], (buddy >> order) - (start >> order)))
             break;
         ASSERT(nr_chunks[order] > 0);
         if (!--nr_chunks[order])

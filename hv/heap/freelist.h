@@ -97,8 +97,9 @@ static inline mfn_t freelist_split(struct heap_node *hn, mfn_t mfn, unsigned int
 }
 
 /* The lowest free chunk of exactly `order` in `zone` of the node, or
- * INVALID_MFN. */
-mfn_t freelist_find(const struct heap_node *hn, unsigned int zone, unsigned int order);
+ * INVALID_MFN.  Drops the stale summary bits it meets (merges clear
+ * chunk bits lazily, D99). */
+mfn_t freelist_find(struct heap_node *hn, unsigned int zone, unsigned int order);
 
 /* The free chunk containing mfn: its head in *head and order returned, or
  * -1 when mfn is not free. */

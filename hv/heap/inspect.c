@@ -69,5 +69,7 @@ mfn_t heap_next_free_chunk_locked(const struct host *h, nodeid_t node, unsigned 
 bool heap_free_index_ok_locked(const struct host *h, nodeid_t node, unsigned int order)
 {
     ASSERT_LOCKED(&h->heap_lock);
-    return hbitmap_summaries_ok(&h->node[node].free[order]);
+    /* Merges clear free bits lazily (D99): stale summary bits are fine,
+     * a missing one is not. */
+    return hbitmap_summaries_cover(&h->node[node].free[order]);
 }

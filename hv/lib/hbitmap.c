@@ -1,8 +1,10 @@
 /*
  * Hierarchical bitmap.  See hv/hbitmap.h for the contract.
  *
- * Invariants (checked by hbitmap_summaries_ok):
- *  - bit w of level k+1 is set iff word w of level k is non-zero;
+ * Invariants (checked by hbitmap_summaries_ok, or by
+ * hbitmap_summaries_cover for maps cleared lazily):
+ *  - bit w of level k+1 is set iff word w of level k is non-zero (only
+ *    "if" after lazy clears: a set summary bit may be stale);
  *  - no bit at or beyond a level's width is set (level 0 is nbits wide,
  *    level k+1 is nwords[k] wide);
  *  - the top level has at most one word, so a search that runs off its
@@ -142,11 +144,13 @@ void hbitmap_summary_clear_(struct hbitmap *b, unsigned int level, uint64_t w)
  * Climbs while the current word has nothing at or after the position,
  * moving to the parent's bit for the *next* word, and gives up as soon as
  * that next word starts at or beyond `to`; then descends along lowest set
- * bits, each of which is guaranteed to lead to a non-zero word.  At most
- * one word read per level each way.
+ * bits.  A summary bit over a zero word (stale, see hbitmap.h) ends the
+ * descent: the search goes on after that bit at its level, and with
+ * `clean` the bit is cleared on the way.  Without stale bits, at most one
+ * word read per level each way.  Writes nothing unless `clean`.
  */
-static uint64_t find_from_level(const struct hbitmap *b, unsigned int base, uint64_t from,
-                                uint64_t to)
+static uint64_t find_from_level(const struct hbitmap *b, uint64_t *const *wlevel, unsigned int base,
+                                uint64_t from, uint64_t to)
 {
     unsigned int k = base;
     uint64_t pos = from; /* a bit position at level k */
@@ -157,39 +161,62 @@ static uint64_t find_from_level(const struct hbitmap *b, unsigned int base, uint
         return to;
 
     for (;;) {
-        word = b->level[k][bit_word(pos)] & (~0ULL << (pos & (WORD_BITS - 1)));
-        if (word)
-            break;
-        if (k + 1 == b->levels)
-            return to;
-        pos = bit_word(pos) + 1;
-        k++;
-        /* The next word starts at or after `to`.  This also stops the climb
-         * at each level's end, since to <= level_width(b, base). */
+        for (;;) {
+            word = b->level[k][bit_word(pos)] & (~0ULL << (pos & (WORD_BITS - 1)));
+            if (word)
+                break;
+            if (k + 1 == b->levels)
+                return to;
+            pos = bit_word(pos) + 1;
+            k++;
+            /* The next word starts at or after `to`.  This also stops the
+             * climb at each level's end, since to <= level_width(b, base). */
+            if (pos << (WORD_SHIFT * (k - base)) >= to)
+                return to;
+        }
+
+        pos = (pos & ~(uint64_t)(WORD_BITS - 1)) + (uint64_t)__builtin_ctzll(word);
+        while (k > base) {
+            uint64_t child = b->level[k - 1][pos];
+
+            if (!child)
+                break;
+            k--;
+            pos = (pos << WORD_SHIFT) + (uint64_t)__builtin_ctzll(child);
+        }
+        if (k == base)
+            return pos < to ? pos : to;
+
+        /* Bit pos of level k is stale: drop it if asked (and the bits
+         * above it that only it kept set), and go on after it. */
+        if (wlevel) {
+            uint64_t *p = &wlevel[k][bit_word(pos)];
+
+            *p &= ~bit_mask(pos);
+            if (!*p)
+                hbitmap_summary_clear_((struct hbitmap *)b, k, bit_word(pos));
+        }
+        pos++;
         if (pos << (WORD_SHIFT * (k - base)) >= to)
             return to;
     }
-
-    pos = (pos & ~(uint64_t)(WORD_BITS - 1)) + (uint64_t)__builtin_ctzll(word);
-    while (k > base) {
-        k--;
-        word = b->level[k][pos];
-        ASSERT(word);
-        pos = (pos << WORD_SHIFT) + (uint64_t)__builtin_ctzll(word);
-    }
-    return pos < to ? pos : to;
 }
 
 uint64_t hbitmap_find_next(const struct hbitmap *b, uint64_t from, uint64_t to)
 {
-    return find_from_level(b, 0, from, to);
+    return find_from_level(b, NULL, 0, from, to);
+}
+
+uint64_t hbitmap_find_next_clean(struct hbitmap *b, uint64_t from, uint64_t to)
+{
+    return find_from_level(b, b->level, 0, from, to);
 }
 
 /* First non-zero level-0 word in [w, end), or `end`, via the summaries. */
 static uint64_t next_nonzero_word(const struct hbitmap *b, uint64_t w, uint64_t end)
 {
     if (b->levels > 1)
-        return find_from_level(b, 1, w, end);
+        return find_from_level(b, NULL, 1, w, end);
     /* A one-level map has a single word. */
     return w < end && b->level[0][w] ? w : end;
 }
@@ -285,8 +312,9 @@ size_t hbitmap_bytes(const struct hbitmap *b)
     return bytes;
 }
 
-/* Reads every word of every level: O(nbits / 64), debug use only. */
-bool hbitmap_summaries_ok(const struct hbitmap *b)
+/* Reads every word of every level: O(nbits / 64), debug use only.
+ * `exact`: a summary bit over a zero word is an error too. */
+static bool summaries_check(const struct hbitmap *b, bool exact)
 {
     if (b->levels < 1 || b->levels > HBITMAP_MAX_LEVELS || b->nwords[b->levels - 1] > 1)
         return false;
@@ -307,9 +335,19 @@ bool hbitmap_summaries_ok(const struct hbitmap *b)
             bool nonzero = b->level[k][w] != 0;
             bool summary = (b->level[k + 1][bit_word(w)] & bit_mask(w)) != 0;
 
-            if (nonzero != summary)
+            if (nonzero ? !summary : summary && exact)
                 return false;
         }
     }
     return true;
+}
+
+bool hbitmap_summaries_ok(const struct hbitmap *b)
+{
+    return summaries_check(b, true);
+}
+
+bool hbitmap_summaries_cover(const struct hbitmap *b)
+{
+    return summaries_check(b, false);
 }

@@ -118,8 +118,9 @@ static uint64_t ref_find_next(const struct ref *r, uint64_t from, uint64_t to)
     return to;
 }
 
-/* The whole map equals the reference, weight agrees, summaries are sound. */
-static bool matches(const struct hbitmap *b, const struct ref *r)
+/* The whole map equals the reference, weight agrees, summaries are sound
+ * (exact, or with stale bits allowed when the map is cleared lazily). */
+static bool matches_as(const struct hbitmap *b, const struct ref *r, bool lazy)
 {
     for (uint64_t w = 0; w < b->nwords[0]; w++) {
         if (b->level[0][w] != r->w[w]) {
@@ -133,11 +134,16 @@ static bool matches(const struct hbitmap *b, const struct ref *r)
                   r->count);
         return false;
     }
-    if (!hbitmap_summaries_ok(b)) {
+    if (!(lazy ? hbitmap_summaries_cover(b) : hbitmap_summaries_ok(b))) {
         test_fail(__FILE__, __LINE__, "summaries inconsistent");
         return false;
     }
     return true;
+}
+
+static bool matches(const struct hbitmap *b, const struct ref *r)
+{
+    return matches_as(b, r, false);
 }
 
 /* A position in [0, limit], often on or next to a word or summary boundary. */
@@ -455,8 +461,10 @@ TEST(hbitmap_gib_range)
 }
 
 /* Thousands of mixed operations on maps of random sizes, each checked
- * against the reference in full. */
-TEST(hbitmap_randomized)
+ * against the reference in full.  `lazy`: single clears leave summary
+ * bits stale, half the searches clean them, and every other operation
+ * must still agree with the reference. */
+static void randomized(bool lazy)
 {
     struct test_rng rng;
     uint64_t ops = 0;
@@ -500,7 +508,12 @@ TEST(hbitmap_randomized)
                     if (i == n)
                         i = 0;
                 }
-                hbitmap_clear(&b, i);
+                if (lazy) {
+                    got = hbitmap_test_and_clear_lazy(&b, i);
+                    want = ref_bit(&r, i);
+                } else {
+                    hbitmap_clear(&b, i);
+                }
                 ref_fill(&r, i, 1, 0);
                 break;
             case 2:
@@ -529,7 +542,8 @@ TEST(hbitmap_randomized)
                 what = "find_next";
                 from = test_rng_below(&rng, 8) ? pick_point(&rng, to) : to;
                 len = to - from;
-                got = hbitmap_find_next(&b, from, to);
+                got = lazy && kind == 6 ? hbitmap_find_next_clean(&b, from, to)
+                                        : hbitmap_find_next(&b, from, to);
                 want = ref_find_next(&r, from, to);
                 break;
             }
@@ -540,7 +554,7 @@ TEST(hbitmap_randomized)
                 want = ref_bit(&r, i);
                 break;
             }
-            if (got != want || !matches(&b, &r)) {
+            if (got != want || !matches_as(&b, &r, lazy)) {
                 test_fail(__FILE__, __LINE__,
                           "map %lu (nbits %" PRIu64 ") op %d: %s i %" PRIu64 " from %" PRIu64
                           " n %" PRIu64 ": got %" PRIu64 ", want %" PRIu64,
@@ -554,6 +568,75 @@ TEST(hbitmap_randomized)
         hbitmap_destroy(&b);
     }
     test_note("%" PRIu64 " operations checked", ops);
+}
+
+TEST(hbitmap_randomized)
+{
+    randomized(false);
+}
+
+TEST(hbitmap_randomized_lazy_clears)
+{
+    randomized(true);
+}
+
+/* Stale summary bits: every search skips them, the cleaning one drops
+ * those it steps over and leaves the map exact again, at every level. */
+static uint64_t summary_bits(const struct hbitmap *b)
+{
+    uint64_t count = 0;
+
+    for (unsigned int k = 1; k < b->levels; k++)
+        for (uint64_t w = 0; w < b->nwords[k]; w++)
+            count += (uint64_t)__builtin_popcountll(b->level[k][w]);
+    return count;
+}
+
+TEST(hbitmap_lazy_clear_leaves_stale_summaries)
+{
+    const uint64_t n = 262145 + 70; /* 4 levels */
+    const uint64_t bits[] = {5, 64 * 64 + 3, 64 * 64 * 64 + 7, n - 1};
+    uint64_t before;
+    struct hbitmap b;
+
+    ASSERT_EQ(hbitmap_init(&b, n), 0);
+    ASSERT_EQ(b.levels, 4u);
+    for (size_t j = 0; j < sizeof(bits) / sizeof(bits[0]); j++)
+        hbitmap_set(&b, bits[j]);
+    /* All but the last go, lazily: their summaries stay set. */
+    for (size_t j = 0; j + 1 < sizeof(bits) / sizeof(bits[0]); j++) {
+        EXPECT_TRUE(hbitmap_test_and_clear_lazy(&b, bits[j]));
+        EXPECT_FALSE(hbitmap_test_and_clear_lazy(&b, bits[j])); /* already clear */
+    }
+    EXPECT_FALSE(hbitmap_summaries_ok(&b));
+    EXPECT_TRUE(hbitmap_summaries_cover(&b));
+    EXPECT_EQ(hbitmap_weight(&b), 1u);
+    EXPECT_EQ(hbitmap_count_range(&b, 0, n), 1u);
+    EXPECT_EQ(hbitmap_find_next(&b, 0, n), n - 1);
+    EXPECT_EQ(hbitmap_find_next(&b, 0, n - 1), n - 1);
+    EXPECT_EQ(hbitmap_find_next(&b, 6, bits[2] + 1), bits[2] + 1);
+    EXPECT_FALSE(hbitmap_summaries_ok(&b)); /* the plain search wrote nothing */
+
+    /* The cleaning search drops the stale bits it descends into (those
+     * of bits[1] and bits[2]); one it only climbs past (bits[0]'s, below
+     * its start) may stay, harmlessly. */
+    before = summary_bits(&b);
+    EXPECT_EQ(hbitmap_find_next_clean(&b, 0, n), n - 1);
+    EXPECT_TRUE(hbitmap_summaries_cover(&b));
+    EXPECT_LT(summary_bits(&b), before);
+    EXPECT_EQ(b.level[1][bits[1] >> 12] >> ((bits[1] >> 6) & 63) & 1, 0u);
+    EXPECT_EQ(b.level[1][bits[2] >> 12] >> ((bits[2] >> 6) & 63) & 1, 0u);
+    EXPECT_EQ(hbitmap_find_next_clean(&b, 6, n), n - 1);
+    EXPECT_TRUE(hbitmap_summaries_cover(&b));
+
+    /* A lazily cleared bit set again is found again. */
+    hbitmap_set(&b, bits[1]);
+    EXPECT_TRUE(hbitmap_summaries_cover(&b));
+    EXPECT_EQ(hbitmap_find_next_clean(&b, 0, n), bits[1]);
+    hbitmap_clear(&b, bits[1]);
+    hbitmap_clear(&b, n - 1);
+    EXPECT_EQ(hbitmap_find_next_clean(&b, 0, n), n);
+    hbitmap_destroy(&b);
 }
 
 /* 2^31 bits, six levels: 256 MiB of leaf words that must stay untouched. */

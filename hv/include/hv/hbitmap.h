@@ -1,8 +1,12 @@
 /*
  * Hierarchical bitmap: a flat bitmap plus 64-ary summary levels, so that
  * "next set bit in [from, to)" costs O(log64 n) word reads however sparse
- * the map is.  Level 0 holds the bits; bit i of level k+1 is set exactly
- * when word i of level k is non-zero.
+ * the map is.  Level 0 holds the bits; bit i of level k+1 is set whenever
+ * word i of level k is non-zero.  Every operation but one keeps it exact
+ * (set exactly then); hbitmap_test_and_clear_lazy() leaves the summaries
+ * alone, so a summary bit may stay set over a word that became zero
+ * ("stale").  Searches skip stale bits, and hbitmap_find_next_clean()
+ * clears those it meets, so each costs one extra step once.
  *
  * The heap uses one per node and order for free chunk heads (the free
  * "lists") and one per host for dirty frames.  Storage comes from calloc,
@@ -104,6 +108,22 @@ static inline void hbitmap_clear(struct hbitmap *b, uint64_t i)
     (void)hbitmap_test_and_clear(b, i);
 }
 
+/*
+ * The same, but only the bit itself is written: summary bits above it may
+ * be left stale.  For the buddy heap's merges, which clear one bit per
+ * order crossed; the next split of the same chunk sets the same bits and
+ * finds the summaries already set, so neither walks up the levels.
+ */
+static inline bool hbitmap_test_and_clear_lazy(struct hbitmap *b, uint64_t i)
+{
+    ASSERT(i < b->nbits);
+    uint64_t *p = &b->level[0][i >> 6];
+    uint64_t old = *p, m = 1ULL << (i & 63);
+
+    *p = old & ~m;
+    return old & m;
+}
+
 static inline bool hbitmap_test(const struct hbitmap *b, uint64_t i)
 {
     ASSERT(i < b->nbits);
@@ -135,6 +155,9 @@ static inline uint64_t hbitmap_count_range(const struct hbitmap *b, uint64_t fro
 
 /* First set bit in [from, to), or `to` when there is none (to <= nbits). */
 uint64_t hbitmap_find_next(const struct hbitmap *b, uint64_t from, uint64_t to);
+/* The same, clearing the stale summary bits it steps over, so that a map
+ * cleared lazily and searched again and again does not meet them twice. */
+uint64_t hbitmap_find_next_clean(struct hbitmap *b, uint64_t from, uint64_t to);
 
 /* Number of set bits in the whole map (walks the summaries). */
 uint64_t hbitmap_weight(const struct hbitmap *b);
@@ -144,5 +167,8 @@ size_t hbitmap_bytes(const struct hbitmap *b);
 
 /* Debug: every summary bit matches its word.  True when consistent. */
 bool hbitmap_summaries_ok(const struct hbitmap *b);
+/* Debug, for maps cleared lazily: every non-zero word has its summary bit
+ * (stale bits over zero words allowed); the rest as hbitmap_summaries_ok. */
+bool hbitmap_summaries_cover(const struct hbitmap *b);
 
 #endif /* HV_HBITMAP_H */

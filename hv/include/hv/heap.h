@@ -125,7 +125,8 @@ bool heap_is_free_chunk_locked(const struct host *h, nodeid_t node, mfn_t mfn, u
  * after `from`, or INVALID_MFN: walks the node's free list in order. */
 mfn_t heap_next_free_chunk_locked(const struct host *h, nodeid_t node, unsigned int order,
                                   mfn_t from);
-/* The free list's index structure (the bitmap's summaries) is current. */
+/* The free list's index structure (the bitmap's summaries) covers every
+ * free chunk; summary bits left stale by lazy clears are allowed. */
 bool heap_free_index_ok_locked(const struct host *h, nodeid_t node, unsigned int order);
 
 #endif /* HV_HEAP_H */

@@ -64,11 +64,11 @@ struct heap_node {
     struct hbitmap free[MAX_ORDER + 1];
     unsigned long zone_avail[NR_ZONES];               /* [H] free frames per zone */
     unsigned long nr_chunks[NR_ZONES][MAX_ORDER + 1]; /* [H] free chunks */
+    unsigned long allocated;                          /* [H] frames handed out */
+    unsigned long offlined;                           /* [H] frames offlined */
     /* [H] Bit o set exactly when nr_chunks[zone][o] != 0: the smallest
      * order that can serve a request is one count-trailing-zeros. */
     uint32_t order_mask[NR_ZONES];
-    unsigned long allocated; /* [H] frames handed out */
-    unsigned long offlined;  /* [H] frames offlined */
 };
 
 /* A frame whose offline state is not "online", kept sorted by mfn. */
