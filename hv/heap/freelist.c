@@ -58,27 +58,35 @@ int freelist_chunk_of(const struct heap_node *hn, mfn_t mfn, mfn_t *head)
  * A 1 GiB extent is 2^18 entries.  Optimised builds vectorise a plain
  * loop, but unoptimised and sanitizer builds (the test suite) spent most
  * of a storm here; memset and doubling copies are fast in every build.
- * Up to a 2 MiB extent the plain loop wins: the copies' library calls
- * cost more than the stores themselves.
+ * Up to a 2 MiB extent plain stores win: the copies' library calls cost
+ * more than the stores themselves.
  */
+/* Sixteen codes a step as four 8-byte stores: for a 2 MiB chunk twice as
+ * fast as the compiler's own vectorised loop of 2-byte codes.  Out of
+ * line, so that the single frames of order-0 pairs keep an inline store. */
+static __attribute__((noinline)) void owner_fill(owner_t *o, unsigned long nr, owner_t owner)
+{
+    uint64_t four = owner * 0x0001000100010001ULL;
+    unsigned long i = 0;
+
+    for (; i + 16 <= nr; i += 16) {
+        memcpy(o + i, &four, sizeof(four));
+        memcpy(o + i + 4, &four, sizeof(four));
+        memcpy(o + i + 8, &four, sizeof(four));
+        memcpy(o + i + 12, &four, sizeof(four));
+    }
+    for (; i < nr; i++)
+        o[i] = owner;
+}
+
 void frames_set_owner_locked(struct host *h, mfn_t mfn, unsigned long nr, owner_t owner)
 {
     owner_t *o = &h->frame_owner[mfn];
 
     ASSERT_LOCKED(&h->heap_lock);
     if (nr <= ORDER_PAGES(9)) {
-        /* From 16 frames on (chunk sizes are powers of two) four codes per
-         * 8-byte store, four stores a step: measured twice as fast for a
-         * 2 MiB chunk as the compiler's vectorised loop of 2-byte codes. */
         if (nr >= 16) {
-            uint64_t four = owner * 0x0001000100010001ULL;
-
-            for (unsigned long i = 0; i < nr; i += 16) {
-                memcpy(o + i, &four, sizeof(four));
-                memcpy(o + i + 4, &four, sizeof(four));
-                memcpy(o + i + 8, &four, sizeof(four));
-                memcpy(o + i + 12, &four, sizeof(four));
-            }
+            owner_fill(o, nr, owner);
             return;
         }
         for (unsigned long i = 0; i < nr; i++)
