@@ -93,6 +93,41 @@ TEST(heap_split_hands_out_the_top)
     host_destroy(h);
 }
 
+/* Merges clear free bits lazily (D99): the free list that lost its
+ * only chunk keeps a stale summary bit, which the checker accepts, the
+ * next allocation's search steps over, and no other map shares (D101:
+ * the dirty bitmap stays exact). */
+TEST(heap_merge_leaves_free_summaries_stale_and_dirty_exact)
+{
+    struct host *h = hvt_host("8M");
+    mfn_t mfn = alloc_anon(h, 0, 0);
+
+    ASSERT_EQ(mfn, 2047UL);
+    free_heap_pages(h, mfn, 0, NULL, FREE_need_scrub);
+    EXPECT_EQ(chunk_order(h, 1024), 10);
+    hv_lock(&h->heap_lock);
+    /* Order 0 has 2,048 bits (two levels); frame 2046's word is now zero
+     * but its summary bit was left set. */
+    EXPECT_FALSE(hbitmap_summaries_ok(&h->node[0].free[0]));
+    for (unsigned int order = 0; order <= MAX_ORDER; order++)
+        EXPECT_TRUE(heap_free_index_ok_locked(h, 0, order));
+    EXPECT_TRUE(hbitmap_summaries_ok(&h->dirty));
+    EXPECT_TRUE(hbitmap_test(&h->dirty, mfn));
+    hv_unlock(&h->heap_lock);
+    hvt_expect_invariants(h);
+
+    /* The same frame again: the search is not misled by the stale bit. */
+    EXPECT_EQ(alloc_anon(h, 0, 0), 2047UL);
+    EXPECT_EQ(chunk_order(h, 2046), 0);
+    hv_lock(&h->heap_lock);
+    EXPECT_TRUE(hbitmap_summaries_ok(&h->dirty));
+    EXPECT_FALSE(hbitmap_test(&h->dirty, mfn)); /* scrubbed on the way out */
+    hv_unlock(&h->heap_lock);
+    free_heap_pages(h, 2047, 0, NULL, 0);
+    hvt_expect_invariants(h);
+    host_destroy(h);
+}
+
 TEST(heap_alloc_free_roundtrip_restores_every_chunk)
 {
     struct host *h = hvt_host("4M,4M,8M");
