@@ -54,13 +54,6 @@ int freelist_chunk_of(const struct heap_node *hn, mfn_t mfn, mfn_t *head)
     return -1;
 }
 
-/*
- * A 1 GiB extent is 2^18 entries.  Optimised builds vectorise a plain
- * loop, but unoptimised and sanitizer builds (the test suite) spent most
- * of a storm here; memset and doubling copies are fast in every build.
- * Up to a 2 MiB extent plain stores win: the copies' library calls cost
- * more than the stores themselves.
- */
 /* Sixteen codes a step as four 8-byte stores: for a 2 MiB chunk twice as
  * fast as the compiler's own vectorised loop of 2-byte codes.  Out of
  * line, so that the single frames of order-0 pairs keep an inline store. */
@@ -79,6 +72,13 @@ static __attribute__((noinline)) void owner_fill(owner_t *o, unsigned long nr, o
         o[i] = owner;
 }
 
+/*
+ * A 1 GiB extent is 2^18 entries.  Optimised builds vectorise a plain
+ * loop, but unoptimised and sanitizer builds (the test suite) spent most
+ * of a storm here; memset and doubling copies are fast in every build.
+ * Up to a 2 MiB extent plain stores win: the copies' library calls cost
+ * more than the stores themselves.
+ */
 void frames_set_owner_locked(struct host *h, mfn_t mfn, unsigned long nr, owner_t owner)
 {
     owner_t *o = &h->frame_owner[mfn];

@@ -145,11 +145,12 @@ void hbitmap_summary_clear_(struct hbitmap *b, unsigned int level, uint64_t w)
  * moving to the parent's bit for the *next* word, and gives up as soon as
  * that next word starts at or beyond `to`; then descends along lowest set
  * bits.  A summary bit over a zero word (stale, see hbitmap.h) ends the
- * descent: the search goes on after that bit at its level, and with
- * `clean` the bit is cleared on the way.  Without stale bits, at most one
- * word read per level each way.  Writes nothing unless `clean`.
+ * descent: the search goes on after that bit at its level, and when
+ * `clean` (b itself, writable) is given the bit is cleared on the way.
+ * Without stale bits, at most one word read per level each way.  Writes
+ * nothing unless `clean` is given.
  */
-static uint64_t find_from_level(const struct hbitmap *b, uint64_t *const *wlevel, unsigned int base,
+static uint64_t find_from_level(const struct hbitmap *b, struct hbitmap *clean, unsigned int base,
                                 uint64_t from, uint64_t to)
 {
     unsigned int k = base;
@@ -189,12 +190,12 @@ static uint64_t find_from_level(const struct hbitmap *b, uint64_t *const *wlevel
 
         /* Bit pos of level k is stale: drop it if asked (and the bits
          * above it that only it kept set), and go on after it. */
-        if (wlevel) {
-            uint64_t *p = &wlevel[k][bit_word(pos)];
+        if (clean) {
+            uint64_t *p = &clean->level[k][bit_word(pos)];
 
             *p &= ~bit_mask(pos);
             if (!*p)
-                hbitmap_summary_clear_((struct hbitmap *)b, k, bit_word(pos));
+                hbitmap_summary_clear_(clean, k, bit_word(pos));
         }
         pos++;
         if (pos << (WORD_SHIFT * (k - base)) >= to)
@@ -209,7 +210,7 @@ uint64_t hbitmap_find_next(const struct hbitmap *b, uint64_t from, uint64_t to)
 
 uint64_t hbitmap_find_next_clean(struct hbitmap *b, uint64_t from, uint64_t to)
 {
-    return find_from_level(b, b->level, 0, from, to);
+    return find_from_level(b, b, 0, from, to);
 }
 
 /* First non-zero level-0 word in [w, end), or `end`, via the summaries. */
