@@ -37,7 +37,7 @@ void fh_snap_take(struct host *h, struct fh_snap *s)
     for (struct domain *d = h->heap_domains; d && nr < FH_MAX_DOMS; d = d->heap_next)
         ids[nr++] = d->domain_id;
     for (mfn_t m = 0; m < h->nr_frames && m < FH_MAX_FRAMES; m++) {
-        s->owner[m] = h->frame_owner[m];
+        s->owner[m] = frame_owner_of(h, m);
         s->offline[m] = offline_flags_locked(h, m);
     }
     hv_unlock(&h->heap_lock);

@@ -47,7 +47,7 @@ static bool check_free_chunk(struct check_ctx *c, nodeid_t node, mfn_t mfn, unsi
     struct host *h = c->h;
     const struct heap_node *hn = &h->node[node];
     unsigned long nr = ORDER_PAGES(order);
-    mfn_t buddy = mfn ^ nr;
+    mfn_t buddy = mfn ^ nr, bad;
 
     if (mfn == 0 || mfn < hn->start || mfn + nr > hn->end)
         return check_fail(c, "free chunk %#lx order %u lies outside node %u", (unsigned long)mfn,
@@ -57,10 +57,10 @@ static bool check_free_chunk(struct check_ctx *c, nodeid_t node, mfn_t mfn, unsi
     if (!marks_claim(marks, mfn, nr))
         return check_fail(c, "free chunk %#lx order %u overlaps another free chunk",
                           (unsigned long)mfn, order);
-    for (unsigned long i = 0; i < nr; i++)
-        if (h->frame_owner[mfn + i] != OWNER_FREE)
-            return check_fail(c, "frame %#lx in a free chunk has owner %#x",
-                              (unsigned long)(mfn + i), h->frame_owner[mfn + i]);
+    bad = frames_owner_mismatch_locked(h, mfn, nr, OWNER_FREE);
+    if (bad != INVALID_MFN)
+        return check_fail(c, "frame %#lx in a free chunk has owner %#x", (unsigned long)bad,
+                          frame_owner_of(h, bad));
     if (order < MAX_ORDER && buddy >= hn->start && buddy + nr <= hn->end &&
         heap_is_free_chunk_locked(h, node, buddy, order))
         return check_fail(c, "free buddies %#lx and %#lx of order %u were not merged",
@@ -129,7 +129,7 @@ static bool check_owners(struct check_ctx *c, unsigned long *dom_frames)
         unsigned long free = 0, offlined = 0;
 
         for (mfn_t mfn = hn->start; mfn < hn->end; mfn++) {
-            owner_t o = h->frame_owner[mfn];
+            owner_t o = frame_owner_of(h, mfn);
             uint8_t flags = 0;
 
             while (next < h->offline.nr && h->offline.v[next].mfn < mfn)
@@ -188,14 +188,15 @@ static bool check_run(struct leaf_walk *w, mfn_t mfn, unsigned int order, owner_
 {
     struct host *h = w->c->h;
     unsigned long nr = ORDER_PAGES(order);
+    mfn_t bad;
 
     if (mfn + nr > h->nr_frames)
         return check_fail(w->c, "d%u maps frame %#lx beyond the host", w->d->domain_id,
                           (unsigned long)mfn);
-    for (unsigned long i = 0; i < nr; i++)
-        if (h->frame_owner[mfn + i] != want)
-            return check_fail(w->c, "d%u uses frame %#lx owned by %#x", w->d->domain_id,
-                              (unsigned long)(mfn + i), h->frame_owner[mfn + i]);
+    bad = frames_owner_mismatch_locked(h, mfn, nr, want);
+    if (bad != INVALID_MFN)
+        return check_fail(w->c, "d%u uses frame %#lx owned by %#x", w->d->domain_id,
+                          (unsigned long)bad, frame_owner_of(h, bad));
     if (!marks_claim(w->owned, mfn, nr))
         return check_fail(w->c, "frame run %#lx order %u is held twice (d%u)", (unsigned long)mfn,
                           order, w->d->domain_id);
@@ -268,7 +269,7 @@ static bool report_stray_frame(struct check_ctx *c, const struct frame_marks *ow
     const struct host *h = c->h;
 
     for (mfn_t mfn = 0; mfn < h->nr_frames; mfn++) {
-        owner_t o = h->frame_owner[mfn];
+        owner_t o = frame_owner_of(h, mfn);
 
         if (owner_is_domain(o) && !(owned->w[mfn >> 6] & (uint64_t)1 << (mfn & 63)))
             return check_fail(c, "frame %#lx is owned by d%u but in none of its runs",

@@ -21,7 +21,7 @@ static void free_with_pending_locked(struct host *h, nodeid_t node, mfn_t mfn, u
         if (e && (e->flags & OFFLINE_PENDING)) {
             e->flags = (uint8_t)((e->flags & ~OFFLINE_PENDING) | OFFLINE_OFFLINED);
             hbitmap_clear(&h->dirty, mfn + i);
-            h->frame_owner[mfn + i] = OWNER_OFFLINED;
+            frames_set_owner_locked(h, mfn + i, 1, OWNER_OFFLINED);
             h->node[node].offlined++;
         } else {
             heap_free_chunk_locked(h, node, mfn + i, 0, need_scrub);
@@ -44,8 +44,7 @@ void free_heap_pages(struct host *h, mfn_t mfn, unsigned int order, struct domai
     if (config_debug) {
         owner_t want = d ? OWNER_DOM(d->domain_id) : OWNER_XEN;
 
-        for (unsigned long i = 0; i < nr; i++)
-            BUG_ON(h->frame_owner[mfn + i] != want);
+        BUG_ON(frames_owner_mismatch_locked(h, mfn, nr, want) != INVALID_MFN);
     }
 
     ASSERT(h->node[node].allocated >= nr);

@@ -3,8 +3,6 @@
  * marking where free chunks start, plus per-zone counts that let the
  * allocator skip empty zones and orders without touching a bitmap.
  */
-#include <string.h>
-
 #include <hv/config.h>
 #include <hv/heap.h>
 
@@ -52,54 +50,6 @@ int freelist_chunk_of(const struct heap_node *hn, mfn_t mfn, mfn_t *head)
         }
     }
     return -1;
-}
-
-/* Sixteen codes a step as four 8-byte stores: for a 2 MiB chunk twice as
- * fast as the compiler's own vectorised loop of 2-byte codes.  Out of
- * line, so that the single frames of order-0 pairs keep an inline store. */
-static __attribute__((noinline)) void owner_fill(owner_t *o, unsigned long nr, owner_t owner)
-{
-    uint64_t four = owner * 0x0001000100010001ULL;
-    unsigned long i = 0;
-
-    for (; i + 16 <= nr; i += 16) {
-        memcpy(o + i, &four, sizeof(four));
-        memcpy(o + i + 4, &four, sizeof(four));
-        memcpy(o + i + 8, &four, sizeof(four));
-        memcpy(o + i + 12, &four, sizeof(four));
-    }
-    for (; i < nr; i++)
-        o[i] = owner;
-}
-
-/*
- * A 1 GiB extent is 2^18 entries.  Optimised builds vectorise a plain
- * loop, but unoptimised and sanitizer builds (the test suite) spent most
- * of a storm here; memset and doubling copies are fast in every build.
- * Up to a 2 MiB extent plain stores win: the copies' library calls cost
- * more than the stores themselves.
- */
-void frames_set_owner_locked(struct host *h, mfn_t mfn, unsigned long nr, owner_t owner)
-{
-    owner_t *o = &h->frame_owner[mfn];
-
-    ASSERT_LOCKED(&h->heap_lock);
-    if (nr <= ORDER_PAGES(9)) {
-        if (nr >= 16) {
-            owner_fill(o, nr, owner);
-            return;
-        }
-        for (unsigned long i = 0; i < nr; i++)
-            o[i] = owner;
-        return;
-    }
-    if (owner == OWNER_FREE) {
-        memset(o, 0, nr * sizeof(*o));
-        return;
-    }
-    o[0] = owner;
-    for (unsigned long done = 1; done < nr; done *= 2)
-        memcpy(o + done, o, MIN(done, nr - done) * sizeof(*o));
 }
 
 void heap_free_chunk_locked(struct host *h, nodeid_t node, mfn_t mfn, unsigned int order,

@@ -113,7 +113,8 @@ int freelist_chunk_of(const struct heap_node *hn, mfn_t mfn, mfn_t *head);
 void heap_free_chunk_locked(struct host *h, nodeid_t node, mfn_t mfn, unsigned int order,
                             bool need_scrub);
 
-/* Set the owner code of a range of frames. */
+/* Set the owner code of a range of frames (owner.c: whole 2 MiB blocks
+ * as one record each, D106). */
 void frames_set_owner_locked(struct host *h, mfn_t mfn, unsigned long nr, owner_t owner);
 
 #endif /* HV_HEAP_FREELIST_H */

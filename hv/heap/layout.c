@@ -8,7 +8,6 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 
 #include <hv/config.h>
 #include <hv/heap.h>
@@ -65,9 +64,15 @@ static int init_node(struct host *h, nodeid_t node, mfn_t start, uint64_t pages)
     return 0;
 }
 
+static size_t owner_blocks(const struct host *h)
+{
+    return (h->nr_frames + ORDER_PAGES(OWNER_BLOCK_ORDER) - 1) >> OWNER_BLOCK_ORDER;
+}
+
 size_t host_metadata_bytes(const struct host *h)
 {
-    size_t bytes = h->nr_frames * sizeof(owner_t) + hbitmap_bytes(&h->dirty);
+    size_t bytes = h->nr_frames * sizeof(owner_t) + hbitmap_bytes(&h->dirty) +
+                   owner_blocks(h) * sizeof(struct owner_block);
 
     for (unsigned int n = 0; n < h->nr_nodes; n++)
         for (unsigned int order = 0; order <= MAX_ORDER; order++)
@@ -75,46 +80,26 @@ size_t host_metadata_bytes(const struct host *h)
     return bytes + h->offline.cap * sizeof(*h->offline.v);
 }
 
-/*
- * The owner table is written a whole extent at a time (512 KiB for a
- * 1 GiB extent), so on a big host populating it faults in a 4 KiB page
- * every 2,048 frames -- more system time than the simulation's own work.
- * Transparent huge pages, where the system offers them on request, fault
- * it in 2 MiB at a time (D97).  Only the whole 2 MiB blocks inside the
- * table are advised: a table below 2 MiB is left alone, and what is
- * never touched still costs nothing.  Advice only; failure is harmless.
- */
-static void advise_huge_pages(void *p, size_t len)
-{
-#ifdef MADV_HUGEPAGE
-    const uintptr_t huge = (uintptr_t)2 << 20;
-    uintptr_t lo = ((uintptr_t)p + huge - 1) & ~(huge - 1);
-    uintptr_t hi = ((uintptr_t)p + len) & ~(huge - 1);
-
-    if (hi > lo)
-        (void)madvise((void *)lo, hi - lo, MADV_HUGEPAGE);
-#else
-    (void)p;
-    (void)len;
-#endif
-}
-
 int heap_init(struct host *h, const uint64_t *node_pages)
 {
     mfn_t mfn = 0;
 
-    /* calloc: OWNER_FREE is 0, so the table costs nothing until used. */
+    /* calloc: OWNER_FREE is 0, so every block starts owned by FREE with
+     * entries to match, and the tables cost nothing until used. */
+    h->owner_block = calloc(owner_blocks(h), sizeof(*h->owner_block));
     h->frame_owner = calloc(h->nr_frames, sizeof(owner_t));
-    if (!h->frame_owner || hbitmap_init(&h->dirty, h->nr_frames))
+    if (!h->owner_block || !h->frame_owner || hbitmap_init(&h->dirty, h->nr_frames))
         return -ENOMEM;
-    advise_huge_pages(h->frame_owner, h->nr_frames * sizeof(owner_t));
     for (unsigned int n = 0; n < h->nr_nodes; n++) {
         if (init_node(h, (nodeid_t)n, mfn, node_pages[n]))
             return -ENOMEM;
         mfn += node_pages[n];
     }
 
-    /* Frame 0 stays with the hypervisor; everything else starts free. */
+    /* Frame 0 stays with the hypervisor; everything else starts free.
+     * (No lock exists yet, so its block is made mixed by hand: the fresh
+     * entries read FREE but for frame 0's.) */
+    h->owner_block[0].mixed = true;
     h->frame_owner[0] = OWNER_XEN;
     h->node[host_mfn_to_node(h, 0)].allocated = 1;
     for (unsigned int n = 0; n < h->nr_nodes; n++) {
@@ -139,5 +124,6 @@ void heap_fini(struct host *h)
             hbitmap_destroy(&h->node[n].free[order]);
     hbitmap_destroy(&h->dirty);
     free(h->frame_owner);
+    free(h->owner_block);
     free(h->offline.v);
 }

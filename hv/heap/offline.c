@@ -46,7 +46,7 @@ static void reserve_offlined_page(struct host *h, nodeid_t node, mfn_t mfn)
         hbitmap_clear(&h->dirty, mfn);
         h->node_need_scrub[node]--;
     }
-    h->frame_owner[mfn] = OWNER_OFFLINED;
+    frames_set_owner_locked(h, mfn, 1, OWNER_OFFLINED);
     hn->offlined++;
     h->node_avail_pages[node]--;
     h->total_avail_pages--;
@@ -69,7 +69,7 @@ int offline_page(struct host *h, mfn_t mfn, bool broken, uint32_t *status)
     }
 
     hv_lock(&h->heap_lock);
-    owner = h->frame_owner[mfn];
+    owner = frame_owner_of(h, mfn);
     if (owner == OWNER_FREE) {
         rc = offline_add(&h->offline, mfn, OFFLINE_OFFLINED | extra);
         if (!rc) {

@@ -24,7 +24,7 @@ static unsigned long scrub_node_locked(struct host *h, nodeid_t node, unsigned l
         /* Allocated dirty frames belong to a MEMF_no_scrub caller who
          * scrubs them; the idle scrubber only touches free memory, a free
          * chunk at a time. */
-        if (h->frame_owner[mfn] == OWNER_FREE) {
+        if (frame_owner_of(h, mfn) == OWNER_FREE) {
             mfn_t head;
             int order = freelist_chunk_of(hn, mfn, &head);
             unsigned long span, dirty;

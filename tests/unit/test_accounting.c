@@ -235,6 +235,17 @@ static const struct owner_case owner_cases[] = {
     {"frame_of_missing_domain: absent", frame0, false, 0, 7, true, "which does not exist"},
 };
 
+/* The entry frame_owner_of() reads for mfn, to corrupt (D106). */
+static owner_t *owner_slot(struct host *h, mfn_t mfn)
+{
+    owner_t *slot;
+
+    hv_lock(&h->heap_lock);
+    slot = frame_owner_slot_locked(h, mfn);
+    hv_unlock(&h->heap_lock);
+    return slot;
+}
+
 TEST(checker_catches_each_wrong_frame_owner)
 {
     for (size_t i = 0; i < sizeof(owner_cases) / sizeof(owner_cases[0]); i++) {
@@ -244,11 +255,11 @@ TEST(checker_catches_each_wrong_frame_owner)
         mfn_t mfn = r->frame(h, d);
         owner_t bad = OWNER_DOM(r->fixed ? r->dom : (domid_t)(d->domain_id + r->dom_add));
 
-        if (r->xen_frame && h->frame_owner[mfn] != OWNER_XEN)
+        if (r->xen_frame && frame_owner_of(h, mfn) != OWNER_XEN)
             test_fail(__FILE__, __LINE__, "row '%s': frame %llu is not the hypervisor's", r->rule,
                       (unsigned long long)mfn);
         else
-            expect_caught_row(r->rule, h, CHECK_DEEP, &h->frame_owner[mfn], &bad, sizeof(bad),
+            expect_caught_row(r->rule, h, CHECK_DEEP, owner_slot(h, mfn), &bad, sizeof(bad),
                               r->needle);
         domain_put(d);
         host_destroy(h);
@@ -285,7 +296,7 @@ TEST(checker_catches_frame_outside_its_owners_runs)
     char want[96];
 
     snprintf(want, sizeof(want), "frame 0 is owned by d%u but in none of its runs", d->domain_id);
-    EXPECT_CAUGHT(h, CHECK_DEEP, h->frame_owner[0], OWNER_DOM(d->domain_id), want);
+    EXPECT_CAUGHT(h, CHECK_DEEP, *owner_slot(h, 0), OWNER_DOM(d->domain_id), want);
     domain_put(d);
     host_destroy(h);
 }

@@ -39,7 +39,7 @@ TEST(heap_frames_laid_out_node_after_node)
     EXPECT_EQ(c.node_avail_pages[0], 4095UL);
     EXPECT_EQ(c.node_avail_pages[1], 2048UL);
     EXPECT_EQ(c.total_avail_pages, 10239UL);
-    EXPECT_EQ(h->frame_owner[0], OWNER_XEN);
+    EXPECT_EQ(frame_owner_of(h, 0), OWNER_XEN);
     host_destroy(h);
 }
 

@@ -128,5 +128,11 @@ mfn_t heap_next_free_chunk_locked(const struct host *h, nodeid_t node, unsigned 
 /* The free list's index structure (the bitmap's summaries) covers every
  * free chunk; summary bits left stale by lazy clears are allowed. */
 bool heap_free_index_ok_locked(const struct host *h, nodeid_t node, unsigned int order);
+/* The first frame of [mfn, mfn + nr) not owned by `want`, or INVALID_MFN;
+ * a block with one owner is answered by its record (heap/owner.c). */
+mfn_t frames_owner_mismatch_locked(const struct host *h, mfn_t mfn, unsigned long nr, owner_t want);
+/* The frame's entry in frame_owner[], its block made mixed so that the
+ * entry is what frame_owner_of() reads: for tests that corrupt it. */
+owner_t *frame_owner_slot_locked(struct host *h, mfn_t mfn);
 
 #endif /* HV_HEAP_H */

@@ -9,7 +9,8 @@
  *     layout, nodes        immutable after host_create()
  *     heap_lock            protects everything marked [H]:
  *       node[n]            per-node buddy heap (struct heap_node)
- *       frame_owner[]      one owner code per machine frame
+ *       owner_block[]      one owner code per 2 MiB block, or "mixed"
+ *       frame_owner[]      one owner code per frame of a mixed block
  *       dirty              hbitmap of frames whose contents need scrubbing
  *       offline            frames being offlined / offlined / broken
  *       claims totals      total_avail_pages, outstanding_claims,
@@ -52,6 +53,24 @@ static inline bool owner_is_domain(owner_t o)
 {
     return o != OWNER_FREE && o <= OWNER_DOM(DOMID_FIRST_RESERVED - 1);
 }
+
+/*
+ * The owner table has two levels (D106).  Each aligned block of
+ * 2^OWNER_BLOCK_ORDER frames (2 MiB) has one record: while every frame of
+ * the block has the same owner, the record holds it and the block's
+ * entries in frame_owner[] are not read; once frames of the block differ
+ * ("mixed"), frame_owner[] holds each frame's owner.  A 1 GiB extent is
+ * then 512 records written, not 2^18 entries, and the frame table is only
+ * touched where blocks are mixed.  `stale` says that the entries of a
+ * uniform block may differ from its owner (they are written in full when
+ * it becomes mixed); a fresh table's zeros match OWNER_FREE.
+ */
+#define OWNER_BLOCK_ORDER 9
+struct owner_block {
+    owner_t owner; /* every frame's owner, unless mixed */
+    bool mixed;    /* frame_owner[] holds the owners */
+    bool stale;    /* not mixed, and frame_owner[] may differ from owner */
+};
 
 /* One NUMA node's share of the buddy heap. */
 struct heap_node {
@@ -124,9 +143,10 @@ struct host {
 
     struct hv_lock heap_lock;
     struct heap_node node[MAX_NUMNODES];
-    owner_t *frame_owner;       /* [H] nr_frames entries */
-    struct hbitmap dirty;       /* [H] frames needing scrub (free or allocated) */
-    struct offline_set offline; /* [H] */
+    struct owner_block *owner_block; /* [H] one per started block of frames */
+    owner_t *frame_owner;            /* [H] nr_frames entries, read in mixed blocks */
+    struct hbitmap dirty;            /* [H] frames needing scrub (free or allocated) */
+    struct offline_set offline;      /* [H] */
 
     /* [H] The design's accounting state (accounting.rst). */
     unsigned long total_avail_pages;
@@ -177,7 +197,15 @@ static inline bool host_node_valid(const struct host *h, unsigned int node)
     return node < MAX_NUMNODES && (h->node_online_map & node_bit(node));
 }
 
-/* Bytes of heap metadata (frame table, bitmaps, offline set). */
+/* The owner code of a frame (mfn < nr_frames).  Caller holds heap_lock. */
+static inline owner_t frame_owner_of(const struct host *h, mfn_t mfn)
+{
+    const struct owner_block *b = &h->owner_block[mfn >> OWNER_BLOCK_ORDER];
+
+    return b->mixed ? h->frame_owner[mfn] : b->owner;
+}
+
+/* Bytes of heap metadata (owner table, bitmaps, offline set). */
 size_t host_metadata_bytes(const struct host *h);
 
 /* A consistent copy of the host-level counters, taken under heap_lock. */

@@ -1,0 +1,107 @@
+/*
+ * The frame owner table (D106): one record per 2 MiB block of frames
+ * holding the owner of all of them, and one entry per frame that is read
+ * only in blocks whose frames have different owners.  Extents cover whole
+ * blocks most of the time, so handing out or freeing 1 GiB writes 512
+ * records instead of 2^18 entries, and the per-frame table is touched
+ * only where memory is split finer than a block.
+ */
+#include <string.h>
+
+#include <hv/config.h>
+#include <hv/heap.h>
+
+#include "freelist.h"
+
+#define BLOCK_PAGES ORDER_PAGES(OWNER_BLOCK_ORDER)
+
+/* Frames [*s, *e) of block b that exist. */
+static void block_span(const struct host *h, uint64_t b, mfn_t *s, mfn_t *e)
+{
+    *s = (mfn_t)b << OWNER_BLOCK_ORDER;
+    *e = MIN(*s + BLOCK_PAGES, h->nr_frames);
+}
+
+static void fill(owner_t *o, unsigned long nr, owner_t owner)
+{
+    for (unsigned long i = 0; i < nr; i++)
+        o[i] = owner;
+}
+
+/* From here on the block's entries are read: write them first unless
+ * they already hold its owner. */
+static void make_mixed(struct host *h, uint64_t b)
+{
+    struct owner_block *ob = &h->owner_block[b];
+    mfn_t s, e;
+
+    if (ob->mixed)
+        return;
+    if (ob->stale) {
+        block_span(h, b, &s, &e);
+        fill(&h->frame_owner[s], e - s, ob->owner);
+    }
+    ob->mixed = true;
+    ob->stale = false;
+}
+
+void frames_set_owner_locked(struct host *h, mfn_t mfn, unsigned long nr, owner_t owner)
+{
+    mfn_t end = mfn + nr;
+
+    ASSERT_LOCKED(&h->heap_lock);
+    ASSERT(end <= h->nr_frames);
+    while (mfn < end) {
+        uint64_t b = mfn >> OWNER_BLOCK_ORDER;
+        struct owner_block *ob = &h->owner_block[b];
+        mfn_t s, e;
+
+        block_span(h, b, &s, &e);
+        if (mfn == s && end >= e) {
+            /* The whole block: its entries keep matching only if it
+             * already had this owner with entries to match. */
+            ob->stale = ob->mixed || ob->stale || ob->owner != owner;
+            ob->owner = owner;
+            ob->mixed = false;
+        } else if (ob->mixed || ob->owner != owner) {
+            e = MIN(e, end);
+            make_mixed(h, b);
+            fill(&h->frame_owner[mfn], e - mfn, owner);
+        } else {
+            e = MIN(e, end); /* owned by `owner` already */
+        }
+        mfn = e;
+    }
+}
+
+mfn_t frames_owner_mismatch_locked(const struct host *h, mfn_t mfn, unsigned long nr, owner_t want)
+{
+    mfn_t end = mfn + nr;
+
+    ASSERT_LOCKED(&h->heap_lock);
+    while (mfn < end) {
+        uint64_t b = mfn >> OWNER_BLOCK_ORDER;
+        const struct owner_block *ob = &h->owner_block[b];
+        mfn_t s, e;
+
+        block_span(h, b, &s, &e);
+        e = MIN(e, end);
+        if (!ob->mixed) {
+            if (ob->owner != want)
+                return mfn;
+        } else {
+            for (; mfn < e; mfn++)
+                if (h->frame_owner[mfn] != want)
+                    return mfn;
+        }
+        mfn = e;
+    }
+    return INVALID_MFN;
+}
+
+owner_t *frame_owner_slot_locked(struct host *h, mfn_t mfn)
+{
+    ASSERT_LOCKED(&h->heap_lock);
+    make_mixed(h, mfn >> OWNER_BLOCK_ORDER);
+    return &h->frame_owner[mfn];
+}
