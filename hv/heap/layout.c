@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <hv/bigtable.h>
 #include <hv/config.h>
 #include <hv/heap.h>
 
@@ -84,10 +85,10 @@ int heap_init(struct host *h, const uint64_t *node_pages)
 {
     mfn_t mfn = 0;
 
-    /* calloc: OWNER_FREE is 0, so every block starts owned by FREE with
+    /* Zeroed: OWNER_FREE is 0, so every block starts owned by FREE with
      * entries to match, and the tables cost nothing until used. */
-    h->owner_block = calloc(owner_blocks(h), sizeof(*h->owner_block));
-    h->frame_owner = calloc(h->nr_frames, sizeof(owner_t));
+    h->owner_block = bigtable_zalloc(owner_blocks(h), sizeof(*h->owner_block));
+    h->frame_owner = bigtable_zalloc(h->nr_frames, sizeof(owner_t));
     if (!h->owner_block || !h->frame_owner || hbitmap_init(&h->dirty, h->nr_frames))
         return -ENOMEM;
     for (unsigned int n = 0; n < h->nr_nodes; n++) {
@@ -123,7 +124,7 @@ void heap_fini(struct host *h)
         for (unsigned int order = 0; order <= MAX_ORDER; order++)
             hbitmap_destroy(&h->node[n].free[order]);
     hbitmap_destroy(&h->dirty);
-    free(h->frame_owner);
-    free(h->owner_block);
+    bigtable_free(h->frame_owner, h->nr_frames, sizeof(owner_t));
+    bigtable_free(h->owner_block, owner_blocks(h), sizeof(*h->owner_block));
     free(h->offline.v);
 }

@@ -20,6 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <hv/bigtable.h>
 #include <hv/config.h>
 
 #define WORD_BITS  64
@@ -90,7 +91,7 @@ int hbitmap_init(struct hbitmap *b, uint64_t nbits)
     for (k = b->levels; k-- > 0;) {
         if (!b->nwords[k])
             continue; /* nbits == 0: nothing to store, and calloc(0) may be NULL */
-        b->level[k] = calloc(b->nwords[k], sizeof(uint64_t));
+        b->level[k] = bigtable_zalloc(b->nwords[k], sizeof(uint64_t));
         if (!b->level[k]) {
             hbitmap_destroy(b);
             return -ENOMEM;
@@ -103,7 +104,7 @@ int hbitmap_init(struct hbitmap *b, uint64_t nbits)
 void hbitmap_destroy(struct hbitmap *b)
 {
     for (unsigned int k = 0; k < HBITMAP_MAX_LEVELS; k++)
-        free(b->level[k]);
+        bigtable_free(b->level[k], b->nwords[k], sizeof(uint64_t));
     memset(b, 0, sizeof(*b));
 }
 

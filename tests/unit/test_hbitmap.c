@@ -3,6 +3,7 @@
  * flat-bitmap reference, laziness on a 2^31-bit map, the unwind of a
  * failed init, debug assertions on misuse, and the validator itself.
  */
+#include <hv/bigtable.h>
 #include <hv/hbitmap.h>
 
 #include <errno.h>
@@ -911,4 +912,35 @@ TEST(hbitmap_timing)
     test_note("2^28-bit map: %.1f ns per set + find_next(0, nbits) + clear", t / ROUNDS);
     hbitmap_destroy(&b);
     free(idx);
+}
+
+/* The tables under the bitmaps (D107): zeroed whichever way they are
+ * made, also when the memory of a freed table of the same size is
+ * handed out again. */
+TEST(bigtable_tables_are_zeroed_on_both_sides_of_the_threshold)
+{
+    static const size_t sizes[] = {1, 4096, (128 << 10) - 8, 128 << 10, (1 << 20) + 8, 64 << 20};
+
+    for (size_t i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++) {
+        for (int round = 0; round < 2; round++) {
+            unsigned char *p = bigtable_zalloc(sizes[i], 1);
+            size_t bad = 0;
+
+            ASSERT_TRUE(p != NULL);
+            for (size_t at = 0; at < sizes[i]; at += 509)
+                bad += p[at] != 0;
+            bad += p[sizes[i] - 1] != 0;
+            EXPECT_EQ(bad, (size_t)0);
+            /* Dirty it all before giving it back. */
+            memset(p, 0xA5, sizes[i]);
+            bigtable_free(p, sizes[i], 1);
+        }
+    }
+    bigtable_free(NULL, 1 << 20, 1);
+}
+
+TEST(bigtable_refuses_sizes_that_overflow)
+{
+    EXPECT_TRUE(bigtable_zalloc(SIZE_MAX / 2 + 1, 2) == NULL);
+    EXPECT_TRUE(bigtable_zalloc(SIZE_MAX, SIZE_MAX) == NULL);
 }
