@@ -64,6 +64,7 @@ man:
 # when valgrind is installed, and CPU time), then the core figures.
 bench: release
 	./bench/compare.sh build/release
+	./bench/storm.sh build/release
 	./build/release/bench/bench_heap
 
 clean:
