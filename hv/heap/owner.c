@@ -45,12 +45,12 @@ static void make_mixed(struct host *h, uint64_t b)
     ob->stale = false;
 }
 
-void frames_set_owner_locked(struct host *h, mfn_t mfn, unsigned long nr, owner_t owner)
+/* Out of line, so that the hot case below needs no stack frame. */
+__attribute__((noinline)) static void set_blocks(struct host *h, mfn_t mfn, unsigned long nr,
+                                                 owner_t owner)
 {
     mfn_t end = mfn + nr;
 
-    ASSERT_LOCKED(&h->heap_lock);
-    ASSERT(end <= h->nr_frames);
     while (mfn < end) {
         uint64_t b = mfn >> OWNER_BLOCK_ORDER;
         struct owner_block *ob = &h->owner_block[b];
@@ -72,6 +72,22 @@ void frames_set_owner_locked(struct host *h, mfn_t mfn, unsigned long nr, owner_
         }
         mfn = e;
     }
+}
+
+void frames_set_owner_locked(struct host *h, mfn_t mfn, unsigned long nr, owner_t owner)
+{
+    const struct owner_block *ob = &h->owner_block[mfn >> OWNER_BLOCK_ORDER];
+
+    ASSERT_LOCKED(&h->heap_lock);
+    ASSERT(mfn + nr <= h->nr_frames);
+    /* First the heap's hot case, less than a block inside a block that is
+     * mixed already: only its entries change.  (A whole block becomes one
+     * record again, below.) */
+    if (ob->mixed && nr < BLOCK_PAGES && nr <= BLOCK_PAGES - (mfn & (BLOCK_PAGES - 1))) {
+        fill(&h->frame_owner[mfn], nr, owner);
+        return;
+    }
+    set_blocks(h, mfn, nr, owner);
 }
 
 mfn_t frames_owner_mismatch_locked(const struct host *h, mfn_t mfn, unsigned long nr, owner_t want)
