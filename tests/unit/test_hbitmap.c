@@ -641,6 +641,55 @@ TEST(hbitmap_lazy_clear_leaves_stale_summaries)
 }
 
 /* 2^31 bits, six levels: 256 MiB of leaf words that must stay untouched. */
+/* Ranges whose words share one summary word are answered from it when
+ * it shows them all zero (hbitmap_range_clear_quick): counts and clears
+ * must agree with the words themselves on both sides of that shortcut,
+ * with a stale summary bit over a zero word, and at summary-word edges. */
+TEST(hbitmap_short_ranges_by_summary_word)
+{
+    const uint64_t n = 64 * 64 * 3 + 5; /* 3 levels, level 1 has 4 words */
+    struct hbitmap b;
+
+    ASSERT_EQ(hbitmap_init(&b, n), 0);
+    ASSERT_EQ(b.levels, 3u);
+    EXPECT_TRUE(hbitmap_range_clear_quick(&b, 0, 512));
+    EXPECT_EQ(hbitmap_count_range(&b, 512, 512), 0u);
+
+    /* One set bit: the summary shows its word, the count reads it. */
+    hbitmap_set(&b, 4096 + 700);
+    EXPECT_FALSE(hbitmap_range_clear_quick(&b, 4096 + 512, 512));
+    EXPECT_EQ(hbitmap_count_range(&b, 4096 + 512, 512), 1u);
+    EXPECT_EQ(hbitmap_count_range(&b, 4096 + 701, 511), 0u); /* same word, outside */
+    EXPECT_TRUE(hbitmap_range_clear_quick(&b, 4096, 512));
+    EXPECT_EQ(hbitmap_count_range(&b, 4096, 512), 0u);
+
+    /* Lazily cleared: the summary bit stays over a zero word, so the
+     * quick answer is "don't know" and the words are read. */
+    EXPECT_TRUE(hbitmap_test_and_clear_lazy(&b, 4096 + 700));
+    EXPECT_FALSE(hbitmap_range_clear_quick(&b, 4096 + 512, 512));
+    EXPECT_EQ(hbitmap_count_range(&b, 4096 + 512, 512), 0u);
+
+    /* A range across two summary words always reads the words. */
+    hbitmap_set(&b, 4095);
+    EXPECT_FALSE(hbitmap_range_clear_quick(&b, 4000, 200));
+    EXPECT_EQ(hbitmap_count_range(&b, 4000, 200), 1u);
+    hbitmap_clear_range(&b, 4000, 200);
+    EXPECT_EQ(hbitmap_count_range(&b, 0, n), 0u);
+
+    /* A clear of a range the summary shows empty writes nothing; one with
+     * bits set clears exactly them and keeps the summaries covering. */
+    hbitmap_set_range(&b, 8192 + 3, 70);
+    hbitmap_clear_range(&b, 8192 + 128, 512);
+    EXPECT_EQ(hbitmap_count_range(&b, 8192, 512), 70u);
+    hbitmap_clear_range(&b, 8192, 64);
+    EXPECT_EQ(hbitmap_count_range(&b, 8192, 512), 9u);
+    EXPECT_TRUE(hbitmap_summaries_cover(&b));
+    hbitmap_clear_range(&b, 8192, 512);
+    EXPECT_EQ(hbitmap_weight(&b), 0u);
+    EXPECT_TRUE(hbitmap_summaries_cover(&b)); /* the lazy clear's bit stays */
+    hbitmap_destroy(&b);
+}
+
 TEST(hbitmap_large_sparse)
 {
     const uint64_t n = 1ULL << 31;

@@ -140,17 +140,39 @@ static inline void hbitmap_set_range(struct hbitmap *b, uint64_t from, uint64_t 
         hbitmap_set_range_(b, from, n);
 }
 
+/*
+ * Whether a range of n >= 2 bits is all clear by one read of its summary
+ * word, when its level-0 words share one (up to 4,096 bits: the heap's
+ * chunks up to 2 MiB in the dirty map).  A clear summary bit always means
+ * a zero word, stale bits or not, so "true" is exact; "false" only means
+ * the words must be read.  Spares the common clean allocation and free
+ * an out-of-line call and a search through the levels.
+ */
+static inline bool hbitmap_range_clear_quick(const struct hbitmap *b, uint64_t from, uint64_t n)
+{
+    uint64_t w0 = from >> 6, w1 = (from + n - 1) >> 6;
+
+    ASSERT(n >= 2 && n <= b->nbits && from <= b->nbits - n);
+    if (b->levels < 2 || (w0 >> 6) != (w1 >> 6))
+        return false;
+    return !(b->level[1][w0 >> 6] & (~0ULL << (w0 & 63)) & (~0ULL >> (63 - (w1 & 63))));
+}
+
 static inline void hbitmap_clear_range(struct hbitmap *b, uint64_t from, uint64_t n)
 {
     if (n == 1)
         hbitmap_clear(b, from);
-    else
+    else if (n && !hbitmap_range_clear_quick(b, from, n))
         hbitmap_clear_range_(b, from, n);
 }
 
 static inline uint64_t hbitmap_count_range(const struct hbitmap *b, uint64_t from, uint64_t n)
 {
-    return n == 1 ? hbitmap_test(b, from) : hbitmap_count_range_(b, from, n);
+    if (n == 1)
+        return hbitmap_test(b, from);
+    if (!n || hbitmap_range_clear_quick(b, from, n))
+        return 0;
+    return hbitmap_count_range_(b, from, n);
 }
 
 /* First set bit in [from, to), or `to` when there is none (to <= nbits). */
