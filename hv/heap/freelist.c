@@ -24,7 +24,7 @@ mfn_t freelist_find(struct heap_node *hn, unsigned int zone, unsigned int order)
     mfn_t lo = MAX(hn->start, zone_first_mfn(zone));
     mfn_t hi = MIN(hn->end, zone_end_mfn(zone));
     uint64_t base = hn->start >> order;
-    uint64_t from, to, idx;
+    uint64_t from, to, idx, first;
 
     if (lo >= hi || !(hn->order_mask[zone] & (1U << order)))
         return INVALID_MFN;
@@ -33,6 +33,16 @@ mfn_t freelist_find(struct heap_node *hn, unsigned int zone, unsigned int order)
     from = ((lo + ORDER_PAGES(order) - 1) >> order) - base;
     to = ((hi + ORDER_PAGES(order) - 1) >> order) - base;
     to = MIN(to, hn->free[order].nbits);
+    if (from >= to)
+        return INVALID_MFN;
+    /* The first word usually has the chunk (pairs take and give back the
+     * lowest one): its lowest set bit at or after `from` is then what the
+     * search would return, having stepped over no stale bit to clean. */
+    first = hn->free[order].level[0][from >> 6] & (~0ULL << (from & 63));
+    if (first) {
+        idx = (from & ~63ULL) + (uint64_t)__builtin_ctzll(first);
+        return idx < to ? (idx + base) << order : INVALID_MFN;
+    }
     idx = hbitmap_find_next_clean(&hn->free[order], from, to);
     return idx < to ? (idx + base) << order : INVALID_MFN;
 }

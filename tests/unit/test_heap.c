@@ -128,6 +128,31 @@ TEST(heap_merge_leaves_free_summaries_stale_and_dirty_exact)
     host_destroy(h);
 }
 
+/* Low zones share a bitmap word: zone 5 is frames 16..31, zone 6 frames
+ * 32..63, all in word 0 of each order's map.  The search of a zone must
+ * take the lowest chunk at or after the zone's first frame in that word
+ * (the quick first-word read, D113) and never one of the zone below. */
+TEST(heap_zones_sharing_a_bitmap_word_stay_apart)
+{
+    struct host *h = hvt_host("8M");
+
+    /* Zone 6's order-5 chunk splits to its top frame, then zone 5's. */
+    EXPECT_EQ(alloc_heap_pages(h, MEMZONE_LO, 6, 0, 0, NULL), 63UL);
+    EXPECT_EQ(alloc_heap_pages(h, MEMZONE_LO, 5, 0, 0, NULL), 31UL);
+    /* Order-0 chunks now at 30 (zone 5) and 62 (zone 6), one word. */
+    EXPECT_EQ(alloc_heap_pages(h, MEMZONE_LO, 6, 0, 0, NULL), 62UL);
+    EXPECT_EQ(alloc_heap_pages(h, MEMZONE_LO, 5, 0, 0, NULL), 30UL);
+    hvt_expect_invariants(h);
+    for (mfn_t mfn = 30; mfn < 64; mfn += 32) {
+        free_heap_pages(h, mfn, 0, NULL, 0);
+        free_heap_pages(h, mfn + 1, 0, NULL, 0);
+    }
+    EXPECT_EQ(chunk_order(h, 16), 4);
+    EXPECT_EQ(chunk_order(h, 32), 5);
+    hvt_expect_invariants(h);
+    host_destroy(h);
+}
+
 TEST(heap_alloc_free_roundtrip_restores_every_chunk)
 {
     struct host *h = hvt_host("4M,4M,8M");
