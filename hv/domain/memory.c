@@ -93,7 +93,7 @@ int domain_populate_extent(struct domain *d, gfn_t gfn, unsigned int order, unsi
     rc = alloc_domheap_pages(d, order, flags, &mfn);
     if (rc)
         goto out;
-    rc = p2m_insert(&d->p2m, gfn, mfn, order);
+    rc = p2m_insert_unmapped(&d->p2m, gfn, mfn, order); /* checked above */
     if (rc) {
         /* Only a table allocation can fail here.  The claim retired for
          * these frames is lost, as in Xen: a build that fails this way is

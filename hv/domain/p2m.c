@@ -556,7 +556,7 @@ void p2m_destroy(struct p2m *p)
  * It need not be aligned to 2^order: leaves are chosen by the guest
  * frames alone.
  */
-int p2m_insert(struct p2m *p, gfn_t gfn, mfn_t mfn, unsigned int order)
+static int insert(struct p2m *p, gfn_t gfn, mfn_t mfn, unsigned int order, bool checked)
 {
     gfn_t nr;
     int rc;
@@ -566,7 +566,9 @@ int p2m_insert(struct p2m *p, gfn_t gfn, mfn_t mfn, unsigned int order)
     nr = ORDER_PAGES(order);
     if (!in_space(gfn, nr) || mfn >= MFN_LIMIT || nr > MFN_LIMIT - mfn)
         return -EINVAL;
-    if (!tree_range_is(p, gfn, nr, false))
+    if (checked)
+        ASSERT(tree_range_is(p, gfn, nr, false));
+    else if (!tree_range_is(p, gfn, nr, false))
         return -EEXIST;
 
     if (!p->root) {
@@ -582,6 +584,16 @@ int p2m_insert(struct p2m *p, gfn_t gfn, mfn_t mfn, unsigned int order)
         root_release_if_empty(p);
     }
     return rc;
+}
+
+int p2m_insert(struct p2m *p, gfn_t gfn, mfn_t mfn, unsigned int order)
+{
+    return insert(p, gfn, mfn, order, false);
+}
+
+int p2m_insert_unmapped(struct p2m *p, gfn_t gfn, mfn_t mfn, unsigned int order)
+{
+    return insert(p, gfn, mfn, order, true);
 }
 
 mfn_t p2m_lookup(const struct p2m *p, gfn_t gfn, unsigned int *leaf_order)

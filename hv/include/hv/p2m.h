@@ -64,6 +64,13 @@ void p2m_destroy(struct p2m *p);
  * could not be allocated (then nothing changed).
  */
 int p2m_insert(struct p2m *p, gfn_t gfn, mfn_t mfn, unsigned int order);
+/*
+ * p2m_insert() for a caller that has just seen p2m_range_unmapped() true
+ * for the range, under the lock that keeps it so (the populate path checks
+ * before allocating).  The range is not walked a second time; debug builds
+ * still assert it.  -EINVAL and -ENOMEM as above.
+ */
+int p2m_insert_unmapped(struct p2m *p, gfn_t gfn, mfn_t mfn, unsigned int order);
 
 /* The machine frame of gfn, or INVALID_MFN.  *leaf_order (if not NULL) gets
  * the order of the leaf holding it. */
