@@ -196,6 +196,18 @@ static void relinquish_memory(struct domain *d)
     free_xen_pages(d);
 }
 
+/* Take d off host->heap_domains, the list recall and the checker walk. */
+static void heap_domains_unlink_locked(struct host *h, struct domain *d)
+{
+    ASSERT_LOCKED(&h->heap_lock);
+    if (d->heap_prev)
+        d->heap_prev->heap_next = d->heap_next;
+    else
+        h->heap_domains = d->heap_next;
+    if (d->heap_next)
+        d->heap_next->heap_prev = d->heap_prev;
+}
+
 int domain_destroy(struct host *h, domid_t domid)
 {
     struct domain *d = domain_get(h, domid);
@@ -224,12 +236,7 @@ int domain_destroy(struct host *h, domid_t domid)
         hv_write_unlock(&h->domlist_lock);
 
         hv_lock(&h->heap_lock);
-        if (d->heap_prev)
-            d->heap_prev->heap_next = d->heap_next;
-        else
-            h->heap_domains = d->heap_next;
-        if (d->heap_next)
-            d->heap_next->heap_prev = d->heap_prev;
+        heap_domains_unlink_locked(h, d);
         hv_unlock(&h->heap_lock);
         domain_put(d); /* the table's reference */
     }
@@ -263,12 +270,7 @@ void domain_abandon(struct host *h, domid_t domid)
     hv_lock(&d->page_alloc_lock);
     hv_lock(&h->heap_lock);
     atomic_store(&d->is_dying, true);
-    if (d->heap_prev)
-        d->heap_prev->heap_next = d->heap_next;
-    else
-        h->heap_domains = d->heap_next;
-    if (d->heap_next)
-        d->heap_next->heap_prev = d->heap_prev;
+    heap_domains_unlink_locked(h, d);
     hv_unlock(&h->heap_lock);
     hv_unlock(&d->page_alloc_lock);
     domain_put(d); /* the table's reference */
