@@ -45,7 +45,16 @@ static void make_mixed(struct host *h, uint64_t b)
     ob->stale = false;
 }
 
-/* Out of line, so that the hot case below needs no stack frame. */
+/* A whole block gets one owner: its entries keep matching only if it
+ * already had this owner with entries to match. */
+static inline void set_whole_block(struct owner_block *ob, owner_t owner)
+{
+    ob->stale = ob->mixed || ob->stale || ob->owner != owner;
+    ob->owner = owner;
+    ob->mixed = false;
+}
+
+/* Out of line, so that the hot cases below need no stack frame. */
 __attribute__((noinline)) static void set_blocks(struct host *h, mfn_t mfn, unsigned long nr,
                                                  owner_t owner)
 {
@@ -58,11 +67,7 @@ __attribute__((noinline)) static void set_blocks(struct host *h, mfn_t mfn, unsi
 
         block_span(h, b, &s, &e);
         if (mfn == s && end >= e) {
-            /* The whole block: its entries keep matching only if it
-             * already had this owner with entries to match. */
-            ob->stale = ob->mixed || ob->stale || ob->owner != owner;
-            ob->owner = owner;
-            ob->mixed = false;
+            set_whole_block(ob, owner);
         } else if (ob->mixed || ob->owner != owner) {
             e = MIN(e, end);
             make_mixed(h, b);
@@ -76,15 +81,21 @@ __attribute__((noinline)) static void set_blocks(struct host *h, mfn_t mfn, unsi
 
 void frames_set_owner_locked(struct host *h, mfn_t mfn, unsigned long nr, owner_t owner)
 {
-    const struct owner_block *ob = &h->owner_block[mfn >> OWNER_BLOCK_ORDER];
+    struct owner_block *ob = &h->owner_block[mfn >> OWNER_BLOCK_ORDER];
 
     ASSERT_LOCKED(&h->heap_lock);
     ASSERT(mfn + nr <= h->nr_frames);
-    /* First the heap's hot case, less than a block inside a block that is
-     * mixed already: only its entries change.  (A whole block becomes one
-     * record again, below.) */
+    /* First the heap's two hot cases.  Less than a block inside a block
+     * that is mixed already: only its entries change.  (A whole block
+     * becomes one record again, below.) */
     if (ob->mixed && nr < BLOCK_PAGES && nr <= BLOCK_PAGES - (mfn & (BLOCK_PAGES - 1))) {
         fill(&h->frame_owner[mfn], nr, owner);
+        return;
+    }
+    /* Exactly one whole block (a 2 MiB chunk, which is aligned): its
+     * record, without set_blocks()'s loop. */
+    if (nr == BLOCK_PAGES && !(mfn & (BLOCK_PAGES - 1))) {
+        set_whole_block(ob, owner);
         return;
     }
     set_blocks(h, mfn, nr, owner);
