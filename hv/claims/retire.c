@@ -115,6 +115,9 @@ void claims_retire_allocation_locked(struct domain *d, unsigned long allocation,
     unsigned long left = allocation;
 
     ASSERT(spin_is_locked(claims_heap_lock(claims_host_of(d))));
+    /* Most allocations are by domains that claim nothing (any more). */
+    if (!d->node_claims && !d->global_claims)
+        return;
     /* Step 1: the allocation node's claim. */
     left -= retire_node(d, alloc_node, left);
     /* Step 2: the global claim, the flexible fallback. */
