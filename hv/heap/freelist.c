@@ -96,6 +96,25 @@ void heap_free_chunk_locked(struct host *h, nodeid_t node, mfn_t mfn, unsigned i
     zone = freelist_zone(mfn);
     nr_chunks = hn->nr_chunks[zone];
     mask = hn->order_mask[zone];
+    /* Below the node's aligned order the buddy needs no bounds check and
+     * its index is its offset from start, shifted: the short loop. */
+    if (order < hn->aligned_order) {
+        mfn_t off = mfn - start;
+
+        do {
+            mfn_t bit = ORDER_PAGES(order);
+
+            if (!hbitmap_test_and_clear_lazy(&hn->free[order], (off ^ bit) >> order)) {
+                mfn = start + off;
+                goto merged;
+            }
+            ASSERT(nr_chunks[order] > 0);
+            if (!--nr_chunks[order])
+                mask &= ~(1U << order);
+            off &= ~bit;
+        } while (++order < hn->aligned_order);
+        mfn = start + off;
+    }
     while (order < MAX_ORDER) {
         mfn_t buddy = mfn ^ ORDER_PAGES(order);
 
@@ -108,6 +127,7 @@ void heap_free_chunk_locked(struct host *h, nodeid_t node, mfn_t mfn, unsigned i
         mfn &= ~ORDER_PAGES(order);
         order++;
     }
+merged:
     ASSERT(!freelist_has(hn, mfn, order));
     hbitmap_set(&hn->free[order], freelist_index(hn, mfn, order));
     nr_chunks[order]++;

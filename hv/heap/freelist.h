@@ -85,11 +85,25 @@ static inline mfn_t freelist_split(struct heap_node *hn, mfn_t mfn, unsigned int
         return mfn;
     zone = freelist_zone(mfn);
     nr_chunks = hn->nr_chunks[zone];
-    for (unsigned int j = from; j-- > order;) {
-        ASSERT(!freelist_has(hn, mfn, j));
-        hbitmap_set(&hn->free[j], (mfn >> j) - (start >> j));
-        nr_chunks[j]++;
-        mfn += ORDER_PAGES(j);
+    if (from <= hn->aligned_order) {
+        /* start is a multiple of every 2^j here: offsets index the lists
+         * (the usual case, as in heap_free_chunk_locked()'s merge). */
+        mfn_t off = mfn - start;
+
+        for (unsigned int j = from; j-- > order;) {
+            ASSERT(!freelist_has(hn, start + off, j));
+            hbitmap_set(&hn->free[j], off >> j);
+            nr_chunks[j]++;
+            off += ORDER_PAGES(j);
+        }
+        mfn = start + off;
+    } else {
+        for (unsigned int j = from; j-- > order;) {
+            ASSERT(!freelist_has(hn, mfn, j));
+            hbitmap_set(&hn->free[j], (mfn >> j) - (start >> j));
+            nr_chunks[j]++;
+            mfn += ORDER_PAGES(j);
+        }
     }
     hn->order_mask[zone] |= (1U << from) - (1U << order);
     hn->zone_avail[zone] += ORDER_PAGES(from) - ORDER_PAGES(order);

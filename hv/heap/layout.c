@@ -54,6 +54,9 @@ static int init_node(struct host *h, nodeid_t node, mfn_t start, uint64_t pages)
 
     hn->start = start;
     hn->end = start + pages;
+    hn->aligned_order = MAX_ORDER;
+    if (start | hn->end)
+        hn->aligned_order = MIN(MAX_ORDER, (unsigned int)__builtin_ctzll(start | hn->end));
     for (unsigned int order = 0; order <= MAX_ORDER; order++) {
         uint64_t nbits = 0;
 

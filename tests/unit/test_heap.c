@@ -207,6 +207,72 @@ TEST(heap_buddies_never_merge_across_nodes)
     host_destroy(h);
 }
 
+/* A digest of every free chunk head and order, node by node. */
+static uint64_t free_chunks_digest(struct host *h)
+{
+    uint64_t sum = 0;
+
+    hv_lock(&h->heap_lock);
+    for (unsigned int n = 0; n < h->nr_nodes; n++)
+        for (unsigned int o = 0; o <= MAX_ORDER; o++)
+            for (mfn_t m = heap_next_free_chunk_locked(h, (nodeid_t)n, o, 0); m != INVALID_MFN;
+                 m = heap_next_free_chunk_locked(h, (nodeid_t)n, o, m + 1))
+                sum = sum * 1000003 + (m << 5) + o;
+    hv_unlock(&h->heap_lock);
+    return sum;
+}
+
+/*
+ * Splits and merges take a short path below a node's aligned order (the
+ * largest order its start and end are multiples of: no bounds check, the
+ * offset from start as the index) and the checked one above it.  Nodes
+ * whose bounds are aligned to 2^9 and to nothing at all: a pair of every
+ * order hands out the top of the right chunk and puts every chunk back as
+ * it was, and a buddy across the node's edge is never taken.
+ */
+TEST(heap_split_and_merge_across_the_nodes_aligned_order)
+{
+    /* 6M,6M: node 1 is [1536, 3072), aligned to 2^9.  6148K,8M: node 0
+     * ends at 1537 and node 1 is [1537, 3585), aligned to nothing. */
+    const char *layouts[] = {"6M,6M", "6148K,8M"};
+    const unsigned int want_aligned[][2] = {{9, 9}, {0, 0}};
+
+    for (unsigned int l = 0; l < 2; l++) {
+        struct host *h = hvt_host(layouts[l]);
+        uint64_t before = free_chunks_digest(h);
+
+        for (unsigned int n = 0; n < 2; n++) {
+            EXPECT_EQ(h->node[n].aligned_order, want_aligned[l][n]);
+            for (unsigned int order = 0; order <= 10; order++) {
+                mfn_t m = alloc_anon(h, order, MEMF_node(n) | MEMF_exact_node);
+
+                if (m == INVALID_MFN)
+                    continue; /* no chunk that large in this node */
+                EXPECT_EQ(m & (ORDER_PAGES(order) - 1), 0UL);
+                EXPECT_EQ(host_mfn_to_node(h, m), (nodeid_t)n);
+                EXPECT_NE(free_chunks_digest(h), before);
+                hvt_expect_invariants(h);
+                free_heap_pages(h, m, order, NULL, 0);
+                EXPECT_EQ(free_chunks_digest(h), before);
+            }
+        }
+        /* Node 1 of the second layout: [1537, 3585).  An order-1 pair
+         * splits the order-9 chunk at 3072 and hands out its top; the
+         * frame at 3584 has its buddy in no node. */
+        if (l == 1) {
+            mfn_t m = alloc_anon(h, 1, MEMF_node(1) | MEMF_exact_node);
+
+            EXPECT_EQ(m, 3582UL);
+            free_heap_pages(h, m, 1, NULL, 0);
+            EXPECT_EQ(chunk_order(h, 3072), 9);
+            EXPECT_EQ(chunk_order(h, 3584), 0);
+            EXPECT_EQ(chunk_order(h, 1536), 0); /* node 0's last frame */
+        }
+        hvt_expect_invariants(h);
+        host_destroy(h);
+    }
+}
+
 TEST(heap_address_bits_cap_the_zone)
 {
     struct host *h = hvt_host("16M"); /* frames 0..4095 */

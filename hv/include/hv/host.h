@@ -75,6 +75,10 @@ struct owner_block {
 /* One NUMA node's share of the buddy heap. */
 struct heap_node {
     mfn_t start, end; /* [I] frames [start, end) */
+    /* [I] The largest order <= MAX_ORDER that start and end are multiples
+     * of: below it, a chunk's buddy always lies inside the node, and
+     * offsets from start index the free lists directly. */
+    unsigned int aligned_order;
     /*
      * [H] The free "lists": free[o] has bit (mfn >> o) - (start >> o) set
      * when a free chunk of order o starts at mfn.  Buddy merging tests the
