@@ -373,7 +373,7 @@ int domain_alloc_extra_pages(struct domain *d, unsigned int order, unsigned int 
     if (order > MAX_ORDER)
         return -EINVAL;
     hv_lock(&d->page_alloc_lock);
-    rc = alloc_domheap_pages(d, order, memflags | MEMF_no_refcount, mfn);
+    rc = alloc_domheap_pages(d, order, memflags | MEMF_no_refcount, mfn, NULL);
     if (!rc && runs_push(&d->extra, *mfn, order)) {
         free_heap_pages(d->host, *mfn, order, d, 0);
         rc = -ENOMEM;

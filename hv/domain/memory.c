@@ -10,8 +10,11 @@
 #include <hv/domain.h>
 #include <hv/heap.h>
 
-int alloc_domheap_pages(struct domain *d, unsigned int order, unsigned int memflags, mfn_t *mfn)
+int alloc_domheap_pages(struct domain *d, unsigned int order, unsigned int memflags, mfn_t *mfn,
+                        unsigned long *dirty)
 {
+    unsigned long dirty_frames;
+
     unsigned int bits = MEMF_get_bits(memflags);
     unsigned int zone_hi = bits ? bits_to_zone(bits) : NR_ZONES - 1;
     unsigned long nr = ORDER_PAGES(order);
@@ -28,7 +31,9 @@ int alloc_domheap_pages(struct domain *d, unsigned int order, unsigned int memfl
         return -E2BIG;
     if (zone_hi < MEMZONE_LO)
         return -ENOMEM;
-    *mfn = alloc_heap_pages(d->host, MEMZONE_LO, zone_hi, order, memflags, d);
+    *mfn = alloc_heap_pages_dirty(d->host, MEMZONE_LO, zone_hi, order, memflags, d, &dirty_frames);
+    if (dirty)
+        *dirty = dirty_frames;
     return *mfn == INVALID_MFN ? -ENOMEM : 0;
 }
 
@@ -71,6 +76,7 @@ int domain_populate_extent(struct domain *d, gfn_t gfn, unsigned int order, unsi
                            unsigned long *scrubbed)
 {
     unsigned int flags = memflags;
+    unsigned long dirty;
     mfn_t mfn;
     int rc;
 
@@ -90,7 +96,7 @@ int domain_populate_extent(struct domain *d, gfn_t gfn, unsigned int order, unsi
      * frames are fine as long as they are scrubbed before it runs. */
     if (!d->creation_finished)
         flags |= MEMF_no_scrub;
-    rc = alloc_domheap_pages(d, order, flags, &mfn);
+    rc = alloc_domheap_pages(d, order, flags, &mfn, &dirty);
     if (rc)
         goto out;
     rc = p2m_insert_unmapped(&d->p2m, gfn, mfn, order); /* checked above */
@@ -101,7 +107,9 @@ int domain_populate_extent(struct domain *d, gfn_t gfn, unsigned int order, unsi
         free_heap_pages(d->host, mfn, order, d, FREE_counted);
         goto out;
     }
-    if ((flags & MEMF_no_scrub) && !(memflags & MEMF_no_scrub)) {
+    /* Frames the domain holds cannot become dirty: when none were dirty
+     * as they left the heap, there is nothing to scrub. */
+    if ((flags & MEMF_no_scrub) && !(memflags & MEMF_no_scrub) && dirty) {
         unsigned long n = scrub_allocated_range(d->host, mfn, ORDER_PAGES(order));
 
         if (scrubbed)

@@ -138,12 +138,22 @@ static mfn_t get_free_buddy(struct host *h, unsigned int zone_lo, unsigned int z
 mfn_t alloc_heap_pages(struct host *h, unsigned int zone_lo, unsigned int zone_hi,
                        unsigned int order, unsigned int memflags, struct domain *d)
 {
+    unsigned long dirty;
+
+    return alloc_heap_pages_dirty(h, zone_lo, zone_hi, order, memflags, d, &dirty);
+}
+
+mfn_t alloc_heap_pages_dirty(struct host *h, unsigned int zone_lo, unsigned int zone_hi,
+                             unsigned int order, unsigned int memflags, struct domain *d,
+                             unsigned long *dirty_out)
+{
     unsigned long request = ORDER_PAGES(order), dirty;
     bool counted = d && !(memflags & MEMF_no_refcount);
     unsigned int chunk_order;
     nodeid_t node;
     mfn_t mfn;
 
+    *dirty_out = 0;
     if (order > MAX_ORDER || zone_lo > zone_hi || zone_hi >= NR_ZONES)
         return INVALID_MFN;
     if (d)
@@ -195,6 +205,7 @@ mfn_t alloc_heap_pages(struct host *h, unsigned int zone_lo, unsigned int zone_h
     }
     h->stats.allocs++;
     hv_unlock(&h->heap_lock);
+    *dirty_out = dirty;
     return mfn;
 
 fail:

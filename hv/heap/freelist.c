@@ -24,7 +24,7 @@ mfn_t freelist_find(struct heap_node *hn, unsigned int zone, unsigned int order)
     mfn_t lo = MAX(hn->start, zone_first_mfn(zone));
     mfn_t hi = MIN(hn->end, zone_end_mfn(zone));
     uint64_t base = hn->start >> order;
-    uint64_t from, to, idx, first;
+    uint64_t from, to, idx, first, *floor;
 
     if (lo >= hi || !(hn->order_mask[zone] & (1U << order)))
         return INVALID_MFN;
@@ -33,17 +33,29 @@ mfn_t freelist_find(struct heap_node *hn, unsigned int zone, unsigned int order)
     from = ((lo + ORDER_PAGES(order) - 1) >> order) - base;
     to = ((hi + ORDER_PAGES(order) - 1) >> order) - base;
     to = MIN(to, hn->free[order].nbits);
-    if (from >= to)
-        return INVALID_MFN;
+    /* Nothing is free below the floor: start there.  A search from the
+     * floor moves it up to what it finds (or to `to`, having found
+     * nothing below). */
+    floor = &hn->free_floor[order];
+    if (from <= *floor) {
+        from = *floor;
+        if (from >= to)
+            return INVALID_MFN;
+    } else {
+        if (from >= to)
+            return INVALID_MFN;
+        floor = NULL;
+    }
     /* The first word usually has the chunk (pairs take and give back the
      * lowest one): its lowest set bit at or after `from` is then what the
      * search would return, having stepped over no stale bit to clean. */
     first = hn->free[order].level[0][from >> 6] & (~0ULL << (from & 63));
-    if (first) {
-        idx = (from & ~63ULL) + (uint64_t)__builtin_ctzll(first);
-        return idx < to ? (idx + base) << order : INVALID_MFN;
-    }
-    idx = hbitmap_find_next_clean(&hn->free[order], from, to);
+    if (first)
+        idx = MIN((from & ~63ULL) + (uint64_t)__builtin_ctzll(first), to);
+    else
+        idx = hbitmap_find_next_clean(&hn->free[order], from, to);
+    if (floor)
+        *floor = idx;
     return idx < to ? (idx + base) << order : INVALID_MFN;
 }
 
@@ -129,7 +141,7 @@ void heap_free_chunk_locked(struct host *h, nodeid_t node, mfn_t mfn, unsigned i
     }
 merged:
     ASSERT(!freelist_has(hn, mfn, order));
-    hbitmap_set(&hn->free[order], freelist_index(hn, mfn, order));
+    freelist_mark(hn, order, freelist_index(hn, mfn, order));
     nr_chunks[order]++;
     hn->order_mask[zone] = mask | 1U << order;
     hn->zone_avail[zone] += nr;

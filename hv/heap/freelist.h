@@ -32,6 +32,15 @@ static inline unsigned int freelist_zone(mfn_t mfn)
     return 64U - (unsigned int)__builtin_clzll(mfn);
 }
 
+/* Set the bit of a chunk of `order` at index i of free[order], keeping
+ * the search floor below it.  Every free bit is set here. */
+static inline void freelist_mark(struct heap_node *hn, unsigned int order, uint64_t i)
+{
+    hbitmap_set(&hn->free[order], i);
+    if (i < hn->free_floor[order])
+        hn->free_floor[order] = i;
+}
+
 /*
  * Add or remove a free chunk.  Inline, like the bitmap operations they
  * wrap.  Splits and merges do not come through here: they cross many
@@ -46,7 +55,7 @@ static inline void freelist_add(struct heap_node *hn, mfn_t mfn, unsigned int or
     ASSERT(zone == mfn_zone(mfn + ORDER_PAGES(order) - 1));
     ASSERT(!freelist_has(hn, mfn, order));
 
-    hbitmap_set(&hn->free[order], freelist_index(hn, mfn, order));
+    freelist_mark(hn, order, freelist_index(hn, mfn, order));
     hn->nr_chunks[zone][order]++;
     hn->order_mask[zone] |= 1U << order;
     hn->zone_avail[zone] += ORDER_PAGES(order);
@@ -92,7 +101,7 @@ static inline mfn_t freelist_split(struct heap_node *hn, mfn_t mfn, unsigned int
 
         for (unsigned int j = from; j-- > order;) {
             ASSERT(!freelist_has(hn, start + off, j));
-            hbitmap_set(&hn->free[j], off >> j);
+            freelist_mark(hn, j, off >> j);
             nr_chunks[j]++;
             off += ORDER_PAGES(j);
         }
@@ -100,7 +109,7 @@ static inline mfn_t freelist_split(struct heap_node *hn, mfn_t mfn, unsigned int
     } else {
         for (unsigned int j = from; j-- > order;) {
             ASSERT(!freelist_has(hn, mfn, j));
-            hbitmap_set(&hn->free[j], (mfn >> j) - (start >> j));
+            freelist_mark(hn, j, (mfn >> j) - (start >> j));
             nr_chunks[j]++;
             mfn += ORDER_PAGES(j);
         }

@@ -15,7 +15,16 @@
 
 #include "freelist.h"
 
-nodeid_t host_mfn_to_node(const struct host *h, mfn_t mfn)
+#define NODE_SPAN_ORDER 18 /* 1 GiB of frames */
+#define NODE_SPAN_MIXED ((nodeid_t)0xFF)
+
+static uint64_t node_spans(const struct host *h)
+{
+    return (h->nr_frames + ORDER_PAGES(NODE_SPAN_ORDER) - 1) >> NODE_SPAN_ORDER;
+}
+
+/* The node of mfn by a search on the nodes' starts. */
+static nodeid_t search_node(const struct host *h, mfn_t mfn)
 {
     unsigned int lo = 0, hi = h->nr_nodes;
 
@@ -32,6 +41,33 @@ nodeid_t host_mfn_to_node(const struct host *h, mfn_t mfn)
     while (lo > 0 && h->node[lo].start == h->node[lo].end)
         lo--;
     return (nodeid_t)lo;
+}
+
+nodeid_t host_mfn_to_node(const struct host *h, mfn_t mfn)
+{
+    nodeid_t node = h->node_of_span[mfn >> NODE_SPAN_ORDER];
+
+    ASSERT(mfn < h->nr_frames);
+    return node != NODE_SPAN_MIXED ? node : search_node(h, mfn);
+}
+
+/* Each span's node when one node holds all of its frames. */
+static int init_node_spans(struct host *h)
+{
+    uint64_t spans = node_spans(h);
+
+    _Static_assert(MAX_NUMNODES < NODE_SPAN_MIXED, "node ids must not reach the marker");
+    h->node_of_span = malloc(spans ? spans : 1);
+    if (!h->node_of_span)
+        return -ENOMEM;
+    for (uint64_t i = 0; i < spans; i++) {
+        mfn_t first = i << NODE_SPAN_ORDER;
+        mfn_t last = MIN(first + ORDER_PAGES(NODE_SPAN_ORDER), h->nr_frames) - 1;
+        nodeid_t node = search_node(h, first);
+
+        h->node_of_span[i] = search_node(h, last) == node ? node : NODE_SPAN_MIXED;
+    }
+    return 0;
 }
 
 /* Hand [s, e) of a node to the heap as the largest aligned chunks. */
@@ -76,7 +112,7 @@ static size_t owner_blocks(const struct host *h)
 size_t host_metadata_bytes(const struct host *h)
 {
     size_t bytes = h->nr_frames * sizeof(owner_t) + hbitmap_bytes(&h->dirty) +
-                   owner_blocks(h) * sizeof(struct owner_block);
+                   owner_blocks(h) * sizeof(struct owner_block) + node_spans(h);
 
     for (unsigned int n = 0; n < h->nr_nodes; n++)
         for (unsigned int order = 0; order <= MAX_ORDER; order++)
@@ -99,6 +135,8 @@ int heap_init(struct host *h, const uint64_t *node_pages)
             return -ENOMEM;
         mfn += node_pages[n];
     }
+    if (init_node_spans(h))
+        return -ENOMEM;
 
     /* Frame 0 stays with the hypervisor; everything else starts free.
      * (No lock exists yet, so its block is made mixed by hand: the fresh
@@ -127,6 +165,7 @@ void heap_fini(struct host *h)
         for (unsigned int order = 0; order <= MAX_ORDER; order++)
             hbitmap_destroy(&h->node[n].free[order]);
     hbitmap_destroy(&h->dirty);
+    free(h->node_of_span);
     bigtable_free(h->frame_owner, h->nr_frames, sizeof(owner_t));
     bigtable_free(h->owner_block, owner_blocks(h), sizeof(*h->owner_block));
     free(h->offline.v);

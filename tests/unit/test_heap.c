@@ -43,6 +43,46 @@ TEST(heap_frames_laid_out_node_after_node)
     host_destroy(h);
 }
 
+/*
+ * host_mfn_to_node() reads a per-1 GiB table and searches only in spans
+ * that a node boundary cuts (D116): on layouts with boundaries on and off
+ * 1 GiB, with memory-less nodes and a short last span, it agrees with
+ * the nodes' own ranges on every boundary and in the spans' corners.
+ */
+TEST(heap_mfn_to_node_by_span_agrees_with_the_ranges)
+{
+    const char *layouts[] = {"2G,1G,0,3G", "1G,1537M,0,0,2G", "6M,6M", "3G,1M"};
+
+    for (unsigned int l = 0; l < 4; l++) {
+        struct host *h = hvt_host(layouts[l]);
+        mfn_t probes[64];
+        unsigned int nr = 0;
+
+        for (unsigned int n = 0; n < h->nr_nodes; n++) {
+            mfn_t s = h->node[n].start, e = h->node[n].end;
+
+            if (s == e)
+                continue;
+            probes[nr++] = s;
+            probes[nr++] = e - 1;
+            probes[nr++] = s + (e - s) / 2;
+        }
+        for (mfn_t m = 0; m < h->nr_frames && nr < 64; m += ORDER_PAGES(18)) {
+            probes[nr++] = m;
+            if (m)
+                probes[nr++] = m - 1;
+        }
+        for (unsigned int i = 0; i < nr; i++) {
+            mfn_t m = probes[i];
+            nodeid_t node = host_mfn_to_node(h, m);
+
+            ASSERT_TRUE(node < h->nr_nodes);
+            EXPECT_TRUE(h->node[node].start <= m && m < h->node[node].end);
+        }
+        host_destroy(h);
+    }
+}
+
 TEST(heap_memoryless_node)
 {
     struct host *h = hvt_host("8M,0,8M");
@@ -447,11 +487,37 @@ TEST(heap_no_scrub_allocation_keeps_dirty_frames)
     host_destroy(h);
 }
 
+/* The allocator tells how many of the frames it handed out were dirty:
+ * kept dirty under MEMF_no_scrub, scrubbed otherwise, none when clean. */
+TEST(heap_allocation_tells_how_many_frames_were_dirty)
+{
+    struct host *h = hvt_host("8M");
+    unsigned long dirty = 99;
+    mfn_t mfn = alloc_heap_pages_dirty(h, MEMZONE_LO, NR_ZONES - 1, 9, 0, NULL, &dirty);
+
+    EXPECT_EQ(dirty, 0UL); /* a fresh heap is clean */
+    free_heap_pages(h, mfn, 9, NULL, FREE_need_scrub);
+    mfn = alloc_heap_pages_dirty(h, MEMZONE_LO, NR_ZONES - 1, 9, MEMF_no_scrub, NULL, &dirty);
+    EXPECT_EQ(dirty, 512UL);
+    EXPECT_EQ(scrub_allocated_range(h, mfn, 256), 256UL); /* half of them, by hand */
+    free_heap_pages(h, mfn, 9, NULL, 0);
+    free_heap_pages(h, alloc_anon(h, 9, 0), 9, NULL, FREE_need_scrub);
+    mfn = alloc_heap_pages_dirty(h, MEMZONE_LO, NR_ZONES - 1, 9, 0, NULL, &dirty);
+    EXPECT_EQ(dirty, 512UL); /* scrubbed on the way out */
+    EXPECT_EQ(scrub_allocated_range(h, mfn, 512), 0UL);
+    /* A failed allocation reports none. */
+    dirty = 99;
+    EXPECT_EQ(alloc_heap_pages_dirty(h, MEMZONE_LO, NR_ZONES - 1, MAX_ORDER, 0, NULL, &dirty),
+              INVALID_MFN);
+    EXPECT_EQ(dirty, 0UL);
+    host_destroy(h);
+}
+
 TEST(heap_building_domain_scrubs_its_own_frames)
 {
     struct host *h = hvt_host("8M");
-    struct domain *d = hvt_domain(h, 1000);
-    mfn_t mfn = alloc_anon(h, 9, 0);
+    struct domain *d = hvt_domain(h, 1024);
+    mfn_t mfn = alloc_anon(h, 9, 0), first, second;
     unsigned long scrubbed = 0;
     struct host_counters c;
 
@@ -461,6 +527,16 @@ TEST(heap_building_domain_scrubs_its_own_frames)
     EXPECT_EQ(scrubbed, 512UL);
     host_get_counters(h, &c);
     EXPECT_EQ(c.stats.pages_scrubbed_sync, 0UL);
+    /* Clean frames: nothing to scrub, and nothing said scrubbed. */
+    scrubbed = 99;
+    EXPECT_EQ(domain_populate_extent(d, 512, 9, 0, &scrubbed), 0);
+    EXPECT_EQ(scrubbed, 0UL);
+    first = domain_gfn_to_mfn(d, 0);
+    second = domain_gfn_to_mfn(d, 512);
+    hv_lock(&h->heap_lock);
+    EXPECT_EQ(hbitmap_count_range(&h->dirty, first, 512), 0UL);
+    EXPECT_EQ(hbitmap_count_range(&h->dirty, second, 512), 0UL);
+    hv_unlock(&h->heap_lock);
     domain_put(d);
     host_destroy(h);
 }

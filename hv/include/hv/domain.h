@@ -119,9 +119,11 @@ nodemask_t domain_get_node_affinity(struct domain *d);
  * max_pages (-E2BIG) before touching the heap, so no claim is consumed by
  * a refused request; -ENOMEM when the heap (or claims) cannot serve it.
  * memflags as for alloc_heap_pages(), with MEMF_bits selecting the highest
- * zone.  Caller holds d->page_alloc_lock.
+ * zone.  *dirty (when not NULL) gets how many of the frames were dirty, as
+ * alloc_heap_pages_dirty() tells.  Caller holds d->page_alloc_lock.
  */
-int alloc_domheap_pages(struct domain *d, unsigned int order, unsigned int memflags, mfn_t *mfn);
+int alloc_domheap_pages(struct domain *d, unsigned int order, unsigned int memflags, mfn_t *mfn,
+                        unsigned long *dirty);
 
 /*
  * Free [mfn, mfn + nr), frames the domain owns (a physmap run), as the

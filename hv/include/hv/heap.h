@@ -64,6 +64,13 @@ void heap_fini(struct host *h);
  */
 mfn_t alloc_heap_pages(struct host *h, unsigned int zone_lo, unsigned int zone_hi,
                        unsigned int order, unsigned int memflags, struct domain *d);
+/* The same, also telling in *dirty how many of the frames handed out were
+ * dirty (and stay so under MEMF_no_scrub): a caller that scrubs them
+ * itself knows when there is nothing to scrub without taking heap_lock
+ * again. */
+mfn_t alloc_heap_pages_dirty(struct host *h, unsigned int zone_lo, unsigned int zone_hi,
+                             unsigned int order, unsigned int memflags, struct domain *d,
+                             unsigned long *dirty);
 
 /*
  * Flags of free_heap_pages(), instead of two bare booleans:

@@ -85,6 +85,10 @@ struct heap_node {
      * buddy's bit; allocation searches a zone's index range.
      */
     struct hbitmap free[MAX_ORDER + 1];
+    /* [H] free[o] has no bit below free_floor[o]: every bit set lowers
+     * it, and searches that start at or below it raise it to what they
+     * find, so the next search starts there (D117). */
+    uint64_t free_floor[MAX_ORDER + 1];
     unsigned long zone_avail[NR_ZONES];               /* [H] free frames per zone */
     unsigned long nr_chunks[NR_ZONES][MAX_ORDER + 1]; /* [H] free chunks */
     unsigned long allocated;                          /* [H] frames handed out */
@@ -147,6 +151,10 @@ struct host {
 
     struct hv_lock heap_lock;
     struct heap_node node[MAX_NUMNODES];
+    /* [I] The node of every frame of each 1 GiB span of frames, or
+     * NODE_SPAN_MIXED where a node boundary falls inside the span: frees
+     * find their node in one read instead of a search (D116). */
+    nodeid_t *node_of_span;
     struct owner_block *owner_block; /* [H] one per started block of frames */
     owner_t *frame_owner;            /* [H] nr_frames entries, read in mixed blocks */
     struct hbitmap dirty;            /* [H] frames needing scrub (free or allocated) */
