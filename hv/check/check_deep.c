@@ -106,6 +106,9 @@ static bool check_free_lists(struct check_ctx *c, struct frame_marks *marks)
             if (hn->order_mask[z] >> (MAX_ORDER + 1))
                 return check_fail(c, "node %u zone %u: order mask %#x beyond MAX_ORDER", n, z,
                                   hn->order_mask[z]);
+            if (!(hn->zone_mask & (1ULL << z)) != !hn->order_mask[z])
+                return check_fail(c, "node %u zone %u: zone mask bit %u, order mask %#x", n, z,
+                                  !!(hn->zone_mask & (1ULL << z)), hn->order_mask[z]);
         }
         if (dirty != h->node_need_scrub[n])
             return check_fail(c, "node %u: node_need_scrub = %lu, dirty free frames = %lu", n,

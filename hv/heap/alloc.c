@@ -37,18 +37,13 @@ static nodeid_t cycle_node(unsigned int n, nodemask_t mask)
 static mfn_t take_from_node(struct heap_node *hn, unsigned int zone_lo, unsigned int zone_hi,
                             unsigned int order, unsigned int *chunk_order)
 {
-    unsigned int zone;
+    /* The zones of the window with a free chunk, from the highest down:
+     * empty zones, and those the node has no frames in, are never
+     * looked at. */
+    uint64_t zones = hn->zone_mask & (~0ULL << zone_lo) & (~0ULL >> (63 - zone_hi));
 
-    /* Zones the node has no frames in are empty: start at the node's
-     * highest zone and stop at its lowest, instead of testing all 41.
-     * A memory-less node (start == end) has none. */
-    if (hn->end <= hn->start)
-        return INVALID_MFN;
-    zone = MIN(zone_hi, mfn_zone(hn->end - 1));
-    zone_lo = MAX(zone_lo, mfn_zone(hn->start));
-    if (zone < zone_lo)
-        return INVALID_MFN;
-    do {
+    while (zones) {
+        unsigned int zone = 63U - (unsigned int)__builtin_clzll(zones);
         /* The orders >= `order` that have a chunk in this zone. */
         uint32_t orders = hn->order_mask[zone] & ~((1U << order) - 1);
 
@@ -62,7 +57,8 @@ static mfn_t take_from_node(struct heap_node *hn, unsigned int zone_lo, unsigned
             *chunk_order = j;
             return mfn;
         }
-    } while (zone-- > zone_lo);
+        zones &= ~(1ULL << zone);
+    }
     return INVALID_MFN;
 }
 

@@ -144,5 +144,6 @@ merged:
     freelist_mark(hn, order, freelist_index(hn, mfn, order));
     nr_chunks[order]++;
     hn->order_mask[zone] = mask | 1U << order;
+    hn->zone_mask |= 1ULL << zone;
     hn->zone_avail[zone] += nr;
 }

@@ -58,6 +58,7 @@ static inline void freelist_add(struct heap_node *hn, mfn_t mfn, unsigned int or
     freelist_mark(hn, order, freelist_index(hn, mfn, order));
     hn->nr_chunks[zone][order]++;
     hn->order_mask[zone] |= 1U << order;
+    hn->zone_mask |= 1ULL << zone;
     hn->zone_avail[zone] += ORDER_PAGES(order);
 }
 
@@ -69,8 +70,9 @@ static inline void freelist_rem(struct heap_node *hn, mfn_t mfn, unsigned int or
     ASSERT(hn->nr_chunks[zone][order] > 0 && hn->zone_avail[zone] >= ORDER_PAGES(order));
 
     hbitmap_clear(&hn->free[order], freelist_index(hn, mfn, order));
-    if (!--hn->nr_chunks[zone][order])
-        hn->order_mask[zone] &= ~(1U << order);
+    /* The order's last chunk in the zone may be the zone's last. */
+    if (!--hn->nr_chunks[zone][order] && !(hn->order_mask[zone] &= ~(1U << order)))
+        hn->zone_mask &= ~(1ULL << zone);
     hn->zone_avail[zone] -= ORDER_PAGES(order);
 }
 
@@ -115,6 +117,7 @@ static inline mfn_t freelist_split(struct heap_node *hn, mfn_t mfn, unsigned int
         }
     }
     hn->order_mask[zone] |= (1U << from) - (1U << order);
+    hn->zone_mask |= 1ULL << zone;
     hn->zone_avail[zone] += ORDER_PAGES(from) - ORDER_PAGES(order);
     return mfn;
 }

@@ -357,6 +357,19 @@ TEST(checker_catches_stale_order_mask)
     EXPECT_CONTAINS(report, "order mask");
     hn->order_mask[zone] &= ~(1U << empty);
     EXPECT_TRUE(host_check(h, CHECK_DEEP, report, sizeof(report)));
+
+    /* The zone mask (D119): a zone with chunks the allocator would skip,
+     * and an empty zone said to have some. */
+    hn->zone_mask &= ~(1ULL << zone);
+    EXPECT_FALSE(host_check(h, CHECK_DEEP, report, sizeof(report)));
+    EXPECT_CONTAINS(report, "zone mask");
+    hn->zone_mask |= 1ULL << zone;
+    ASSERT_EQ(hn->order_mask[0], 0U); /* frame 0 is never free */
+    hn->zone_mask |= 1ULL;
+    EXPECT_FALSE(host_check(h, CHECK_DEEP, report, sizeof(report)));
+    EXPECT_CONTAINS(report, "zone mask");
+    hn->zone_mask &= ~1ULL;
+    EXPECT_TRUE(host_check(h, CHECK_DEEP, report, sizeof(report)));
     domain_put(d);
     host_destroy(h);
 }

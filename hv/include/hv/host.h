@@ -96,6 +96,9 @@ struct heap_node {
     /* [H] Bit o set exactly when nr_chunks[zone][o] != 0: the smallest
      * order that can serve a request is one count-trailing-zeros. */
     uint32_t order_mask[NR_ZONES];
+    /* [H] Bit z set exactly when order_mask[z] != 0: the allocator visits
+     * only the zones that have a free chunk (D119). */
+    uint64_t zone_mask;
 };
 
 /* A frame whose offline state is not "online", kept sorted by mfn. */
