@@ -65,7 +65,7 @@ void hv_lock_destroy(struct hv_lock *l)
     BUG_ON(pthread_mutex_destroy(&l->mutex) != 0);
 }
 
-void hv_lock(struct hv_lock *l)
+void hv_lock_witnessed(struct hv_lock *l)
 {
     struct lock_ref r = mutex_ref(l);
 
@@ -76,7 +76,7 @@ void hv_lock(struct hv_lock *l)
         witness_after_acquire(&r);
 }
 
-void hv_unlock(struct hv_lock *l)
+void hv_unlock_witnessed(struct hv_lock *l)
 {
     if (config_debug) {
         struct lock_ref r = mutex_ref(l);

@@ -23,6 +23,8 @@
 #include <pthread.h>
 #include <stdbool.h>
 
+#include "config.h"
+
 enum lock_rank {
     LOCK_RANK_DOMLIST = 10,
     LOCK_RANK_PAGE_ALLOC = 20,
@@ -47,8 +49,28 @@ struct hv_rwlock {
 void hv_lock_init(struct hv_lock *l, const char *name, unsigned int rank, unsigned int subkey,
                   bool recursive);
 void hv_lock_destroy(struct hv_lock *l);
-void hv_lock(struct hv_lock *l);
-void hv_unlock(struct hv_lock *l);
+/* The mutex and the witness (debug builds); hv_lock() and hv_unlock()
+ * below are the callers' names. */
+void hv_lock_witnessed(struct hv_lock *l);
+void hv_unlock_witnessed(struct hv_lock *l);
+
+/* Inline: without the witness a lock is the bare mutex, and the heap takes
+ * two or three per extent. */
+static inline void hv_lock(struct hv_lock *l)
+{
+    if (config_debug)
+        hv_lock_witnessed(l);
+    else
+        BUG_ON(pthread_mutex_lock(&l->mutex) != 0);
+}
+
+static inline void hv_unlock(struct hv_lock *l)
+{
+    if (config_debug)
+        hv_unlock_witnessed(l);
+    else
+        BUG_ON(pthread_mutex_unlock(&l->mutex) != 0);
+}
 
 void hv_rwlock_init(struct hv_rwlock *l, const char *name, unsigned int rank);
 void hv_rwlock_destroy(struct hv_rwlock *l);
