@@ -312,35 +312,124 @@ static void run_add_leaf(void *ctx, gfn_t gfn, mfn_t mfn, unsigned int order)
 /* ---- walks -------------------------------------------------------------- */
 
 /*
- * Whether every frame of [lo, hi) below table t (at `level`) is mapped
- * (want == true) or unmapped (want == false).  Cost: one step per entry
- * the range meets, so whole leaves, holes and tables are skipped at once;
- * entries that settle nothing (leaves when mapped is wanted, holes
- * otherwise) cost one test each in a sweep.
+ * Sweeps over the entries t[a, b) of one table, eight entries to a test
+ * while they last: the index of the first entry that is not a leaf (or
+ * not empty), b if there is none.
  */
-static bool range_is(const uint64_t *t, unsigned int level, gfn_t lo, gfn_t hi, bool want)
+static unsigned int leaves_until(const uint64_t *t, unsigned int a, unsigned int b)
 {
+    const uint64_t *e = t + a, *end = t + b;
+
+    for (; end - e >= 8; e += 8)
+        if (((e[0] & e[1] & e[2] & e[3] & e[4] & e[5] & e[6] & e[7]) & E_FLAGS) != E_FLAGS)
+            break;
+    while (e < end && e_leaf(*e))
+        e++;
+    return (unsigned int)(e - t);
+}
+
+static unsigned int holes_until(const uint64_t *t, unsigned int a, unsigned int b)
+{
+    const uint64_t *e = t + a, *end = t + b;
+
+    for (; end - e >= 8; e += 8)
+        if (e[0] | e[1] | e[2] | e[3] | e[4] | e[5] | e[6] | e[7])
+            break;
+    while (e < end && !*e)
+        e++;
+    return (unsigned int)(e - t);
+}
+
+/* Non-empty entries among t[a, b). */
+static unsigned int nonempty(const uint64_t *t, unsigned int a, unsigned int b)
+{
+    unsigned int c = 0;
+
+    for (; a < b; a++)
+        c += t[a] != 0;
+    return c;
+}
+
+/* A table's count of non-empty entries, where the caller has none (the
+ * root's is not kept). */
+#define COUNT_UNKNOWN (P2M_ENTRIES + 1)
+
+/*
+ * Whether the count settles that the entries t[a, b) of a table at
+ * `level` holding `count` non-empty entries are all empty (want false) or
+ * all leaves (want true; only at level 0, where every non-empty entry is
+ * a leaf): the entries outside [a, b) are looked at instead, when they
+ * are fewer.  False when that settles nothing (the caller sweeps).
+ */
+static bool settled_by_count(const uint64_t *t, unsigned int level, unsigned int count,
+                             unsigned int a, unsigned int b, bool want)
+{
+    unsigned int outside;
+
+    if (P2M_ENTRIES - (b - a) >= b - a || count == COUNT_UNKNOWN || (want && level > 0))
+        return false;
+    outside = nonempty(t, 0, a) + nonempty(t, b, P2M_ENTRIES);
+    ASSERT(outside <= count);
+    return want ? count - outside == b - a : outside == count;
+}
+
+/*
+ * The first of the entries t[a, b) that is not a leaf (want true) or not
+ * empty (want false), b if there is none.  Out of line, so that the walk
+ * stays small for the ranges that meet one entry a level.
+ */
+__attribute__((noinline)) static unsigned int sweep(const uint64_t *t, unsigned int level,
+                                                    unsigned int count, unsigned int a,
+                                                    unsigned int b, bool want)
+{
+    if (settled_by_count(t, level, count, a, b, want))
+        return b;
+    return want ? leaves_until(t, a, b) : holes_until(t, a, b);
+}
+
+/*
+ * Whether every frame of [lo, hi) below table t (at `level`, holding
+ * `count` non-empty entries) is mapped (want == true) or unmapped
+ * (want == false).  Cost: one step per entry the range meets, so whole
+ * leaves, holes and tables are skipped at once (a range inside one entry
+ * goes down a level in a loop); entries that settle nothing (leaves when
+ * mapped is wanted, holes otherwise) are swept eight to a test, or not
+ * looked at when the table's count settles them.
+ */
+static bool range_is(const uint64_t *t, unsigned int level, unsigned int count, gfn_t lo, gfn_t hi,
+                     bool want)
+{
+    /* Down the tree while the range lies inside one entry. */
+    while (hi <= entry_end(lo, level)) {
+        uint64_t e = t[level_index(lo, level)];
+
+        if (want ? e_leaf(e) : !e)
+            return true;
+        if (!e_table(e))
+            return false;
+        ASSERT(level > 0);
+        t = e_child(e);
+        count = e_count(e);
+        level--;
+    }
     for (gfn_t g = lo, next; g < hi; g = next) {
         unsigned int i = level_index(g, level);
         uint64_t e = t[i];
 
         next = MIN(entry_end(g, level), hi);
         if (want ? e_leaf(e) : !e) {
-            unsigned int n = whole_after(i, next, hi, level), k = 0;
+            unsigned int a = i + 1, b = a + whole_after(i, next, hi, level), j;
 
-            if (want)
-                while (k < n && e_leaf(t[i + 1 + k]))
-                    k++;
-            else
-                while (k < n && !t[i + 1 + k])
-                    k++;
-            next += (gfn_t)k << level_order(level);
+            if (a == b)
+                continue;
+            j = sweep(t, level, count, a, b, want);
+            next += (gfn_t)(j - a) << level_order(level);
             continue;
         }
         if (!e_table(e))
             return false; /* a hole when mapped is wanted, else a leaf */
         ASSERT(level > 0);
-        if (!range_is(e_child(e), level - 1, g, next, want))
+        if (!range_is(e_child(e), level - 1, e_count(e), g, next, want))
             return false;
     }
     return true;
@@ -353,7 +442,7 @@ static bool tree_range_is(const struct p2m *p, gfn_t gfn, uint64_t nr, bool want
         return true;
     if (!p->root)
         return !want;
-    return range_is(p->root, P2M_ROOT_LEVEL, gfn, gfn + nr, want);
+    return range_is(p->root, P2M_ROOT_LEVEL, COUNT_UNKNOWN, gfn, gfn + nr, want);
 }
 
 /*
@@ -410,6 +499,33 @@ static int fill(struct p2m *p, uint64_t *slot, uint64_t *t, unsigned int level, 
 }
 
 /*
+ * Clear the leaf e[0] and those of e[1, n) that go on from it, each
+ * `step` further in machine frames (step is the leaf's span in entry
+ * encoding); eight compares to a test while they last.  Returns how many
+ * were cleared.
+ */
+static inline unsigned int clear_run(uint64_t *e, unsigned int n, uint64_t step)
+{
+    uint64_t x = e[0] + step;
+    unsigned int k = 1;
+
+    e[0] = 0;
+    for (; n - k >= 8; k += 8, x += 8 * step) {
+        uint64_t d = 0;
+
+        for (unsigned int j = 0; j < 8; j++)
+            d |= e[k + j] ^ (x + j * step);
+        if (d)
+            break;
+        for (unsigned int j = 0; j < 8; j++)
+            e[k + j] = 0;
+    }
+    for (; k < n && e[k] == x; k++, x += step)
+        e[k] = 0;
+    return k;
+}
+
+/*
  * Unmap [lo, hi) below table t (at `level`) and free the child tables that
  * this leaves empty.  Every leaf met must lie wholly inside the range
  * (straddling leaves were shattered before); runs (if not NULL) gets each
@@ -431,15 +547,13 @@ static void unmap(struct p2m *p, uint64_t *slot, uint64_t *t, unsigned int level
             continue;
         if (e_leaf(*e)) {
             /* This leaf and those after it, whole in range, that go on
-             * in machine frames too: one compare each finds them. */
+             * in machine frames too: compares against the run find them. */
             const unsigned int n = 1 + whole_after(i, next, hi, level);
             const uint64_t first = *e;
-            unsigned int k = 0;
+            unsigned int k;
 
             ASSERT(next - g == span);
-            do
-                e[k] = 0;
-            while (++k < n && e[k] == first + k * (span << E_MFN_SHIFT));
+            k = clear_run(e, n, span << E_MFN_SHIFT);
             if (runs)
                 run_add(runs, g, e_mfn(first), k * span);
             slot_count(slot, -(int)k);

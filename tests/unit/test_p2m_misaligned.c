@@ -319,6 +319,190 @@ TEST(p2m_misaligned_split_enomem_changes_nothing)
     p2m_destroy(&p);
 }
 
+/* ---- sweeps over whole tables --------------------------------------------- */
+
+/*
+ * A table of 512 entries (each `unit` frames) at gfn base, every entry
+ * alike but entry h, and entry 0 of the next table like the others:
+ * what the range checks must answer.  Mapped layouts have frames
+ * [base, base + 513 * unit) mapped but the odd ones [odd_lo, odd_hi);
+ * unmapped layouts have only [odd_lo, odd_hi) and [q_lo, q_hi) mapped.
+ */
+struct odd_table {
+    gfn_t base, unit;
+    unsigned int h;
+    bool mapped;
+    gfn_t odd_lo, odd_hi, q_lo, q_hi;
+};
+
+static bool meets(gfn_t lo, gfn_t hi, gfn_t a, gfn_t b)
+{
+    return lo < b && a < hi;
+}
+
+static bool odd_mapped(const struct odd_table *o, gfn_t lo, gfn_t hi)
+{
+    return lo >= o->base && hi <= o->base + 513 * o->unit && !meets(lo, hi, o->odd_lo, o->odd_hi);
+}
+
+static bool odd_unmapped(const struct odd_table *o, gfn_t lo, gfn_t hi)
+{
+    return !meets(lo, hi, o->odd_lo, o->odd_hi) && !meets(lo, hi, o->q_lo, o->q_hi);
+}
+
+/*
+ * Ranges from and to entries near h, near the ends of the table and near
+ * the 8-entry steps of a sweep, whole entries and (for 2 MiB entries)
+ * one frame in from either end; each answer against the layout.  Returns
+ * how many answers were wrong.
+ */
+static unsigned long odd_check_ranges(const struct p2m *p, const struct odd_table *o)
+{
+    const long h = o->h;
+    const long from[] = {0, 1, h - 1, h, h + 1, 8, 9, 503, 504};
+    const long to[] = {h, h + 1, h + 2, 8, 9, 504, 505, 511, 512, 513};
+    unsigned long wrong = 0;
+
+    for (size_t i = 0; i < ARRAY_LEN(from); i++)
+        for (size_t j = 0; j < ARRAY_LEN(to); j++)
+            for (gfn_t in = 0; in <= (o->unit > 1); in++) {
+                gfn_t lo, hi;
+
+                if (from[i] < 0 || to[j] > 513 || from[i] >= to[j])
+                    continue;
+                lo = o->base + (gfn_t)from[i] * o->unit + in;
+                hi = o->base + (gfn_t)to[j] * o->unit - in;
+                if (lo >= hi)
+                    continue;
+                if (o->mapped)
+                    wrong += p2m_range_mapped(p, lo, hi - lo) != odd_mapped(o, lo, hi);
+                else
+                    wrong += p2m_range_unmapped(p, lo, hi - lo) != odd_unmapped(o, lo, hi);
+            }
+    return wrong;
+}
+
+/*
+ * Build the layout in a fresh p2m: the mapped ones as a misaligned
+ * extent whose tail fills entry 0 of the next table plus the entry it
+ * left out, then the odd entry (or one frame of it, which makes entry h
+ * a table) removed; the unmapped ones as entry h and one far from it.
+ */
+static void odd_build(struct p2m *p, struct odd_table *o, bool hole_is_frame)
+{
+    const unsigned int order = o->unit == 1 ? 9 : 18, sub = o->unit == 1 ? 0 : 9;
+    const mfn_t m = 7 * GIB_FRAMES + 3 * MIB2_FRAMES;
+    const unsigned int q = o->h < 256 ? 511 : 0;
+
+    p2m_init(p);
+    o->odd_lo = o->base + o->h * o->unit;
+    o->odd_hi = o->odd_lo + o->unit;
+    if (o->mapped) {
+        ASSERT_EQ(p2m_insert(p, o->base + o->unit, m + o->unit, order), 0);
+        ASSERT_EQ(p2m_insert(p, o->base, m, sub), 0);
+        if (hole_is_frame)
+            o->odd_hi = ++o->odd_lo + 1;
+        ASSERT_EQ(p2m_remove(p, o->odd_lo, o->odd_hi - o->odd_lo, NULL, NULL), 0);
+    } else {
+        o->q_lo = o->base + q * o->unit;
+        o->q_hi = o->q_lo + o->unit;
+        ASSERT_EQ(p2m_insert(p, o->odd_lo, m, sub), 0);
+        ASSERT_EQ(p2m_insert(p, o->q_lo, m + GIB_FRAMES, sub), 0);
+    }
+}
+
+/*
+ * Range checks over tables of 4 KiB and of 2 MiB leaves with one odd
+ * entry at every position: a hole among leaves, a table among 2 MiB
+ * leaves (one of its frames removed), a leaf among holes.  The checks
+ * sweep eight entries to a test and, in a table whose count settles it,
+ * look at the entries outside the range instead; a wrong answer at any
+ * position or range length would show here.
+ */
+TEST(p2m_range_checks_find_one_odd_entry_anywhere)
+{
+    static const struct {
+        gfn_t base, unit;
+        bool mapped, hole_is_frame;
+    } kinds[] = {
+        {3 * GIB_FRAMES + 5 * MIB2_FRAMES, 1, true, false},
+        {3 * GIB_FRAMES + 5 * MIB2_FRAMES, 1, false, false},
+        {2 * GIB_FRAMES, MIB2_FRAMES, true, false},
+        {2 * GIB_FRAMES, MIB2_FRAMES, true, true},
+        {2 * GIB_FRAMES, MIB2_FRAMES, false, false},
+    };
+
+    for (size_t k = 0; k < ARRAY_LEN(kinds) && !test_failed(); k++) {
+        unsigned long wrong = 0;
+
+        for (unsigned int h = 0; h < 512 && !test_failed(); h++) {
+            struct odd_table o = {
+                .base = kinds[k].base, .unit = kinds[k].unit, .h = h, .mapped = kinds[k].mapped};
+            struct p2m p;
+
+            odd_build(&p, &o, kinds[k].hole_is_frame);
+            wrong += odd_check_ranges(&p, &o);
+            p2m_destroy(&p);
+        }
+        if (wrong)
+            test_fail(__FILE__, __LINE__, "kind %zu: %lu wrong answers", k, wrong);
+    }
+}
+
+/*
+ * A run of 513 leaves of 4 KiB or 2 MiB, broken at every position h by
+ * a leaf mapping other machine frames, removed whole: the runs reported
+ * are the part before h, the odd leaf and the part after, exactly (the
+ * removal compares the leaves eight to a test, so breaks at every
+ * position in and across those steps are met).
+ */
+TEST(p2m_remove_runs_break_anywhere_in_a_table)
+{
+    static const struct {
+        gfn_t base, unit;
+    } kinds[] = {{3 * GIB_FRAMES + 5 * MIB2_FRAMES, 1}, {2 * GIB_FRAMES, MIB2_FRAMES}};
+    const mfn_t m = 7 * GIB_FRAMES + 3 * MIB2_FRAMES, x = 40 * GIB_FRAMES;
+
+    for (size_t k = 0; k < ARRAY_LEN(kinds) && !test_failed(); k++) {
+        const gfn_t base = kinds[k].base, unit = kinds[k].unit;
+        const unsigned int order = unit == 1 ? 9 : 18, sub = unit == 1 ? 0 : 9;
+
+        for (unsigned int h = 0; h < 513 && !test_failed(); h++) {
+            struct runs r = {0};
+            struct p2m p;
+            size_t n = 0;
+
+            p2m_init(&p);
+            ASSERT_EQ(p2m_insert(&p, base + unit, m + unit, order), 0);
+            ASSERT_EQ(p2m_insert(&p, base, m, sub), 0);
+            ASSERT_EQ(p2m_remove(&p, base + h * unit, unit, NULL, NULL), 0);
+            ASSERT_EQ(p2m_insert(&p, base + h * unit, x, sub), 0);
+            ASSERT_EQ(p2m_remove(&p, base, 513 * unit, p2mt_runs_push, &r), 0);
+            if (h) {
+                EXPECT_TRUE(n < r.n && r.v[n].gfn == base && r.v[n].mfn == m &&
+                            r.v[n].nr == h * unit);
+                n++;
+            }
+            EXPECT_TRUE(n < r.n && r.v[n].gfn == base + h * unit && r.v[n].mfn == x &&
+                        r.v[n].nr == unit);
+            n++;
+            if (h < 512) {
+                EXPECT_TRUE(n < r.n && r.v[n].gfn == base + (h + 1) * unit &&
+                            r.v[n].mfn == m + (h + 1) * unit && r.v[n].nr == (512 - h) * unit);
+                n++;
+            }
+            EXPECT_EQ(r.n, n);
+            EXPECT_EQ(p.nr_pages, 0u);
+            EXPECT_EQ(p.nr_leaves, 0u);
+            EXPECT_EQ(p.nr_tables, 0u);
+            if (test_failed())
+                test_note("unit %lu, h %u", (unsigned long)unit, h);
+            p2mt_runs_free(&r);
+            p2m_destroy(&p);
+        }
+    }
+}
+
 /* ---- random sequence against a reference -------------------------------- */
 
 /*
