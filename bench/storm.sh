@@ -8,7 +8,7 @@
 #   bench/storm.sh BUILD_DIR [--16t]
 #
 # BUILD_DIR is a Release build tree holding tools/claimset/claimset.
-# --16t adds the 16 TiB host (about a minute of CPU, 200 MB of memory).
+# --16t adds the 16 TiB host (about half a minute of CPU, 160 MB of memory).
 set -eu
 
 build=${1:?usage: storm.sh BUILD_DIR [--16t]}
