@@ -21,6 +21,7 @@
 #include "sim/sim.h"
 #include "sim/sim_private.h"
 #include "sim/sim_results.h"
+#include "sim_json_util.h"
 #include "simtest.h"
 #include "test.h"
 
@@ -55,21 +56,6 @@ static void small_storm(struct sim_config *cfg)
     cfg->topology = simt_topology(FOUR_NODES);
     cfg->seed = 7;
     cfg->check_level = CLAIMSET_CHECK_COUNTERS;
-}
-
-/* The run as JSON with the real times ("wall_seconds", "cpu_seconds")
- * set to 0: every modelled time stays in. */
-static char *json_modelled(struct sim_run *run)
-{
-    char *buf = NULL;
-    size_t len = 0;
-    FILE *f = open_memstream(&buf, &len);
-
-    for (unsigned int i = 0; i < run->nr_policies; i++)
-        run->policies[i].wall_seconds = run->policies[i].cpu_seconds = 0;
-    if (!f || out_json(f, run) || fclose(f))
-        return NULL;
-    return buf;
 }
 
 /* Threads that keep the machine's CPUs busy until told to stop. */
@@ -111,8 +97,8 @@ TEST(modelled_results_are_byte_identical_on_an_idle_and_a_loaded_machine)
         pthread_join(l.th[i], NULL);
     ASSERT_TRUE(a && b);
     EXPECT_TRUE(a->deterministic);
-    ja = json_modelled(a);
-    jb = json_modelled(b);
+    ja = sim_json_modelled(a);
+    jb = sim_json_modelled(b);
     ASSERT_TRUE(ja && jb);
     EXPECT_CONTAINS(ja, "\"time\": \"modelled\"");
     EXPECT_STREQ(ja, jb);
