@@ -236,7 +236,8 @@ static void robust_lines(FILE *f, const struct sim_run *runs, unsigned int nr)
 
 int out_seeds_table(FILE *f, const struct sim_run *runs, unsigned int nr)
 {
-    char cell[NR_METRICS][128];
+    /* Every cell once, kept for the rows: SIM_MAX_POLICIES x NR_METRICS. */
+    char(*cell)[NR_METRICS][128];
     size_t width[NR_METRICS + 1] = {0}, namew = strlen("policy");
     char topo[OUT_TOPOLOGY_LEN];
     double *buf;
@@ -246,8 +247,12 @@ int out_seeds_table(FILE *f, const struct sim_run *runs, unsigned int nr)
         return -1;
     }
     buf = calloc(nr, sizeof(*buf));
-    if (!buf)
+    cell = calloc(runs[0].nr_policies, sizeof(*cell));
+    if (!buf || !cell) {
+        free(buf);
+        free(cell);
         return -1;
+    }
     fprintf(f, "claimset %.*s --seeds %u\n", (int)strnlen(runs[0].command, sizeof(runs[0].command)),
             runs[0].command, nr);
     fprintf(f, "  seeds:     %" PRIu64 "-%" PRIu64 " (one workload each)\n", runs[0].seed,
@@ -278,9 +283,9 @@ int out_seeds_table(FILE *f, const struct sim_run *runs, unsigned int nr)
         for (size_t k = 0; k < NR_METRICS; k++) {
             struct stat3 s = stats(runs, nr, p, &metrics[k], buf);
 
-            fmt_stat(cell[k], sizeof(cell[k]), metrics[k].kind, &s);
-            if (strlen(cell[k]) > width[k])
-                width[k] = strlen(cell[k]);
+            fmt_stat(cell[p][k], sizeof(cell[p][k]), metrics[k].kind, &s);
+            if (strlen(cell[p][k]) > width[k])
+                width[k] = strlen(cell[p][k]);
         }
     }
     fprintf(f, "%-*s", (int)namew, "policy");
@@ -289,17 +294,14 @@ int out_seeds_table(FILE *f, const struct sim_run *runs, unsigned int nr)
     fputc('\n', f);
     for (unsigned int p = 0; p < runs[0].nr_policies; p++) {
         fprintf(f, "%-*s", (int)namew, pname(&runs[0], p));
-        for (size_t k = 0; k < NR_METRICS; k++) {
-            struct stat3 s = stats(runs, nr, p, &metrics[k], buf);
-
-            fmt_stat(cell[k], sizeof(cell[k]), metrics[k].kind, &s);
-            fprintf(f, "  %*s", (int)width[k], cell[k]);
-        }
+        for (size_t k = 0; k < NR_METRICS; k++)
+            fprintf(f, "  %*s", (int)width[k], cell[p][k]);
         fputc('\n', f);
     }
     if (runs[0].nr_policies > 1)
         robust_lines(f, runs, nr);
     free(buf);
+    free(cell);
     return out_stream_status(f);
 }
 
