@@ -117,10 +117,60 @@ static bool check_free_lists(struct check_ctx *c, struct frame_marks *marks)
     return true;
 }
 
+struct owner_counts {
+    unsigned long free, offlined;
+    unsigned long *dom; /* frames owned by domains, over all nodes */
+};
+
+/* n frames from mfn have owner code o: a known code, its domain alive. */
+static bool check_owner_code(struct check_ctx *c, mfn_t mfn, owner_t o, unsigned long n,
+                             struct owner_counts *k)
+{
+    if (o == OWNER_FREE) {
+        k->free += n;
+    } else if (o == OWNER_OFFLINED) {
+        k->offlined += n;
+    } else if (owner_is_domain(o)) {
+        if (!c->h->domains[o - 1])
+            return check_fail(c, "frame %#lx is owned by d%u, which does not exist",
+                              (unsigned long)mfn, o - 1);
+        *k->dom += n;
+    } else if (o != OWNER_XEN) {
+        return check_fail(c, "frame %#lx has unknown owner code %#x", (unsigned long)mfn, o);
+    }
+    return true;
+}
+
+/* A frame's offline flags (0: not in the offline set) against its owner. */
+static bool check_offline_flags(struct check_ctx *c, mfn_t mfn, owner_t o, uint8_t flags)
+{
+    if (o == OWNER_OFFLINED && !(flags & OFFLINE_OFFLINED))
+        return check_fail(c, "frame %#lx is out of the heap but not marked offlined",
+                          (unsigned long)mfn);
+    if ((flags & OFFLINE_OFFLINED) && o != OWNER_OFFLINED)
+        return check_fail(c, "frame %#lx is marked offlined but has owner %#x", (unsigned long)mfn,
+                          o);
+    if ((flags & OFFLINE_PENDING) && (o == OWNER_FREE || o == OWNER_OFFLINED))
+        return check_fail(c, "frame %#lx is pending offline but not allocated", (unsigned long)mfn);
+    return true;
+}
+
+/* The offline flags of mfn, walking the sorted offline set from *next. */
+static uint8_t offline_flags_at(const struct host *h, size_t *next, mfn_t mfn)
+{
+    while (*next < h->offline.nr && h->offline.v[*next].mfn < mfn)
+        (*next)++;
+    return *next < h->offline.nr && h->offline.v[*next].mfn == mfn ? h->offline.v[*next].flags : 0;
+}
+
 /*
  * Owner codes against the node counters and the offline set.  Counts the
  * frames owned by domains (each of which must exist) into *dom_frames;
- * check_deep() matches that against the domains' own records.
+ * check_deep() matches that against the domains' own records.  A block
+ * of the owner table with one owner (D106) is checked once, plus the
+ * frames of it the offline set names; mixed blocks, and offlined ones
+ * (each frame must be in the set), frame by frame.  The first frame
+ * reported is the one a walk over every frame would report.
  */
 static bool check_owners(struct check_ctx *c, unsigned long *dom_frames)
 {
@@ -129,47 +179,39 @@ static bool check_owners(struct check_ctx *c, unsigned long *dom_frames)
 
     for (unsigned int n = 0; n < h->nr_nodes; n++) {
         const struct heap_node *hn = &h->node[n];
-        unsigned long free = 0, offlined = 0;
+        struct owner_counts k = {.dom = dom_frames};
+        mfn_t mfn = hn->start;
 
-        for (mfn_t mfn = hn->start; mfn < hn->end; mfn++) {
-            owner_t o = frame_owner_of(h, mfn);
-            uint8_t flags = 0;
+        while (mfn < hn->end) {
+            const struct owner_block *ob = &h->owner_block[mfn >> OWNER_BLOCK_ORDER];
+            mfn_t e = MIN((mfn | (ORDER_PAGES(OWNER_BLOCK_ORDER) - 1)) + 1, hn->end);
 
-            while (next < h->offline.nr && h->offline.v[next].mfn < mfn)
-                next++;
-            if (next < h->offline.nr && h->offline.v[next].mfn == mfn)
-                flags = h->offline.v[next].flags;
+            if (ob->mixed || ob->owner == OWNER_OFFLINED) {
+                for (; mfn < e; mfn++) {
+                    owner_t o = frame_owner_of(h, mfn);
 
-            if (o == OWNER_FREE) {
-                free++;
-            } else if (o == OWNER_OFFLINED) {
-                offlined++;
-                if (!(flags & OFFLINE_OFFLINED))
-                    return check_fail(c, "frame %#lx is out of the heap but not marked offlined",
-                                      (unsigned long)mfn);
-            } else if (owner_is_domain(o)) {
-                if (!h->domains[o - 1])
-                    return check_fail(c, "frame %#lx is owned by d%u, which does not exist",
-                                      (unsigned long)mfn, o - 1);
-                (*dom_frames)++;
-            } else if (o != OWNER_XEN) {
-                return check_fail(c, "frame %#lx has unknown owner code %#x", (unsigned long)mfn,
-                                  o);
+                    if (!check_owner_code(c, mfn, o, 1, &k) ||
+                        !check_offline_flags(c, mfn, o, offline_flags_at(h, &next, mfn)))
+                        return false;
+                }
+                continue;
             }
-            if ((flags & OFFLINE_OFFLINED) && o != OWNER_OFFLINED)
-                return check_fail(c, "frame %#lx is marked offlined but has owner %#x",
-                                  (unsigned long)mfn, o);
-            if ((flags & OFFLINE_PENDING) && (o == OWNER_FREE || o == OWNER_OFFLINED))
-                return check_fail(c, "frame %#lx is pending offline but not allocated",
-                                  (unsigned long)mfn);
+            if (!check_owner_code(c, mfn, ob->owner, e - mfn, &k))
+                return false;
+            for (offline_flags_at(h, &next, mfn);
+                 next < h->offline.nr && h->offline.v[next].mfn < e; next++)
+                if (!check_offline_flags(c, h->offline.v[next].mfn, ob->owner,
+                                         h->offline.v[next].flags))
+                    return false;
+            mfn = e;
         }
         /* Free chunks hold only FREE frames and are disjoint, so equal
          * counts mean every FREE frame sits in a free chunk. */
-        if (free != h->node_avail_pages[n])
-            return check_fail(c, "node %u: %lu frames owned FREE, node_avail_pages = %lu", n, free,
-                              h->node_avail_pages[n]);
-        if (offlined != hn->offlined)
-            return check_fail(c, "node %u: %lu frames offlined, counter says %lu", n, offlined,
+        if (k.free != h->node_avail_pages[n])
+            return check_fail(c, "node %u: %lu frames owned FREE, node_avail_pages = %lu", n,
+                              k.free, h->node_avail_pages[n]);
+        if (k.offlined != hn->offlined)
+            return check_fail(c, "node %u: %lu frames offlined, counter says %lu", n, k.offlined,
                               hn->offlined);
     }
     for (size_t i = 1; i < h->offline.nr; i++)

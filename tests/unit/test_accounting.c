@@ -246,6 +246,43 @@ static owner_t *owner_slot(struct host *h, mfn_t mfn)
     return slot;
 }
 
+/*
+ * The checker reads a block of the owner table with one owner once
+ * (D106), plus the frames of it the offline set names.  It still catches
+ * a wrong owner there, at the block's first frame, and an offline entry
+ * that contradicts the block's owner, at that entry's frame.
+ */
+TEST(checker_catches_wrong_owners_in_blocks_of_one_owner)
+{
+    struct domain *d;
+    struct host *h = busy_host(&d);
+    mfn_t big = domain_gfn_to_mfn(d, 100); /* the order-9 extent */
+    struct owner_block *ob = &h->owner_block[big >> OWNER_BLOCK_ORDER];
+    uint32_t status;
+    char needle[64];
+    size_t i;
+
+    ASSERT_EQ(big & (ORDER_PAGES(OWNER_BLOCK_ORDER) - 1), 0UL);
+    ASSERT_TRUE(!ob->mixed && ob->owner == OWNER_DOM(d->domain_id));
+    snprintf(needle, sizeof(needle), "frame %#lx is owned by d7, which", (unsigned long)big);
+    EXPECT_CAUGHT(h, CHECK_DEEP, ob->owner, OWNER_DOM(7), needle);
+    snprintf(needle, sizeof(needle), "frame %#lx has unknown owner code", (unsigned long)big);
+    EXPECT_CAUGHT(h, CHECK_DEEP, ob->owner, (owner_t)0xFFE0, needle);
+
+    /* An allocated frame goes pending; its block keeps one owner. */
+    ASSERT_EQ(offline_page(h, big + 5, false, &status), 0);
+    ASSERT_TRUE(!ob->mixed);
+    for (i = 0; i < h->offline.nr && h->offline.v[i].mfn != big + 5; i++)
+        ;
+    ASSERT_TRUE(i < h->offline.nr);
+    snprintf(needle, sizeof(needle), "frame %#lx is pending offline but", (unsigned long)(big + 5));
+    EXPECT_CAUGHT(h, CHECK_DEEP, ob->owner, OWNER_FREE, needle);
+    snprintf(needle, sizeof(needle), "frame %#lx is marked offlined but", (unsigned long)(big + 5));
+    EXPECT_CAUGHT(h, CHECK_DEEP, h->offline.v[i].flags, (uint8_t)OFFLINE_OFFLINED, needle);
+    domain_put(d);
+    host_destroy(h);
+}
+
 TEST(checker_catches_each_wrong_frame_owner)
 {
     for (size_t i = 0; i < sizeof(owner_cases) / sizeof(owner_cases[0]); i++) {
