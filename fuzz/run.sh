@@ -100,12 +100,12 @@ run_one() {
 # One summary line per target from its log.
 summary() { # mode, target
     local t=$2 log=$B/logs/$1/$2.log
-    local done execs speed
-    done=$(grep -E '^#[0-9]+[[:space:]]+DONE' "$log" | tail -1 || true)
+    local last execs speed
+    last=$(grep -E '^#[0-9]+[[:space:]]+DONE' "$log" | tail -1 || true)
     execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log")
     speed=$(sed -n 's/^stat::average_exec_per_sec: *//p' "$log")
     printf '%-20s %10s execs %7s exec/s  %s\n' "$t" "${execs:-?}" "${speed:-?}" \
-        "$(echo "$done" | grep -oE 'cov: [0-9]+ ft: [0-9]+ corp: [0-9]+/[0-9a-zA-Z]+')"
+        "$(echo "$last" | grep -oE 'cov: [0-9]+ ft: [0-9]+ corp: [0-9]+/[0-9a-zA-Z]+')"
 }
 
 run_all() {
@@ -118,6 +118,7 @@ run_all() {
     export -f run_one params
     export B SOAK_SEED
     # Side by side, JOBS at a time; each run's verdict is its own.
+    # shellcheck disable=SC2016 # $0 and $1 are the inner shell's
     if ! printf '%s\n' "${targets[@]}" |
         xargs -P "$JOBS" -I{} bash -c 'run_one "$0" "$1" || { echo "FAILED: $1"; exit 1; }' \
             "$mode" {}; then

@@ -50,7 +50,7 @@ configure_build() { # dir, cmake args...
 }
 
 step "format check"
-clang-format --dry-run --Werror $(git ls-files '*.c' '*.h')
+git ls-files -z '*.c' '*.h' | xargs -0 clang-format --dry-run --Werror
 
 step "debug build and tests"
 configure_build "$B/debug" -DCMAKE_BUILD_TYPE=Debug -DCLAIMSET_CHECKS=ON

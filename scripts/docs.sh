@@ -30,6 +30,7 @@ if ! have_tools; then
     if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
         echo "docs: installing $pkgs with apt-get" >&2
         export DEBIAN_FRONTEND=noninteractive
+        # shellcheck disable=SC2086 # $pkgs is a list of package names
         apt-get install -y --no-install-recommends $pkgs >/dev/null 2>&1 ||
             { apt-get update >/dev/null 2>&1 && apt-get install -y --no-install-recommends $pkgs >/dev/null; }
     fi

@@ -1,3 +1,4 @@
+# shellcheck shell=sh
 # Shared parts of the claimset command's test scripts (run_cli_tests.sh,
 # run_sim_cli_tests.sh), sourced by both:
 #
