@@ -104,7 +104,7 @@ void hv_rwlock_destroy(struct hv_rwlock *l)
     BUG_ON(pthread_rwlock_destroy(&l->rwlock) != 0);
 }
 
-static void rwlock_acquire(struct hv_rwlock *l, bool read)
+void hv_rwlock_witnessed(struct hv_rwlock *l, bool read)
 {
     struct lock_ref r = rwlock_ref(l, read);
 
@@ -119,7 +119,7 @@ static void rwlock_acquire(struct hv_rwlock *l, bool read)
         witness_after_acquire(&r);
 }
 
-static void rwlock_release(struct hv_rwlock *l, bool read)
+void hv_rwunlock_witnessed(struct hv_rwlock *l, bool read)
 {
     if (config_debug) {
         struct lock_ref r = rwlock_ref(l, read);
@@ -128,26 +128,6 @@ static void rwlock_release(struct hv_rwlock *l, bool read)
             return;
     }
     BUG_ON(pthread_rwlock_unlock(&l->rwlock) != 0);
-}
-
-void hv_read_lock(struct hv_rwlock *l)
-{
-    rwlock_acquire(l, true);
-}
-
-void hv_read_unlock(struct hv_rwlock *l)
-{
-    rwlock_release(l, true);
-}
-
-void hv_write_lock(struct hv_rwlock *l)
-{
-    rwlock_acquire(l, false);
-}
-
-void hv_write_unlock(struct hv_rwlock *l)
-{
-    rwlock_release(l, false);
 }
 
 bool hv_lock_is_held(const void *lock)

@@ -74,10 +74,43 @@ static inline void hv_unlock(struct hv_lock *l)
 
 void hv_rwlock_init(struct hv_rwlock *l, const char *name, unsigned int rank);
 void hv_rwlock_destroy(struct hv_rwlock *l);
-void hv_read_lock(struct hv_rwlock *l);
-void hv_read_unlock(struct hv_rwlock *l);
-void hv_write_lock(struct hv_rwlock *l);
-void hv_write_unlock(struct hv_rwlock *l);
+/* The same split as the mutex's: witnessed out of line in debug builds,
+ * the bare rwlock inline otherwise (every hypercall takes the domain
+ * table's read lock to find its domain). */
+void hv_rwlock_witnessed(struct hv_rwlock *l, bool read);
+void hv_rwunlock_witnessed(struct hv_rwlock *l, bool read);
+
+static inline void hv_read_lock(struct hv_rwlock *l)
+{
+    if (config_debug)
+        hv_rwlock_witnessed(l, true);
+    else
+        BUG_ON(pthread_rwlock_rdlock(&l->rwlock) != 0);
+}
+
+static inline void hv_read_unlock(struct hv_rwlock *l)
+{
+    if (config_debug)
+        hv_rwunlock_witnessed(l, true);
+    else
+        BUG_ON(pthread_rwlock_unlock(&l->rwlock) != 0);
+}
+
+static inline void hv_write_lock(struct hv_rwlock *l)
+{
+    if (config_debug)
+        hv_rwlock_witnessed(l, false);
+    else
+        BUG_ON(pthread_rwlock_wrlock(&l->rwlock) != 0);
+}
+
+static inline void hv_write_unlock(struct hv_rwlock *l)
+{
+    if (config_debug)
+        hv_rwunlock_witnessed(l, false);
+    else
+        BUG_ON(pthread_rwlock_unlock(&l->rwlock) != 0);
+}
 
 /*
  * True when the calling thread holds the lock (debug builds).  Release
