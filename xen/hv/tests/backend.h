@@ -31,6 +31,9 @@ struct cs_dominfo {
  * available on it. */
 const char *cs_backend(void);
 bool cs_can_offline(void);
+/* Status bits of XEN_SYSCTL_page_offline_op (Xen's public sysctl.h). */
+#define CS_PG_OFFLINE_OFFLINED (1U << 1)
+#define CS_PG_OFFLINE_PENDING  (1U << 2)
 
 int cs_open(void);
 void cs_close(void);
