@@ -524,6 +524,24 @@ out:
     destroy(&d);
 }
 
+/* The offlining tests' start: a claimant *a, and *b holding one page of
+ * node 1 (*frame, at machine frame *mfn).  False when offlining is not
+ * available (the test is then skipped) or the setup failed. */
+static bool claimant_and_one_page(uint32_t *a, uint32_t *b, uint64_t *frame, uint64_t *mfn)
+{
+    if (!cs_can_offline()) {
+        skipped = true;
+        return false;
+    }
+    REQUIRE(cs_domain_new(a, 1UL << 22) == 0);
+    REQUIRE(cs_domain_new(b, 1UL << 22) == 0);
+    REQUIRE(cs_populate(*b, 1, true, 0, 1, 0, frame) == 1);
+    *mfn = cs_frame_mfn(*frame);
+    return true;
+out:
+    return false;
+}
+
 /* Offlining a free page under a node claim that uses all of the node's
  * free memory: the claim is recalled by one page, nothing wraps. */
 static void t_offline_recall(void)
@@ -533,15 +551,9 @@ static void t_offline_recall(void)
     uint64_t frame, mfn, f, o, claim;
     uint32_t status = 0;
 
-    if (!cs_can_offline()) {
-        skipped = true;
-        return;
-    }
-    REQUIRE(cs_domain_new(&a, 1UL << 22) == 0);
-    REQUIRE(cs_domain_new(&b, 1UL << 22) == 0);
+    if (!claimant_and_one_page(&a, &b, &frame, &mfn))
+        goto out;
     /* A page of node 1 that is free again: b's, given back. */
-    REQUIRE(cs_populate(b, 1, true, 0, 1, 0, &frame) == 1);
-    mfn = cs_frame_mfn(frame);
     REQUIRE(cs_decrease(b, 0, 1, &frame) == 0);
     /* Pages of the domains earlier tests destroyed may still be coming
      * back to node 1; if one arrives between reading the node's free
@@ -584,14 +596,8 @@ static void t_offline_on_free(void)
     struct claims_view v;
     uint64_t frame, mfn, f, o, claim;
 
-    if (!cs_can_offline()) {
-        skipped = true;
-        return;
-    }
-    REQUIRE(cs_domain_new(&a, 1UL << 22) == 0);
-    REQUIRE(cs_domain_new(&b, 1UL << 22) == 0);
-    REQUIRE(cs_populate(b, 1, true, 0, 1, 0, &frame) == 1);
-    mfn = cs_frame_mfn(frame);
+    if (!claimant_and_one_page(&a, &b, &frame, &mfn))
+        goto out;
     CHECK_RC(cs_page_offline(mfn, &status), 0);
     CHECK(status & CS_PG_OFFLINE_PENDING);
     claim = node_free(1);
