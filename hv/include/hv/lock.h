@@ -80,36 +80,39 @@ void hv_rwlock_destroy(struct hv_rwlock *l);
 void hv_rwlock_witnessed(struct hv_rwlock *l, bool read);
 void hv_rwunlock_witnessed(struct hv_rwlock *l, bool read);
 
-static inline void hv_read_lock(struct hv_rwlock *l)
+static inline void hv_rwlock_take(struct hv_rwlock *l, bool read)
 {
     if (config_debug)
-        hv_rwlock_witnessed(l, true);
-    else
+        hv_rwlock_witnessed(l, read);
+    else if (read)
         BUG_ON(pthread_rwlock_rdlock(&l->rwlock) != 0);
-}
-
-static inline void hv_read_unlock(struct hv_rwlock *l)
-{
-    if (config_debug)
-        hv_rwunlock_witnessed(l, true);
-    else
-        BUG_ON(pthread_rwlock_unlock(&l->rwlock) != 0);
-}
-
-static inline void hv_write_lock(struct hv_rwlock *l)
-{
-    if (config_debug)
-        hv_rwlock_witnessed(l, false);
     else
         BUG_ON(pthread_rwlock_wrlock(&l->rwlock) != 0);
 }
 
-static inline void hv_write_unlock(struct hv_rwlock *l)
+static inline void hv_rwlock_drop(struct hv_rwlock *l, bool read)
 {
     if (config_debug)
-        hv_rwunlock_witnessed(l, false);
+        hv_rwunlock_witnessed(l, read);
     else
         BUG_ON(pthread_rwlock_unlock(&l->rwlock) != 0);
+}
+
+static inline void hv_read_lock(struct hv_rwlock *l)
+{
+    hv_rwlock_take(l, true);
+}
+static inline void hv_read_unlock(struct hv_rwlock *l)
+{
+    hv_rwlock_drop(l, true);
+}
+static inline void hv_write_lock(struct hv_rwlock *l)
+{
+    hv_rwlock_take(l, false);
+}
+static inline void hv_write_unlock(struct hv_rwlock *l)
+{
+    hv_rwlock_drop(l, false);
 }
 
 /*
