@@ -13,11 +13,9 @@
 int alloc_domheap_pages(struct domain *d, unsigned int order, unsigned int memflags, mfn_t *mfn,
                         unsigned long *dirty)
 {
-    unsigned long dirty_frames;
-
     unsigned int bits = MEMF_get_bits(memflags);
     unsigned int zone_hi = bits ? bits_to_zone(bits) : NR_ZONES - 1;
-    unsigned long nr = ORDER_PAGES(order);
+    unsigned long nr = ORDER_PAGES(order), dirty_frames;
 
     ASSERT_LOCKED(&d->page_alloc_lock);
     if (order > MAX_ORDER)
