@@ -37,15 +37,12 @@ mfn_t freelist_find(struct heap_node *hn, unsigned int zone, unsigned int order)
      * floor moves it up to what it finds (or to `to`, having found
      * nothing below). */
     floor = &hn->free_floor[order];
-    if (from <= *floor) {
+    if (from <= *floor)
         from = *floor;
-        if (from >= to)
-            return INVALID_MFN;
-    } else {
-        if (from >= to)
-            return INVALID_MFN;
+    else
         floor = NULL;
-    }
+    if (from >= to)
+        return INVALID_MFN;
     /* The first word usually has the chunk (pairs take and give back the
      * lowest one): its lowest set bit at or after `from` is then what the
      * search would return, having stepped over no stale bit to clean. */

@@ -69,11 +69,10 @@ mfn_t heap_next_free_chunk_locked(const struct host *h, nodeid_t node, unsigned 
 bool heap_free_index_ok_locked(const struct host *h, nodeid_t node, unsigned int order)
 {
     const struct hbitmap *b = &h->node[node].free[order];
-    uint64_t floor = h->node[node].free_floor[order];
+    uint64_t floor = MIN(h->node[node].free_floor[order], b->nbits);
 
     ASSERT_LOCKED(&h->heap_lock);
     /* Merges clear free bits lazily (D99): stale summary bits are fine,
      * a missing one is not.  No bit lies below the search floor (D117). */
-    return hbitmap_summaries_cover(b) &&
-           hbitmap_find_next(b, 0, MIN(floor, b->nbits)) >= MIN(floor, b->nbits);
+    return hbitmap_summaries_cover(b) && hbitmap_find_next(b, 0, floor) >= floor;
 }
